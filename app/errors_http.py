@@ -1,0 +1,64 @@
+"""Turn errors into friendly pages, or `{"error": {"code", "message"}}` for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import AppError
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "Upload too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Service unavailable",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def _respond(status: int, code: str, message: str) -> tuple[Response | str, int]:
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": message}}), status
+    title = TITLES.get(status, "Error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError) -> tuple[Response | str, int]:
+        return _respond(error.status, error.code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[Response | str, int]:
+        return _respond(
+            400, "csrf", "The form expired or was sent from elsewhere. Reload and try again."
+        )
+
+    @app.errorhandler(429)
+    def _rate_limited(error: HTTPException) -> tuple[Response | str, int]:
+        return _respond(
+            429,
+            "rate_limited",
+            f"Too many requests ({error.description}). Wait a minute and try again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[Response | str, int]:
+        status = error.code or 500
+        return _respond(
+            status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
+        )
+
+    @app.errorhandler(500)
+    def _server_error(error: Exception) -> tuple[Response | str, int]:
+        return _respond(500, "internal", "The error was logged. Try again in a moment.")

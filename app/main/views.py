@@ -1,0 +1,35 @@
+"""Views of the home page and dashboard."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.courses import service as courses
+from app.main import bp
+
+
+@bp.get("/")
+def index() -> str | Response:
+    """Landing page; signed-in users go to their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    """The courses a user teaches or takes."""
+    return render_template(
+        "main/dashboard.html",
+        teaching=courses.courses_taught_by(current_user),
+        taking=courses.courses_taken_by(current_user),
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> dict[str, str]:
+    """Liveness probe for load balancers and `make run`."""
+    return {"status": "ok"}

@@ -1,0 +1,27 @@
+"""All models, imported here so Alembic and the app see the whole metadata."""
+
+from app.models.base import Base, utcnow
+from app.models.challenge import Blob, Challenge, ReferenceSolution, TestCase, TestGroup
+from app.models.course import Course, Enrollment
+from app.models.submission import ExecutionLog, Judgement, Submission, TestResult
+from app.models.user import ROLES_ALL, ApiToken, SiteSetting, User
+
+__all__ = [
+    "ROLES_ALL",
+    "ApiToken",
+    "Base",
+    "Blob",
+    "Challenge",
+    "Course",
+    "Enrollment",
+    "ExecutionLog",
+    "Judgement",
+    "ReferenceSolution",
+    "SiteSetting",
+    "Submission",
+    "TestCase",
+    "TestGroup",
+    "TestResult",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,129 @@
+"""Challenges, their tests (content-addressed blobs), groups and reference solutions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, utcnow
+from app.models.user import User
+
+CHECKERS = ("exact", "tokens", "custom")
+
+
+class Blob(Base):
+    """Test data stored once by its sha256 so every worker host can fetch and cache it."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Challenge(Base):
+    """A problem: statement, limits, checker and tests."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    statement_md: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="SET NULL"), default=None, index=True
+    )
+    difficulty: Mapped[str] = mapped_column(String(16), default="medium")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    time_limit_ms: Mapped[int] = mapped_column(default=2000)
+    memory_limit_mb: Mapped[int] = mapped_column(default=256)
+    output_limit_kb: Mapped[int] = mapped_column(default=8192)
+    # None means every language the judge supports.
+    languages: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    starter_code: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    checker: Mapped[str] = mapped_column(String(16), default="tokens")
+    # Kattis default-validator flags: case_sensitive, space_change_sensitive, float_* ...
+    checker_options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    checker_language: Mapped[str | None] = mapped_column(String(16), default=None)
+    checker_source: Mapped[str | None] = mapped_column(Text, default=None)
+    # ICPC style: stop at the first failing test. Otherwise run all for a partial score.
+    stop_on_first_failure: Mapped[bool] = mapped_column(default=True)
+    published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User | None] = relationship()
+    tests: Mapped[list[TestCase]] = relationship(
+        back_populates="challenge",
+        cascade="all, delete-orphan",
+        order_by="TestCase.position",
+    )
+    groups: Mapped[list[TestGroup]] = relationship(
+        back_populates="challenge",
+        cascade="all, delete-orphan",
+        order_by="TestGroup.position",
+    )
+
+    def allows_language(self, language: str) -> bool:
+        return self.languages is None or language in self.languages
+
+
+class TestGroup(Base):
+    """A subtask: its tests together earn its points (all must pass, or the minimum score)."""
+
+    __tablename__ = "test_groups"
+    __table_args__ = (UniqueConstraint("challenge_id", "name"),)
+    __test__ = False  # not a pytest class
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    points: Mapped[float] = mapped_column(default=0.0)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="groups")
+
+
+class TestCase(Base):
+    """One test: input and expected answer as blob hashes, shown to students if a sample."""
+
+    __tablename__ = "test_cases"
+    __test__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("test_groups.id", ondelete="SET NULL"), default=None
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    input_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    answer_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+
+    challenge: Mapped[Challenge] = relationship(back_populates="tests")
+    group: Mapped[TestGroup | None] = relationship()
+
+
+class ReferenceSolution(Base):
+    """An author's solution with the verdict it is expected to get."""
+
+    __tablename__ = "reference_solutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    expected_verdict: Mapped[str] = mapped_column(String(8), default="AC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,143 @@
+"""Fixtures: app (once per store pair), client, runner, auth and form helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.stores import get_redis
+from tests.stacks import Stack, start_postgres_stack, start_sqlite_stack
+
+STACKS = ("sqlite", "postgres")
+PASSWORD = "correct-horse-9"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Docker and browser tests run on one store pair (PostgreSQL + Redis), not both."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        heavy = item.get_closest_marker("docker") or item.get_closest_marker("browser")
+        if heavy and callspec is not None and callspec.params.get("stack") == "sqlite":
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        items[:] = keep
+
+
+@pytest.fixture(scope="session", params=STACKS)
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """A migrated database and a Redis, per store pair, for the whole session."""
+    if request.param == "postgres":
+        created, stop = start_postgres_stack()
+    else:
+        created, stop = start_sqlite_stack(tmp_path_factory.mktemp("sqlite-stack"))
+    app = create_app(config_for(created))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    try:
+        yield created
+    finally:
+        stop()  # type: ignore[operator]
+
+
+def config_for(stack: Stack, **overrides: Any) -> dict[str, Any]:
+    """The test configuration of an app on this store pair."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": stack.database_url,
+        "REDIS_URL": stack.redis_url,
+        "SERVER_NAME": "localhost",
+        **overrides,
+    }
+
+
+def _empty(app: Flask) -> None:
+    """Delete every row and every Redis key so the next test starts clean."""
+    with app.app_context():
+        db.session.remove()
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(text(f'DELETE FROM "{name}"'))
+        get_redis(app).flushdb()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(stack: Stack) -> Iterator[Flask]:
+    """An app on the current store pair with empty tables."""
+    application = create_app(config_for(stack))
+    _empty(application)
+    with application.app_context():
+        yield application
+        db.session.remove()
+    _empty(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, page: str) -> str:
+    """The CSRF token of the form on page (the session keeps it)."""
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def submit(
+    client: FlaskClient, url: str, data: dict[str, Any], *, page: str | None = None, **kw: Any
+):
+    """POST a form the way a browser does: with the CSRF token from its page."""
+    payload = {"csrf_token": csrf_token(client, page or url), **data}
+    return client.post(url, data=payload, **kw)
+
+
+class AuthActions:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return submit(self._client, "/auth/login", {"email": email, "password": password})
+
+    def logout(self):
+        return submit(self._client, "/auth/logout", {}, page="/dashboard")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,84 @@
+"""Factories that build committed objects: make_user(**overrides) and friends."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from typing import Any
+
+from app.auth import service as auth_service
+from app.extensions import db
+from app.models import Blob, Challenge, Course, Enrollment, TestCase, User
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-9"
+
+
+def make_user(**overrides: Any) -> User:
+    n = next(_counter)
+    email = overrides.pop("email", f"user{n}@example.org")
+    password = overrides.pop("password", PASSWORD)
+    role = overrides.pop("role", "student")
+    user = auth_service.create_user(
+        email, password, role=role, name=overrides.pop("name", f"User {n}")
+    )
+    for key, value in overrides.items():
+        setattr(user, key, value)
+    db.session.commit()
+    return user
+
+
+def make_course(owner: User | None = None, **overrides: Any) -> Course:
+    n = next(_counter)
+    owner = owner or make_user(role="teacher")
+    course = Course(
+        name=overrides.pop("name", f"Course {n}"),
+        join_code=overrides.pop("join_code", f"JOIN{n:04d}"),
+        owner_id=owner.id,
+        **overrides,
+    )
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+def enroll(course: Course, user: User) -> Enrollment:
+    enrollment = Enrollment(course_id=course.id, user_id=user.id)
+    db.session.add(enrollment)
+    db.session.commit()
+    return enrollment
+
+
+def store_blob(data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    if db.session.get(Blob, digest) is None:
+        db.session.add(Blob(sha256=digest, size=len(data), data=data))
+        db.session.flush()
+    return digest
+
+
+def make_challenge(tests: list[tuple[str, str]] | None = None, **overrides: Any) -> Challenge:
+    """A published challenge; tests are (input, answer) pairs, the first one a sample."""
+    n = next(_counter)
+    challenge = Challenge(
+        slug=overrides.pop("slug", f"challenge-{n}"),
+        title=overrides.pop("title", f"Challenge {n}"),
+        statement_md=overrides.pop("statement_md", "Add two numbers."),
+        published=overrides.pop("published", True),
+        **overrides,
+    )
+    db.session.add(challenge)
+    db.session.flush()
+    for position, (given, expected) in enumerate(tests or [("1 2\n", "3\n")], start=1):
+        db.session.add(
+            TestCase(
+                challenge_id=challenge.id,
+                position=position,
+                name=f"{position:02d}",
+                is_sample=position == 1,
+                input_sha256=store_blob(given.encode()),
+                answer_sha256=store_blob(expected.encode()),
+            )
+        )
+    db.session.commit()
+    return challenge

@@ -1,0 +1,1 @@
+"""The judge worker: RQ jobs that run submissions in Docker sandboxes."""
