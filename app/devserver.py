@@ -44,7 +44,7 @@ def main() -> None:
     env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"]}
     worker = subprocess.Popen([sys.executable, "-m", "worker"], env=env)
     print("\n  codedev is running at  http://%s:%d/" % (host, port))
-    print("  admin login:           %s  /  %s\n" % (email, password), flush=True)
+    print(f"  admin login:           {email}  /  {password}\n", flush=True)
     web = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--host", host, "--port", str(port), "--no-reload"],
         env=env,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 22:28:20.282345
+Create Date: 2026-11-26 22:29:45.213973
 
 """
 from alembic import op

@@ -1,0 +1,82 @@
+"""The sandbox interface the judge relies on (implemented in this package with Docker).
+
+One Sandbox is one container for one judgement: it is never reused by another
+submission. The judge writes the source, compiles once, then runs the program
+once per test with that test's input on stdin. Expected answers never enter it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Run outcomes reported by the in-container runner (the judge maps them to verdicts).
+OK = "ok"  # exited normally with code 0
+NONZERO = "nonzero"  # exited with a non-zero code
+SIGNALED = "signaled"  # killed by a signal not caused by a limit
+TIME_LIMIT = "time_limit"  # CPU time or wall time exceeded
+MEMORY_LIMIT = "memory_limit"  # memory limit exceeded (including the OOM killer)
+OUTPUT_LIMIT = "output_limit"  # stdout or stderr exceeded the output limit
+SANDBOX_ERROR = "sandbox_error"  # the runner itself failed: the judge's fault (IE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits of one run; time is CPU time, wall time is a multiple of it."""
+
+    time_ms: int = 2000
+    memory_mb: int = 256
+    output_kb: int = 8192
+    wall_ms: int | None = None  # default: 2 * time_ms + 1000
+    processes: int = 64
+
+    @property
+    def effective_wall_ms(self) -> int:
+        return self.wall_ms if self.wall_ms is not None else 2 * self.time_ms + 1000
+
+
+@dataclass
+class CompileResult:
+    """What the compile step said."""
+
+    ok: bool
+    output: str  # compiler messages, capped, decoded with replacement
+    time_ms: int = 0
+    timed_out: bool = False
+
+
+@dataclass
+class RunResult:
+    """What one run of the program did."""
+
+    status: str  # one of the outcome constants above
+    exit_code: int | None
+    signal: int | None
+    time_ms: int  # CPU time (user + sys)
+    wall_ms: int
+    memory_kb: int  # peak
+    stdout: bytes
+    stderr: bytes  # capped
+    message: str = ""  # the runner's explanation, for logs and staff
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Sandbox(Protocol):
+    """One container bound to one judgement and one language."""
+
+    language_id: str
+
+    def write_file(self, name: str, data: bytes) -> None:
+        """Write a file into the work dir (never following a planted link)."""
+
+    def read_file(self, name: str, max_bytes: int = 1 << 20) -> bytes | None:
+        """Read a file from the work dir (capped); None if absent or not a regular file."""
+
+    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
+        """Write the source under its language's file name and compile it (if compiled)."""
+
+    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
+        """Run the compiled program once with stdin, as an unprivileged uid, within limits."""
+
+    def close(self) -> None:
+        """Kill and remove the container."""
