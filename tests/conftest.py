@@ -141,3 +141,6 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+from tests.live import chromium, live_server, page  # noqa: E402,F401  (fixtures)

@@ -1,0 +1,15 @@
+# Image of the web app and the worker for hosts that can pull base images (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+WORKDIR /srv/codedev
+COPY requirements.lock setup.cfg pyproject.toml README.md ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY app app
+COPY worker worker
+COPY migrations migrations
+COPY sandbox_images sandbox_images
+COPY .flaskenv ./
+RUN pip install --no-cache-dir --no-deps -e . && useradd --system --home /srv/codedev codedev
+ENV CODEDEV_ENV=production FLASK_APP=app
+USER codedev
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "32", "--worker-class", "gthread", "app.wsgi:app"]
