@@ -1,7 +1,14 @@
 """All models, imported here so Alembic and the app see the whole metadata."""
 
 from app.models.base import Base, utcnow
-from app.models.challenge import Blob, Challenge, ReferenceSolution, TestCase, TestGroup
+from app.models.challenge import (
+    Blob,
+    Challenge,
+    ChallengeFile,
+    ReferenceSolution,
+    TestCase,
+    TestGroup,
+)
 from app.models.course import Course, Enrollment
 from app.models.submission import ExecutionLog, Judgement, Submission, TestResult
 from app.models.user import ROLES_ALL, ApiToken, SiteSetting, User
@@ -12,6 +19,7 @@ __all__ = [
     "Base",
     "Blob",
     "Challenge",
+    "ChallengeFile",
     "Course",
     "Enrollment",
     "ExecutionLog",

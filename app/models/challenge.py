@@ -53,6 +53,9 @@ class Challenge(Base):
     # ICPC style: stop at the first failing test. Otherwise run all for a partial score.
     stop_on_first_failure: Mapped[bool] = mapped_column(default=True)
     published: Mapped[bool] = mapped_column(default=False)
+    # Problem-package metadata with no column of its own (uuid, credits, source, license,
+    # time multipliers, whether verify still has to set the time limit).
+    package_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -66,6 +69,12 @@ class Challenge(Base):
         back_populates="challenge",
         cascade="all, delete-orphan",
         order_by="TestGroup.position",
+    )
+
+    files: Mapped[list[ChallengeFile]] = relationship(
+        back_populates="challenge",
+        cascade="all, delete-orphan",
+        order_by="ChallengeFile.path",
     )
 
     def allows_language(self, language: str) -> bool:
@@ -127,3 +136,25 @@ class ReferenceSolution(Base):
     source: Mapped[str] = mapped_column(Text)
     expected_verdict: Mapped[str] = mapped_column(String(8), default="AC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChallengeFile(Base):
+    """A file kept from a problem package (statement source, images, attachments) by path."""
+
+    __tablename__ = "challenge_files"
+    __table_args__ = (UniqueConstraint("challenge_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), index=True
+    )
+    # Path inside the package, e.g. "statement/problem.en.tex" or "attachments/tool.py".
+    path: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+
+    challenge: Mapped[Challenge] = relationship(back_populates="files")
+
+    @property
+    def is_public(self) -> bool:
+        """Attachments may be shown to students; everything else is staff-only."""
+        return self.path.startswith("attachments/")

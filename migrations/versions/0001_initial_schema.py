@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 22:29:45.213973
+Create Date: 2026-11-26 22:32:05.086920
 
 """
 from alembic import op
@@ -91,6 +91,7 @@ def upgrade():
     sa.Column('checker_source', sa.Text(), nullable=True),
     sa.Column('stop_on_first_failure', sa.Boolean(), nullable=False),
     sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('package_meta', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_challenges_course_id_courses'), ondelete='SET NULL'),
@@ -115,6 +116,19 @@ def upgrade():
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollments_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_enrollments_user_id'), ['user_id'], unique=False)
+
+    op.create_table('challenge_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('challenge_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=255), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_challenge_files_challenge_id_challenges'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sha256'], ['blobs.sha256'], name=op.f('fk_challenge_files_sha256_blobs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_files')),
+    sa.UniqueConstraint('challenge_id', 'path', name=op.f('uq_challenge_files_challenge_id'))
+    )
+    with op.batch_alter_table('challenge_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_challenge_files_challenge_id'), ['challenge_id'], unique=False)
 
     op.create_table('reference_solutions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -262,6 +276,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_reference_solutions_challenge_id'))
 
     op.drop_table('reference_solutions')
+    with op.batch_alter_table('challenge_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_challenge_files_challenge_id'))
+
+    op.drop_table('challenge_files')
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enrollments_user_id'))
         batch_op.drop_index(batch_op.f('ix_enrollments_course_id'))
