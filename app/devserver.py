@@ -32,6 +32,10 @@ def _ensure_admin(instance: Path) -> tuple[str, str]:
     return ADMIN_EMAIL, password
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Prepare the embedded stores, then run worker + web until Ctrl-C."""
     host = os.environ.get("CODEDEV_HOST", "127.0.0.1")
@@ -43,12 +47,14 @@ def main() -> None:
         db.session.remove()
     env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"]}
     worker = subprocess.Popen([sys.executable, "-m", "worker"], env=env)
-    print("\n  codedev is running at  http://%s:%d/" % (host, port))
+    print(f"\n  codedev is running at  http://{host}:{port}/")
     print(f"  admin login:           {email}  /  {password}\n", flush=True)
     web = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--host", host, "--port", str(port), "--no-reload"],
         env=env,
     )
+    # make run stops on Ctrl-C (SIGINT) or a plain kill (SIGTERM): take both children down.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         web.wait()
     except KeyboardInterrupt:
