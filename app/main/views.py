@@ -21,10 +21,12 @@ def index() -> str | Response:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    """The courses a user teaches or takes."""
+    """The courses a user teaches (staff) or takes."""
+    teaching = courses.courses_taught_by(current_user) if current_user.is_staff else []
     return render_template(
         "main/dashboard.html",
-        teaching=courses.courses_taught_by(current_user),
+        teaching=teaching,
+        counts=courses.student_counts([course.id for course in teaching]),
         taking=courses.courses_taken_by(current_user),
     )
 
