@@ -1,0 +1,1 @@
+"""Judging: verdict rules, recording finished judgements, the judge queue and its recovery."""

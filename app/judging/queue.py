@@ -1,0 +1,203 @@
+"""The judge queue: enqueueing judgements, per-judgement leases and putting stale ones back."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import redis
+from flask import current_app
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select
+
+from app.extensions import db
+from app.judging import service
+from app.models import Challenge, Judgement
+from app.stores import get_queue, get_redis
+
+log = logging.getLogger(__name__)
+
+JOB_FUNCTION = "worker.jobs.judge"
+DEFAULT_LEASE_SECONDS = 30
+_PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+# Refresh only while we still hold the lease; release only our own.
+_REFRESH = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+def job_id(judgement_id: int, attempts: int) -> str:
+    """One RQ job id per judgement and attempt, so a judgement is never queued twice."""
+    return f"judge-{judgement_id}-{attempts}"
+
+
+def lease_key(judgement_id: int) -> str:
+    return f"judge:lease:{judgement_id}"
+
+
+def lease_seconds() -> int:
+    return int(current_app.config.get("JUDGE_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+
+
+def enqueue_judgement(judgement: Judgement) -> bool:
+    """Put a committed `queued` judgement on the judge queue; False (logged) if Redis is down.
+
+    A judgement that could not be enqueued stays `queued` in SQL, where requeue_stale finds it.
+    """
+    challenge = db.session.get(Challenge, judgement.submission.challenge_id)
+    tests = len(challenge.tests) if challenge else 1
+    wall_s = (2 * (challenge.time_limit_ms if challenge else 2000) + 1000) / 1000
+    try:
+        get_queue("judge").enqueue(
+            JOB_FUNCTION,
+            judgement.id,
+            job_id=job_id(judgement.id, judgement.attempts),
+            job_timeout=int(300 + 1.5 * tests * wall_s),
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+        )
+    except redis.RedisError:
+        log.warning(
+            "could not enqueue judgement %s; requeue_stale will", judgement.id, exc_info=True
+        )
+        return False
+    return True
+
+
+class Lease:
+    """A judgement's heartbeat key: held while a live worker judges it, refreshed by a thread."""
+
+    def __init__(self, judgement_id: int, seconds: int | None = None) -> None:
+        self.key = lease_key(judgement_id)
+        self.token = uuid.uuid4().hex
+        self.ttl_ms = 1000 * (seconds or lease_seconds())
+        self._redis = get_redis()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def acquire(self) -> bool:
+        """Take the lease unless another live worker holds it; start refreshing it."""
+        if not self._redis.set(self.key, self.token, nx=True, px=self.ttl_ms):
+            return False
+        self._thread = threading.Thread(target=self._refresh, name=f"lease {self.key}", daemon=True)
+        self._thread.start()
+        return True
+
+    def _refresh(self) -> None:
+        while not self._stop.wait(self.ttl_ms / 3000):
+            try:
+                if not self._redis.eval(_REFRESH, 1, self.key, self.token, self.ttl_ms):
+                    return  # lost (flushed or expired): requeue_stale may hand it on
+            except redis.RedisError:
+                log.warning("could not refresh %s", self.key, exc_info=True)
+
+    def release(self) -> None:
+        """Stop refreshing and delete the key if it is still ours."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        try:
+            self._redis.eval(_RELEASE, 1, self.key, self.token)
+        except redis.RedisError:
+            log.warning("could not release %s", self.key, exc_info=True)
+
+
+@dataclass
+class RequeueReport:
+    """What requeue_stale did."""
+
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    live: list[int] = field(default_factory=list)
+    skipped: bool = False  # another process was already doing it
+
+
+def requeue_stale() -> RequeueReport:
+    """Put back every queued/judging judgement whose job is gone and no live worker holds.
+
+    A judgement out of attempts becomes `failed` with verdict IE. Orphan sandboxes of dead
+    workers are reaped first. Safe to run from several processes at once (a Redis lock).
+    """
+    report = RequeueReport()
+    connection = get_redis()
+    lock = connection.lock("judge:requeue-stale", timeout=120, blocking=False)
+    if not lock.acquire(blocking=False):
+        report.skipped = True
+        return report
+    try:
+        reap_orphan_sandboxes()
+        stuck = db.session.scalars(
+            select(Judgement.id).where(Judgement.status.in_(("queued", "judging")))
+        ).all()
+        db.session.commit()
+        for judgement_id in stuck:
+            _requeue_one(connection, judgement_id, report)
+    finally:
+        # A lock that expired during a very long run is simply gone: the next run proceeds.
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+    if report.requeued or report.failed:
+        log.info("requeue_stale: requeued %s, failed %s", report.requeued, report.failed)
+    return report
+
+
+def _requeue_one(connection: redis.Redis, judgement_id: int, report: RequeueReport) -> None:
+    judgement = db.session.get(Judgement, judgement_id, with_for_update=True)
+    if judgement is None or judgement.is_finished:
+        db.session.rollback()
+        return
+    if connection.exists(lease_key(judgement_id)) or _job_pending(connection, judgement):
+        db.session.rollback()
+        report.live.append(judgement_id)
+        return
+    max_attempts = current_app.config["JUDGE_MAX_ATTEMPTS"]
+    if judgement.attempts >= max_attempts:
+        db.session.rollback()
+        reason = judgement.error or "the worker died or the job was lost"
+        service.record_failure(
+            judgement_id, f"gave up after {judgement.attempts} attempts: {reason}", give_up=True
+        )
+        report.failed.append(judgement_id)
+        return
+    if judgement.status == "judging":
+        judgement.error = judgement.error or f"attempt {judgement.attempts} was lost (worker died)"
+    judgement.status = "queued"
+    db.session.commit()
+    _forget_job(connection, job_id(judgement_id, judgement.attempts))
+    if enqueue_judgement(judgement):
+        report.requeued.append(judgement_id)
+
+
+def _job_pending(connection: redis.Redis, judgement: Judgement) -> bool:
+    """Whether the judgement's current job still waits in the queue or has just started."""
+    try:
+        job = Job.fetch(job_id(judgement.id, judgement.attempts), connection=connection)
+        status = job.get_status(refresh=False)
+    except NoSuchJobError:
+        return False
+    if status in _PENDING:
+        return True
+    if status == JobStatus.STARTED and job.started_at is not None:
+        # Between dequeue and taking the lease there is no lease yet: give it one lease time.
+        started = job.started_at.replace(tzinfo=job.started_at.tzinfo or UTC)
+        return (datetime.now(UTC) - started).total_seconds() < lease_seconds()
+    return False
+
+
+def _forget_job(connection: redis.Redis, old_id: str) -> None:
+    """Delete a dead job so its id can be queued afresh."""
+    with contextlib.suppress(NoSuchJobError):
+        Job.fetch(old_id, connection=connection).delete(remove_from_queue=True)
+
+
+def reap_orphan_sandboxes() -> None:
+    """Remove containers left by killed workers (the sandbox's reap_orphans), if Docker is up."""
+    try:
+        importlib.import_module("worker.sandbox").reap_orphans()
+    except Exception:  # Docker down or the sandbox not installed: requeueing matters more
+        log.warning("could not reap orphan sandboxes", exc_info=True)

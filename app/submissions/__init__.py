@@ -1,0 +1,1 @@
+"""Submissions: accepting source code and sending it to the judge."""

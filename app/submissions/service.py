@@ -1,0 +1,103 @@
+"""Submission services: accept source code for a challenge and send it to the judge."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from flask import current_app
+
+from app.errors import NotFound, TooMany, ValidationError
+from app.extensions import db
+from app.judging.queue import enqueue_judgement
+from app.models import Challenge, Judgement, Submission, User
+from app.stores import get_redis
+
+KINDS = ("submit", "samples")
+# Language ids the judge knows (DESIGN.md "Stable interfaces"); a challenge may allow fewer.
+KNOWN_LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
+
+
+def create_submission(
+    user: User, challenge: Challenge, language: str, source: str | bytes, kind: str = "submit"
+) -> Submission:
+    """Check and store a submission with a queued judgement, commit, then enqueue it."""
+    if not (challenge.published or user.is_staff):
+        raise NotFound("No such challenge.")
+    if kind not in KINDS:
+        raise ValidationError(f"Unknown submission kind {kind!r}.")
+    if language not in known_languages() or not challenge.allows_language(language):
+        raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
+    text = validate_source(source)
+    check_rate(user)
+    submission = Submission(
+        user_id=user.id, challenge_id=challenge.id, language=language, source=text, kind=kind
+    )
+    judgement = Judgement(submission=submission, status="queued")
+    db.session.add_all([submission, judgement])
+    db.session.commit()
+    enqueue_judgement(judgement)
+    return submission
+
+
+def rejudge(submission: Submission) -> Judgement:
+    """Judge a submission again: a new Judgement; the newest finished one counts."""
+    judgement = Judgement(submission_id=submission.id, status="queued")
+    db.session.add(judgement)
+    db.session.commit()
+    enqueue_judgement(judgement)
+    return judgement
+
+
+def validate_source(source: str | bytes) -> str:
+    """The source as text, or a ValidationError: empty, too large, binary or not UTF-8."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        try:
+            data = source.encode("utf-8")
+        except UnicodeEncodeError as error:  # lone surrogates from a bad decode upstream
+            raise ValidationError("The source is not valid UTF-8 text.") from error
+    limit = current_app.config["MAX_SOURCE_BYTES"]
+    if len(data) > limit:
+        raise ValidationError(
+            f"The source is {len(data)} bytes; at most {limit} bytes are accepted.",
+            code="source_too_large",
+        )
+    if not data.strip():
+        raise ValidationError("The source is empty.")
+    if b"\x00" in data:
+        raise ValidationError("The source looks binary (it contains NUL bytes).")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError("The source is not valid UTF-8 text.") from error
+
+
+def check_rate(user: User) -> None:
+    """Allow at most SUBMISSION_RATE_PER_MINUTE submissions per user in any 60 s (0 = no limit)."""
+    limit = current_app.config["SUBMISSION_RATE_PER_MINUTE"]
+    if limit <= 0:
+        return
+    key = f"ratelimit:submissions:{user.id}"
+    now = time.time()
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.zremrangebyscore(key, 0, now - 60)
+    pipe.zcard(key)
+    member = f"{now}:{uuid.uuid4().hex}"
+    pipe.zadd(key, {member: now})
+    pipe.expire(key, 61)
+    _, recent, _, _ = pipe.execute()
+    if recent >= limit:
+        # Refused tries do not count against the next minute.
+        get_redis().zrem(key, member)
+        raise TooMany(f"At most {limit} submissions per minute; try again shortly.")
+
+
+def known_languages() -> tuple[str, ...]:
+    """The judge's language ids: its registry when installed, else the stable list."""
+    try:
+        from worker.languages import LANGUAGES
+    except ImportError:
+        return KNOWN_LANGUAGES
+    return tuple(LANGUAGES)

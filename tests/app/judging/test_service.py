@@ -1,0 +1,155 @@
+"""Recording judgements (idempotent, one transaction), failures, and requeue_stale on both stacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import redis
+from rq.job import Job
+from sqlalchemy import func, select
+
+from app import stores
+from app.extensions import db
+from app.judging import service
+from app.judging.outcome import JudgeOutcome, TestOutcome
+from app.judging.queue import Lease, job_id, lease_key, requeue_stale
+from app.models import ExecutionLog, Judgement, TestResult
+from app.stores import get_queue, get_redis
+from app.submissions.service import create_submission
+from tests.factories import make_challenge, make_user
+
+GOOD = "print(sum(map(int, input().split())))\n"
+
+
+@pytest.fixture
+def judgement(app) -> Judgement:
+    submission = create_submission(make_user(), make_challenge(), "python3", GOOD)
+    # Keep the ids readable after a test starts a fresh session.
+    db.session.expunge(submission.judgements[0])
+    return submission.judgements[0]
+
+
+def outcome(*verdicts: str) -> JudgeOutcome:
+    tests = [
+        TestOutcome(i, f"{i:02d}", "", v, time_ms=10 * i, memory_kb=100 * i, stderr="oops")
+        for i, v in enumerate(verdicts, start=1)
+    ]
+    return JudgeOutcome("AC", 100.0, "compiled fine", tests, 10 * len(tests), 100 * len(tests))
+
+
+def results_of(judgement_id: int) -> int:
+    query = select(func.count()).where(TestResult.judgement_id == judgement_id)
+    return db.session.scalar(query)
+
+
+def test_record_is_idempotent_and_hooks_run_once(app, judgement):
+    calls: list[int] = []
+    service.IN_TRANSACTION.append(lambda j: calls.append(j.id))
+    try:
+        assert service.start_attempt(judgement.id, "w1") is not None
+        assert service.record_result(judgement.id, outcome("AC", "AC")) is True
+        assert service.record_result(judgement.id, outcome("AC", "AC", "AC")) is False
+        assert service.start_attempt(judgement.id, "w2") is None  # done: a re-run is a no-op
+    finally:
+        service.IN_TRANSACTION.pop()
+    db.session.remove()
+    stored = db.session.get(Judgement, judgement.id)
+    assert (stored.status, stored.verdict, stored.score, stored.attempts) == ("done", "AC", 100, 1)
+    assert (stored.time_ms, stored.memory_kb) == (20, 200)
+    assert results_of(judgement.id) == 2 and calls == [judgement.id]
+    log = service.execution_log(judgement.id)
+    assert log["compile_output"] == "compiled fine" and log["tests"][0]["stderr"] == "oops"
+
+
+def test_partial_results_of_a_killed_run_are_replaced(app, judgement):
+    service.start_attempt(judgement.id, "w1")
+    db.session.add(TestResult(judgement_id=judgement.id, position=1, name="01", verdict="AC"))
+    db.session.commit()
+    service.record_result(judgement.id, outcome("WA"))
+    assert results_of(judgement.id) == 1
+    assert db.session.scalar(select(func.count()).select_from(ExecutionLog)) == 1
+
+
+def test_a_failed_attempt_is_queued_again_until_attempts_run_out(app, judgement):
+    app.config["JUDGE_MAX_ATTEMPTS"] = 2
+    service.start_attempt(judgement.id, "w1")
+    assert service.record_failure(judgement.id, "DockerException: engine gone") == "queued"
+    service.start_attempt(judgement.id, "w1")
+    assert service.record_failure(judgement.id, "DockerException: engine gone") == "failed"
+    db.session.remove()
+    stored = db.session.get(Judgement, judgement.id)
+    assert (stored.status, stored.verdict, stored.attempts) == ("failed", "IE", 2)
+    assert "engine gone" in stored.error
+
+
+def test_done_event_is_published(app, judgement):
+    pubsub = get_redis().pubsub()
+    pubsub.subscribe(f"submission:{judgement.submission_id}")
+    pubsub.get_message(timeout=1)  # the subscribe confirmation
+    service.start_attempt(judgement.id, "w1")
+    service.record_result(judgement.id, outcome("AC"))
+    events = []
+    while (message := pubsub.get_message(timeout=1)) is not None:
+        events.append(json.loads(message["data"]))
+    pubsub.close()
+    assert [e["type"] for e in events] == ["submission.judging", "submission.done"]
+    assert events[-1]["verdict"] == "AC" and events[-1]["judgement_id"] == judgement.id
+
+
+def test_queued_judgement_with_its_job_is_left_alone(app, judgement):
+    report = requeue_stale()
+    assert report.live == [judgement.id] and not report.requeued
+
+
+def test_flushed_redis_is_requeued(app, judgement):
+    get_redis().flushdb()
+    report = requeue_stale()
+    assert report.requeued == [judgement.id]
+    assert get_queue("judge").job_ids == [job_id(judgement.id, 0)]
+    assert requeue_stale().live == [judgement.id]  # and only once
+
+
+def test_judging_with_a_live_lease_is_not_requeued(app, judgement):
+    lease = Lease(judgement.id, seconds=30)
+    assert lease.acquire()
+    try:
+        service.start_attempt(judgement.id, "w1")
+        get_redis().flushdb()
+        get_redis().set(lease_key(judgement.id), lease.token)
+        assert requeue_stale().live == [judgement.id]
+        assert not Lease(judgement.id).acquire()  # a second worker backs off
+    finally:
+        lease.release()
+    assert not get_redis().exists(lease_key(judgement.id))
+
+
+def test_judging_without_lease_is_requeued_then_fails_after_max_attempts(app, judgement):
+    app.config["JUDGE_MAX_ATTEMPTS"] = 2
+    service.start_attempt(judgement.id, "w1")  # then the worker is SIGKILLed: no lease
+    assert requeue_stale().requeued == [judgement.id]
+    job = Job.fetch(job_id(judgement.id, 1), connection=get_redis())
+    assert job.args == (judgement.id,)
+    db.session.remove()
+    assert db.session.get(Judgement, judgement.id).status == "queued"
+    service.start_attempt(judgement.id, "w2")  # killed again
+    assert requeue_stale().failed == [judgement.id]
+    db.session.remove()
+    stored = db.session.get(Judgement, judgement.id)
+    assert (stored.status, stored.verdict) == ("failed", "IE")
+    assert "gave up after 2 attempts" in stored.error and "worker died" in stored.error
+
+
+def test_submission_survives_a_redis_outage_at_enqueue(app):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0  # the rate limit itself needs Redis
+    user, challenge = make_user(), make_challenge()
+    working = app.extensions["redis"]
+    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1")
+    try:
+        submission = create_submission(user, challenge, "python3", GOOD)
+    finally:
+        app.extensions["redis"] = working
+    assert submission.judgements[0].status == "queued"
+    assert requeue_stale().requeued == [submission.judgements[0].id]
+    assert get_queue("judge").count == 1
+    assert stores.get_redis(app) is working

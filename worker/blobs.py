@@ -1,0 +1,57 @@
+"""Test data on the worker host: blobs fetched from SQL once, cached by sha256, verified."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import Blob
+
+
+class BlobError(RuntimeError):
+    """Test data missing or not matching its hash: a judge fault (IE), never the student's."""
+
+
+def cache_dir() -> Path:
+    """BLOB_CACHE_DIR, or blob-cache/ in the instance folder."""
+    configured = current_app.config.get("BLOB_CACHE_DIR")
+    return Path(configured or os.path.join(current_app.instance_path, "blob-cache"))
+
+
+def fetch_blob(sha256: str) -> bytes:
+    """The blob's bytes, from the host cache when present and intact, else from SQL."""
+    path = cache_dir() / sha256[:2] / sha256
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        pass
+    else:
+        if hashlib.sha256(data).hexdigest() == sha256:
+            return data
+        path.unlink(missing_ok=True)  # damaged on disk: fetch it again
+    blob = db.session.get(Blob, sha256)
+    if blob is None:
+        raise BlobError(f"test data {sha256} is missing from the database")
+    data = bytes(blob.data)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise BlobError(f"test data {sha256} does not match its hash")
+    _store(path, data)
+    return data
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write atomically so a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

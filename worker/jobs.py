@@ -1,0 +1,77 @@
+"""RQ jobs of the judge queue (ids only: a job's signature is a wire protocol)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from app.extensions import db
+from app.judging import service
+from app.judging.events import publish, submission_channel
+from app.judging.outcome import TestOutcome
+from app.judging.queue import Lease, enqueue_judgement, requeue_stale
+from worker.pipeline import judge_source
+
+log = logging.getLogger(__name__)
+
+
+def judge(judgement_id: int) -> str:
+    """Judge one judgement; a repeat of a finished one (or one a live worker holds) is a no-op."""
+    # The work horse is a fork: connections inherited from the parent must not be shared.
+    db.engine.dispose(close=False)
+    lease = Lease(judgement_id)
+    if not lease.acquire():
+        return "busy"
+    held = True
+    try:
+        judgement = service.start_attempt(judgement_id, _worker_name())
+        if judgement is None:
+            return "finished"
+        submission = judgement.submission
+        channel = submission_channel(submission.id)
+
+        def on_test(test: TestOutcome, total: int) -> None:
+            publish(
+                channel,
+                {
+                    "type": "submission.test",
+                    "submission_id": submission.id,
+                    "judgement_id": judgement_id,
+                    "position": test.position,
+                    "total": total,
+                    **test.public(),
+                },
+            )
+
+        try:
+            outcome = judge_source(
+                submission.challenge,
+                submission.language,
+                submission.source,
+                samples_only=submission.kind == "samples",
+                on_test=on_test,
+            )
+        except Exception as error:
+            db.session.rollback()
+            status = service.record_failure(judgement_id, f"{type(error).__name__}: {error}")
+            lease.release()
+            held = False
+            if status == "queued":
+                enqueue_judgement(judgement)
+            raise
+        service.record_result(judgement_id, outcome)
+        return outcome.verdict
+    finally:
+        if held:
+            lease.release()
+
+
+def requeue_stale_judgements() -> dict[str, list[int]]:
+    """Maintenance job: put stale judgements back on the queue (see requeue_stale)."""
+    report = requeue_stale()
+    return {"requeued": report.requeued, "failed": report.failed}
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"

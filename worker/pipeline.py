@@ -1,0 +1,183 @@
+"""The judging pipeline shared by the job and `flask judge`: compile once, run, check, score."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from app.judging import verdicts
+from app.judging.outcome import JudgeOutcome, TestOutcome
+from app.models import Challenge, TestCase
+from worker.blobs import fetch_blob
+from worker.checkers import Checker, make_checker
+from worker.sandbox import api
+
+STDERR_SNIPPET = 2000
+_RUN_VERDICTS = {
+    api.TIME_LIMIT: "TLE",
+    api.MEMORY_LIMIT: "MLE",
+    api.OUTPUT_LIMIT: "OLE",
+    api.NONZERO: "RE",
+    api.SIGNALED: "RE",
+}
+
+SandboxFactory = Callable[[str], Any]  # language id -> a context manager yielding a Sandbox
+
+
+class SandboxFailure(RuntimeError):
+    """The sandbox itself failed: the attempt is the judge's fault and is retried."""
+
+
+@dataclass(frozen=True)
+class PlannedTest:
+    """A test to run: where it sits and which blobs hold its data."""
+
+    position: int
+    name: str
+    group: str
+    test_case_id: int | None
+    input_sha256: str
+    answer_sha256: str
+
+
+def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[PlannedTest]:
+    """The challenge's tests in order (only the samples for a sample run)."""
+    cases: list[TestCase] = [t for t in challenge.tests if t.is_sample or not samples_only]
+    return [
+        PlannedTest(
+            position=index,
+            name=case.name,
+            group=case.group.name if case.group else "",
+            test_case_id=case.id,
+            input_sha256=case.input_sha256,
+            answer_sha256=case.answer_sha256,
+        )
+        for index, case in enumerate(cases, start=1)
+    ]
+
+
+def limits_for(challenge: Challenge) -> api.Limits:
+    """The run limits of a challenge."""
+    return api.Limits(
+        time_ms=challenge.time_limit_ms,
+        memory_mb=challenge.memory_limit_mb,
+        output_kb=challenge.output_limit_kb,
+    )
+
+
+@contextmanager
+def default_sandbox(language: str) -> Iterator[api.Sandbox]:
+    """A warm sandbox from this host's pool, closed (never reused) afterwards."""
+    sandbox = importlib.import_module("worker.sandbox").acquire(language)
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()
+
+
+def judge_source(
+    challenge: Challenge,
+    language: str,
+    source: str,
+    *,
+    samples_only: bool = False,
+    on_test: Callable[[TestOutcome, int], None] | None = None,
+    sandbox_factory: SandboxFactory = default_sandbox,
+) -> JudgeOutcome:
+    """Compile once, run every test (stopping at the first failure if ICPC style), score."""
+    tests = plan_tests(challenge, samples_only)
+    limits = limits_for(challenge)
+    timings: dict[str, int] = {}
+    started = time.monotonic()
+    results: list[TestOutcome] = []
+    with sandbox_factory(language) as sandbox:
+        timings["acquire_ms"] = _ms_since(started)
+        compiled = sandbox.compile(source)
+        timings["compile_ms"] = compiled.time_ms
+        if not compiled.ok:
+            return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)
+        checker = _checker_for(challenge)
+        try:
+            for test in tests:
+                outcome = _run_test(sandbox, checker, test, limits)
+                results.append(outcome)
+                if on_test is not None:
+                    on_test(outcome, len(tests))
+                if outcome.verdict != "AC" and challenge.stop_on_first_failure:
+                    break
+        finally:
+            checker.close()
+    timings["total_ms"] = _ms_since(started)
+    return summarize(challenge, tests, results, compiled.output, timings)
+
+
+def summarize(
+    challenge: Challenge,
+    tests: list[PlannedTest],
+    results: list[TestOutcome],
+    compile_output: str,
+    timings: dict[str, int],
+) -> JudgeOutcome:
+    """Aggregate verdict, score and resources of the tests that ran."""
+    verdict = verdicts.aggregate_verdict(
+        [r.verdict for r in results], first_failure=challenge.stop_on_first_failure
+    )
+    planned_groups = {test.group for test in tests}
+    groups = [
+        verdicts.GroupRule(group.name, group.points)
+        for group in challenge.groups
+        if group.name in planned_groups
+    ]
+    sizes: dict[str, int] = {}
+    for test in tests:
+        sizes[test.group] = sizes.get(test.group, 0) + 1
+    score = verdicts.score(results, len(tests), groups, sizes)
+    time_ms, memory_kb = verdicts.max_resources(results)
+    return JudgeOutcome(verdict, score, compile_output, results, time_ms, memory_kb, timings)
+
+
+def _run_test(
+    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, limits: api.Limits
+) -> TestOutcome:
+    given = fetch_blob(test.input_sha256)
+    run = sandbox.run(given, limits)
+    if run.status == api.SANDBOX_ERROR:
+        raise SandboxFailure(f"test {test.name}: {run.message or 'the runner failed'}")
+    outcome = TestOutcome(
+        position=test.position,
+        name=test.name,
+        group=test.group,
+        verdict=_RUN_VERDICTS.get(run.status, "AC"),
+        time_ms=run.time_ms,
+        memory_kb=run.memory_kb,
+        test_case_id=test.test_case_id,
+        wall_ms=run.wall_ms,
+        stderr=run.stderr[:STDERR_SNIPPET].decode("utf-8", "replace"),
+        detail=run.message,
+    )
+    if run.status == api.OK:
+        # Expected answers never enter the program's container: checked here, outside.
+        result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
+        outcome.verdict, outcome.message = result.verdict, result.message
+    elif run.status == api.NONZERO:
+        outcome.message = f"Exited with code {run.exit_code}."
+    elif run.status == api.SIGNALED:
+        outcome.message = f"Killed by signal {run.signal}."
+    return outcome
+
+
+def _checker_for(challenge: Challenge) -> Checker:
+    return make_checker(
+        challenge.checker,
+        challenge.checker_options,
+        language=challenge.checker_language,
+        source=challenge.checker_source,
+    )
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
