@@ -65,6 +65,11 @@ def from_environment() -> dict[str, object]:
         "SUBMISSION_RATE_PER_MINUTE": _int("CODEDEV_SUBMISSION_RATE_PER_MINUTE", 10),
         # Tries of one judgement before its verdict becomes IE.
         "JUDGE_MAX_ATTEMPTS": _int("CODEDEV_JUDGE_MAX_ATTEMPTS", 3),
+        # Seconds a judging worker's heartbeat (lease) lives; a dead worker's judgement is
+        # requeued once it lapses. The judge refreshes it every third of this.
+        "JUDGE_LEASE_SECONDS": _int("CODEDEV_JUDGE_LEASE_SECONDS", 30),
+        # How often an idle worker runs requeue_stale (and RQ's own registry cleanup).
+        "JUDGE_MAINTENANCE_SECONDS": _int("CODEDEV_JUDGE_MAINTENANCE_SECONDS", 60),
         # Warm containers kept per language on each worker host.
         "SANDBOX_POOL_SIZE": _int("CODEDEV_SANDBOX_POOL_SIZE", 2),
         # Prefix of the sandbox image names (codedev-sandbox-python3, ...).
