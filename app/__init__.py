@@ -46,6 +46,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(courses.bp)
     app.register_blueprint(admin.bp)
     auth.init_app(app)
+    from app.judging import cli as judging_cli
+
+    app.cli.add_command(judging_cli.judge)
     return app
 
 
