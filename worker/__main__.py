@@ -5,24 +5,59 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 
 from rq import Worker
 
 from app import create_app
+from app.extensions import db
+from app.judging.queue import reap_orphan_sandboxes, requeue_stale
 from app.stores import QUEUE_NAMES, get_redis
 
 log = logging.getLogger("codedev.worker")
 
+# How often (seconds) an idle worker looks for judgements whose worker died or whose job vanished.
+DEFAULT_MAINTENANCE_SECONDS = 60
 
-def main() -> None:
-    """Run one RQ worker inside an app context so jobs can use the models."""
+
+class JudgeWorker(Worker):
+    """An RQ worker whose maintenance tick also puts stale judgements back on the queue."""
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        recover()
+
+
+def recover() -> None:
+    """Requeue stale judgements (and reap orphan sandboxes); never let it stop the worker."""
+    try:
+        requeue_stale()
+    except Exception:
+        log.exception("requeue_stale failed; the next maintenance tick retries")
+    finally:
+        # Work horses are forks of this process: leave no connection checked out for them.
+        db.session.remove()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run one RQ worker inside an app context so jobs can use the models (--burst: until empty)."""
+    burst = "--burst" in (sys.argv[1:] if argv is None else argv)
     app = create_app()
     with app.app_context():
         connection = get_redis(app)
         name = f"{socket.gethostname()}-{os.getpid()}"
-        worker = Worker(list(QUEUE_NAMES), connection=connection, name=name)
+        interval = int(app.config.get("JUDGE_MAINTENANCE_SECONDS", DEFAULT_MAINTENANCE_SECONDS))
+        # The blocking dequeue waits worker_ttl - 15 s; keep it within one maintenance tick.
+        worker = JudgeWorker(
+            list(QUEUE_NAMES),
+            connection=connection,
+            name=name,
+            maintenance_interval=interval,
+            worker_ttl=interval + 15,
+        )
+        reap_orphan_sandboxes()
         log.info("worker %s listening on %s", name, ", ".join(QUEUE_NAMES))
-        worker.work(with_scheduler=True)
+        worker.work(burst=burst, with_scheduler=not burst)  # its first maintenance tick runs requeue_stale
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ def judge_source(
 ) -> JudgeOutcome:
     """Compile once, run every test (stopping at the first failure if ICPC style), score."""
     tests = plan_tests(challenge, samples_only)
+    for test in tests:  # missing or damaged test data fails the attempt before a sandbox is taken
+        fetch_blob(test.input_sha256)
+        fetch_blob(test.answer_sha256)
     limits = limits_for(challenge)
     timings: dict[str, int] = {}
     started = time.monotonic()

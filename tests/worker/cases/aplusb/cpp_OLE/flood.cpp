@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { for (;;) std::fputs("9999999999999999999999999999999999999999\n", stdout); }

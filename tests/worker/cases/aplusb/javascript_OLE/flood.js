@@ -1,0 +1,2 @@
+const line = "9".repeat(1000) + "\n";
+for (;;) process.stdout.write(line);
