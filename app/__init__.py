@@ -39,13 +39,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors_http.init_app(app)
 
-    from app import admin, auth, courses, main
+    from app import admin, api, auth, courses, live, main, solve
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(courses.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(live.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    app.register_blueprint(solve.bp)
     auth.init_app(app)
+    from app.packages import cli as packages_cli
+
+    packages_cli.init_app(app)
     from app.judging import cli as judging_cli
 
     app.cli.add_command(judging_cli.judge)

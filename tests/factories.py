@@ -8,7 +8,17 @@ from typing import Any
 
 from app.auth import service as auth_service
 from app.extensions import db
-from app.models import Blob, Challenge, Course, Enrollment, TestCase, User
+from app.models import (
+    Blob,
+    Challenge,
+    Course,
+    Enrollment,
+    Judgement,
+    Submission,
+    TestCase,
+    TestResult,
+    User,
+)
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-9"
@@ -82,3 +92,39 @@ def make_challenge(tests: list[tuple[str, str]] | None = None, **overrides: Any)
         )
     db.session.commit()
     return challenge
+
+
+def make_submission(
+    user: User,
+    challenge: Challenge,
+    *,
+    kind: str = "submit",
+    language: str = "python3",
+    source: str = "print(sum(map(int, input().split())))\n",
+    status: str = "queued",
+    results: list[str] | None = None,
+    **judgement_fields: Any,
+) -> Submission:
+    """A stored submission with one judgement (no job enqueued) and TestResults per verdict."""
+    submission = Submission(
+        user_id=user.id, challenge_id=challenge.id, language=language, source=source, kind=kind
+    )
+    judgement = Judgement(submission=submission, status=status, **judgement_fields)
+    db.session.add_all([submission, judgement])
+    db.session.flush()
+    cases = [t for t in challenge.tests if t.is_sample or kind != "samples"]
+    for position, (case, verdict) in enumerate(zip(cases, results or [], strict=False), start=1):
+        db.session.add(
+            TestResult(
+                judgement_id=judgement.id,
+                test_case_id=case.id,
+                position=position,
+                name=case.name,
+                verdict=verdict,
+                time_ms=10 * position,
+                memory_kb=1000 + position,
+                message=f"message {position}",
+            )
+        )
+    db.session.commit()
+    return submission

@@ -1,0 +1,52 @@
+"""Who may see what: a submission is its owner's and staff's; a challenge follows its course."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.courses.access import can_manage, is_member
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.models import Challenge, Course, Submission, User
+
+NO_SUBMISSION = "No such submission, or it is not yours."
+NO_CHALLENGE = "No such challenge, or it is not open to you."
+
+
+def may_see_submission(user: User, submission: Submission) -> bool:
+    """The owner and staff (teachers, admins) may see a submission."""
+    return user.is_staff or submission.user_id == user.id
+
+
+def visible_submission(user: User, submission_id: int) -> Submission:
+    """The submission if the user may see it; NotFound otherwise (existence does not leak)."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not may_see_submission(user, submission):
+        raise NotFound(NO_SUBMISSION)
+    return submission
+
+
+def may_see_challenge(user: User, challenge: Challenge) -> bool:
+    """Staff see every challenge; others a published one, of their course if it has one."""
+    if user.is_staff:
+        return True
+    if not challenge.published:
+        return False
+    if challenge.course_id is None:
+        return True
+    course = db.session.get(Course, challenge.course_id)
+    return course is not None and (can_manage(user, course) or is_member(user, course))
+
+
+def visible_challenge(user: User, slug: str) -> Challenge:
+    """The challenge with this slug if the user may open it; NotFound otherwise."""
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if challenge is None or not may_see_challenge(user, challenge):
+        raise NotFound(NO_CHALLENGE)
+    return challenge
+
+
+def require_staff(user: User) -> None:
+    """Forbidden unless the user is a teacher or an admin."""
+    if not user.is_staff:
+        raise Forbidden("Only teachers and admins may do this.")

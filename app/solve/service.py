@@ -1,0 +1,105 @@
+"""Student-facing services: submit, read a submission, the solve page's data and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Challenge, Submission, User
+from app.solve.access import visible_challenge, visible_submission
+from app.solve.state import sample_view, submission_state
+from app.submissions import service as submissions
+
+LANGUAGE_NAMES = {
+    "python3": "Python 3",
+    "c": "C",
+    "cpp": "C++",
+    "java": "Java",
+    "javascript": "JavaScript",
+}
+# The file name a language's source is saved as when a student downloads it.
+EXTENSIONS = {"python3": ".py", "c": ".c", "cpp": ".cpp", "java": ".java", "javascript": ".js"}
+
+
+@dataclass
+class SolvePage:
+    """What the solve page shows: the challenge, its samples, languages and starter code."""
+
+    challenge: Challenge
+    statement_html: str
+    samples: list[dict[str, str]]
+    languages: list[tuple[str, str]]
+    starter_code: dict[str, str] = field(default_factory=dict)
+
+
+def submit(
+    user: User, slug: str, language: str, source: str, *, kind: str = "submit"
+) -> Submission:
+    """Send source for a challenge the user may open; the pipeline checks size and rate."""
+    challenge = visible_challenge(user, slug)
+    return submissions.create_submission(user, challenge, language, source, kind=kind)
+
+
+def submission_view(user: User, submission_id: int) -> dict[str, Any]:
+    """The JSON state of a submission the user may see (NotFound otherwise)."""
+    submission = visible_submission(user, submission_id)
+    return submission_state(submission, user)
+
+
+def languages_for(challenge: Challenge) -> list[tuple[str, str]]:
+    """(id, display name) of the languages a challenge accepts, in the judge's order."""
+    known = submissions.known_languages()
+    return [
+        (language, LANGUAGE_NAMES.get(language, language))
+        for language in known
+        if challenge.allows_language(language)
+    ]
+
+
+def solve_page(user: User, slug: str) -> SolvePage:
+    """Everything the solve page needs for a challenge the user may open."""
+    challenge = visible_challenge(user, slug)
+    return SolvePage(
+        challenge=challenge,
+        statement_html=render_statement(challenge),
+        samples=[sample_view(test) for test in challenge.tests if test.is_sample],
+        languages=languages_for(challenge),
+        starter_code={
+            k: v for k, v in (challenge.starter_code or {}).items() if isinstance(v, str)
+        },
+    )
+
+
+def render_statement(challenge: Challenge) -> str:
+    """The statement as safe HTML: the challenge area's renderer when installed."""
+    try:
+        from app.challenges.rendering import render_markdown
+    except ImportError:
+        from app.solve.markdown import render_markdown
+    return str(render_markdown(challenge.statement_md or ""))
+
+
+def history(
+    viewer: User, slug: str, *, user_id: int | None = None, kinds: tuple[str, ...] = ("submit",)
+) -> tuple[Challenge, list[Submission]]:
+    """Submissions to a challenge, newest first: the viewer's own, or (staff) anyone's."""
+    challenge = visible_challenge(viewer, slug)
+    query = (
+        select(Submission)
+        .where(Submission.challenge_id == challenge.id, Submission.kind.in_(kinds))
+        .order_by(Submission.created_at.desc(), Submission.id.desc())
+    )
+    if not viewer.is_staff:
+        query = query.where(Submission.user_id == viewer.id)
+    elif user_id is not None:
+        query = query.where(Submission.user_id == user_id)
+    return challenge, list(db.session.scalars(query.limit(500)))
+
+
+def submission_detail(viewer: User, submission_id: int) -> tuple[Submission, dict[str, Any]]:
+    """A submission with its source and state, for its owner or staff."""
+    submission = visible_submission(viewer, submission_id)
+    return submission, submission_state(submission, viewer)

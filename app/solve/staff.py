@@ -1,0 +1,74 @@
+"""Staff actions on submissions: rejudge one, a challenge's or all since a time; override."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.live.events import publish, submission_channel
+from app.models import Challenge, Judgement, Submission, User
+from app.models.submission import VERDICTS
+from app.solve.access import require_staff, visible_challenge, visible_submission
+from app.submissions import service as submissions
+
+MAX_REASON = 2000
+
+
+def rejudge_one(staff: User, submission_id: int) -> Judgement:
+    """Judge one submission again (a new judgement; earlier ones stay as history)."""
+    require_staff(staff)
+    return submissions.rejudge(visible_submission(staff, submission_id))
+
+
+def rejudge_many(staff: User, *, slug: str | None = None, since: datetime | None = None) -> int:
+    """Rejudge every counted submission of a challenge and/or since a time; returns how many."""
+    require_staff(staff)
+    if slug is None and since is None:
+        raise ValidationError("Choose a challenge or a time to rejudge from.")
+    query = select(Submission).where(Submission.kind == "submit").order_by(Submission.id)
+    if slug is not None:
+        challenge: Challenge = visible_challenge(staff, slug)
+        query = query.where(Submission.challenge_id == challenge.id)
+    if since is not None:
+        query = query.where(Submission.created_at >= since)
+    chosen = list(db.session.scalars(query))
+    for submission in chosen:
+        submissions.rejudge(submission)
+    return len(chosen)
+
+
+def override_verdict(staff: User, submission_id: int, verdict: str, reason: str) -> Judgement:
+    """Replace the shown verdict of the newest finished judgement; the judge's own stays."""
+    require_staff(staff)
+    submission = visible_submission(staff, submission_id)
+    verdict = verdict.strip().upper()
+    reason = reason.strip()
+    if verdict and verdict not in VERDICTS:
+        raise ValidationError(f"Unknown verdict {verdict!r}.", field="verdict")
+    if verdict and not reason:
+        raise ValidationError(
+            "Give a reason for the override; the student sees it.", field="reason"
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"Keep the reason under {MAX_REASON} characters.", field="reason")
+    finished = [j for j in submission.judgements if j.is_finished]
+    if not finished:
+        raise Conflict("The submission is still being judged; override it once it has a verdict.")
+    judgement = finished[-1]
+    # An empty verdict clears the override: the judge's verdict counts again.
+    judgement.override_verdict = verdict or None
+    judgement.override_reason = reason if verdict else ""
+    db.session.commit()
+    publish(
+        submission_channel(submission.id),
+        {
+            "type": "submission.override",
+            "submission_id": submission.id,
+            "judgement_id": judgement.id,
+            "verdict": judgement.final_verdict,
+        },
+    )
+    return judgement

@@ -1,0 +1,1 @@
+"""Solve-page and history views (filled in below)."""

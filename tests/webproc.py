@@ -1,0 +1,75 @@
+"""Separate web processes (gunicorn gthread, as in production) sharing the test's stores."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build() -> Flask:
+    """The app factory gunicorn calls in each child: the test config from the environment."""
+    from app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": os.environ["CODEDEV_TEST_SECRET"],
+            "DATABASE_URL": os.environ["CODEDEV_TEST_DATABASE_URL"],
+            "REDIS_URL": os.environ["CODEDEV_TEST_REDIS"],
+        }
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def web_process(app: Flask, threads: int = 32) -> Iterator[str]:
+    """One gunicorn process serving the app's stores on a free port; yields its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CODEDEV_TEST_SECRET": app.config["SECRET_KEY"],
+        "CODEDEV_TEST_DATABASE_URL": app.config["DATABASE_URL"],
+        "CODEDEV_TEST_REDIS": app.config["REDIS_URL"],
+    }
+    command = [
+        sys.executable, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "1",
+        "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        "tests.webproc:build()",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}")
+            try:
+                requests.get(url + "/api/v1/openapi.json", timeout=10)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
