@@ -200,3 +200,13 @@ def test_upload_from_roster_page_enrolls_everyone(client, auth):
     html = response.get_data(as_text=True)
     assert "Import done: 2 students added, 2 new accounts invited" in html
     assert "Zoë Zed" in html and "yan@example.org" in html and "invited" in html
+
+
+def test_unreachable_mail_server_keeps_the_import_and_lists_unsent_invites(app):
+    course = make_course()
+    # A real connection to a closed port: refused at once, no mock involved.
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_USE_TLS=False)
+    report = import_students(course.owner, course.id, b"email\na@example.org\nb@example.org\n")
+    assert report.created == ["a@example.org", "b@example.org"]
+    assert report.invite_failures == ["a@example.org", "b@example.org"]
+    assert _counts() == (3, 2)

@@ -231,3 +231,19 @@ def test_remove_student_confirms_then_removes(client, auth):
     assert response.status_code == 302
     assert not _enrolled(course, student)
     assert client.get(remove_url).status_code == 404
+
+
+def test_guessing_join_codes_is_rate_limited_per_user(client, auth):
+    course = make_course()
+    student = make_user()
+    auth.login(student.email)
+    statuses = [
+        submit(client, "/courses/join", {"code": f"WRNG{n:04d}"}).status_code for n in range(21)
+    ]
+    assert statuses[:20] == [400] * 20
+    assert statuses[20] == 429
+    # Another user behind the same address is not blocked.
+    auth.logout()
+    other = make_user()
+    auth.login(other.email)
+    assert submit(client, "/courses/join", {"code": course.join_code}).status_code == 302
