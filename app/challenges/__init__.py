@@ -1,0 +1,1 @@
+"""Challenges: authoring services and pages, validation of reference solutions."""

@@ -1,0 +1,93 @@
+"""`flask problems import|export|verify`: Kattis problem packages from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.errors import AppError
+from app.extensions import db
+from app.models import Challenge, User
+
+problems = AppGroup("problems", help="Import, export and verify Kattis problem packages.")
+
+
+def _challenge(slug: str) -> Challenge:
+    challenge = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if challenge is None:
+        raise click.ClickException(f"no challenge with the slug {slug!r}")
+    return challenge
+
+
+@problems.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--slug", default=None, help="Slug of the new challenge (default: package name).")
+@click.option("--owner", default=None, help="Email of the teacher who will own it.")
+def import_command(path: Path, slug: str | None, owner: str | None) -> None:
+    """Import a problem package (folder or .zip) and print the new challenge's slug."""
+    from app.packages import import_package
+
+    owner_user = None
+    if owner:
+        owner_user = db.session.scalar(select(User).where(User.email == owner.lower()))
+        if owner_user is None:
+            raise click.ClickException(f"no user with the email {owner}")
+    try:
+        result = import_package(path, owner=owner_user, slug=slug)
+    except AppError as error:
+        raise click.ClickException(error.message) from error
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if result.challenge.package_meta.get("time_limit_pending"):
+        click.echo(
+            "note: the package gives no time limit; run `flask problems verify "
+            f"{result.challenge.slug}` to derive it from the accepted submissions",
+            err=True,
+        )
+    click.echo(result.challenge.slug)
+
+
+@problems.command("export")
+@click.argument("slug")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(slug: str, out: Path) -> None:
+    """Write a challenge as a problem package .zip."""
+    from app.packages import export_package
+
+    out.write_bytes(export_package(_challenge(slug)))
+    click.echo(str(out))
+
+
+@problems.command("verify")
+@click.argument("slug")
+def verify_command(slug: str) -> None:
+    """Judge every reference solution; exit 1 if any verdict differs from its folder's."""
+    from app.challenges.validation import validate_challenge
+
+    challenge = _challenge(slug)
+    try:
+        report = validate_challenge(challenge)
+    except AppError as error:
+        raise click.ClickException(error.message) from error
+    for run in report.runs:
+        mark = "ok " if run.ok else "BAD"
+        click.echo(
+            f"{mark} {run.name} ({run.language}): expected {run.expected}, got {run.verdict}, "
+            f"slowest test {run.slowest_ms} ms"
+        )
+    if report.derived:
+        click.echo(f"time limit derived from the accepted submissions: {report.time_limit_ms} ms")
+    if not report.runs:
+        raise click.ClickException("the challenge has no reference solutions")
+    if not report.ok:
+        raise click.ClickException("some reference solutions did not get their expected verdict")
+    click.echo(f"all {len(report.runs)} reference solutions got their expected verdict")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command group."""
+    app.cli.add_command(problems)

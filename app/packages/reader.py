@@ -1,0 +1,278 @@
+"""Turn the files of a problem package into a ParsedPackage (pure: no database)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.errors import ValidationError
+from app.packages import config as cfg
+from app.packages.latex import latex_to_markdown, problem_name
+from app.packages.programs import program_source
+
+STATEMENT_DIRS = ("statement", "problem_statement")
+STATEMENT_RE = re.compile(r"^problem(?:\.([A-Za-z]{2,3}(?:-[A-Za-z]{2})?))?\.(md|tex)$")
+GROUP_FILES = ("test_group.yaml", "testdata.yaml")
+EXTENSION_FILE = "codedev.yaml"
+
+
+@dataclass
+class ParsedTest:
+    """One test case: data/<sample|secret>/[group/]name.{in,ans}."""
+
+    name: str
+    is_sample: bool
+    group: str | None
+    input: bytes
+    answer: bytes
+
+
+@dataclass
+class ParsedSolution:
+    """One example submission with the verdict its folder promises."""
+
+    name: str
+    language: str
+    source: str
+    expected_verdict: str
+
+
+@dataclass
+class ParsedPackage:
+    """Everything the importer stores, checked and decoded."""
+
+    config: cfg.ProblemConfig
+    title: str
+    statement_md: str
+    tests: list[ParsedTest]
+    groups: dict[str, float]  # name -> points, in order
+    checker: str
+    checker_options: dict[str, Any]
+    checker_language: str | None
+    checker_source: str | None
+    solutions: list[ParsedSolution]
+    files: dict[str, bytes]  # kept as ChallengeFile rows
+    extension: dict[str, Any]
+    meta: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"{where}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from error
+
+
+def _statement(
+    files: dict[str, bytes], config: cfg.ProblemConfig
+) -> tuple[str, str, str | None, str]:
+    """(markdown, language, name from the source, path) of the best statement."""
+    found: list[tuple[int, int, int, str, str]] = []
+    for path in files:
+        folder, _, base = path.rpartition("/")
+        if folder in STATEMENT_DIRS:
+            match = STATEMENT_RE.match(base)
+            if match:
+                language = match.group(1) or "en"
+                rank_lang = 0 if language == "en" else 1 if language in config.names else 2
+                rank_kind = 0 if match.group(2) == "md" else 1
+                found.append((rank_lang, rank_kind, STATEMENT_DIRS.index(folder), language, path))
+    if not found:
+        raise ValidationError(
+            "statement/ (or problem_statement/): no problem.<language>.md or .tex statement"
+        )
+    *_, language, path = min(found)
+    source = _text(files[path], path)
+    if path.endswith(".md"):
+        return source, language, None, path
+    return latex_to_markdown(source), language, problem_name(source), path
+
+
+def _group_settings(files: dict[str, bytes], folder: str) -> cfg.GroupSettings | None:
+    for name in GROUP_FILES:
+        path = f"{folder}/{name}"
+        if path in files:
+            return cfg.parse_group_yaml(files[path], path)
+    return None
+
+
+def _tests(
+    files: dict[str, bytes], warnings: list[str]
+) -> tuple[list[ParsedTest], dict[str, float]]:
+    """Test cases in package order and the secret groups with their points."""
+    inputs = {p[:-3] for p in files if p.startswith("data/") and p.endswith(".in")}
+    answers = {p[:-4] for p in files if p.startswith("data/") and p.endswith(".ans")}
+    for stem in sorted(inputs - answers):
+        if stem.startswith(("data/sample/", "data/secret/")):
+            raise ValidationError(f"{stem}.in: has no matching {stem.rsplit('/', 1)[-1]}.ans")
+    for stem in sorted(answers - inputs):
+        if stem.startswith(("data/sample/", "data/secret/")):
+            raise ValidationError(f"{stem}.ans: has no matching .in file")
+    stems = sorted(s for s in inputs if s.startswith(("data/sample/", "data/secret/")))
+    if not any(s.startswith("data/secret/") for s in stems):
+        raise ValidationError("data/secret: the package has no secret test case")
+    if any(p.startswith("data/") and ".files/" in p for p in files):
+        warnings.append("data: .files directories are not supported and were ignored")
+
+    def order(stem: str) -> tuple[int, list[str]]:
+        return (0 if stem.startswith("data/sample/") else 1, stem.split("/")[2:])
+
+    tests: list[ParsedTest] = []
+    folders: dict[str, int] = {}
+    for stem in sorted(stems, key=order):
+        kind, rest = stem[len("data/") :].split("/", 1)
+        folder, _, name = rest.rpartition("/")
+        if kind == "sample" and folder:
+            warnings.append(f"data/sample/{folder}: sample subgroups are flattened")
+        group = (folder or None) if kind == "secret" else None
+        if group is not None:
+            folders[group] = folders.get(group, 0) + 1
+        tests.append(
+            ParsedTest(name, kind == "sample", group, files[stem + ".in"], files[stem + ".ans"])
+        )
+    # Leaf folders holding only a test_group.yaml (no tests) still become groups.
+    for path in files:
+        if path.startswith("data/secret/") and path.rsplit("/", 1)[-1] in GROUP_FILES:
+            folder = path[len("data/secret/") :].rpartition("/")[0]
+            if folder and not any(f.startswith(folder + "/") for f in folders):
+                folders.setdefault(folder, 0)
+    return tests, _points(files, folders)
+
+
+def _points(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, float]:
+    """Points per leaf group; an ancestor's points are shared by leaves that have none."""
+    own: dict[str, float | None] = {}
+    for folder, count in folders.items():
+        settings = _group_settings(files, f"data/secret/{folder}")
+        points = None
+        if settings is not None:
+            points = settings.points
+            if points is None and settings.accept_score is not None:
+                per_test = settings.accept_score
+                points = per_test if settings.aggregation == "min" else per_test * count
+        own[folder] = points
+    groups: dict[str, float] = {}
+    for folder in sorted(folders):
+        points = own[folder]
+        if points is None:
+            parts = folder.split("/")
+            for depth in range(len(parts) - 1, 0, -1):
+                ancestor = "/".join(parts[:depth])
+                settings = _group_settings(files, f"data/secret/{ancestor}")
+                if settings is not None and settings.points is not None:
+                    heirs = [f for f in folders if f.startswith(ancestor + "/") and own[f] is None]
+                    points = settings.points / max(len(heirs), 1)
+                    break
+        groups[folder] = float(points or 0.0)
+    return groups
+
+
+def _solutions(files: dict[str, bytes], warnings: list[str]) -> list[ParsedSolution]:
+    """Example submissions from the verdict folders codedev can check."""
+    programs: dict[str, dict[str, bytes]] = {}
+    for path, data in files.items():
+        parts = path.split("/")
+        if parts[0] != "submissions" or len(parts) < 3:
+            continue
+        if parts[1] not in cfg.VERDICT_FOLDERS:
+            if parts[1] != "submissions.yaml":
+                warnings.append(f"submissions/{parts[1]}: folder not judged by codedev, skipped")
+            continue
+        program = "/".join(parts[1:3])
+        programs.setdefault(program, {})["/".join(parts[3:]) or parts[2]] = data
+    if "submissions/submissions.yaml" in files:
+        warnings.append("submissions/submissions.yaml: per-submission rules are not applied")
+    solutions: list[ParsedSolution] = []
+    for program in sorted(programs):
+        where = f"submissions/{program}"
+        try:
+            language, source = program_source(programs[program], where)
+        except ValidationError as error:
+            warnings.append(f"{error.message}; skipped")
+            continue
+        verdict = cfg.VERDICT_FOLDERS[program.split("/")[0]]
+        solutions.append(ParsedSolution(program, language, source, verdict))
+    if not any(s.expected_verdict == "AC" for s in solutions):
+        raise ValidationError("submissions/accepted: the package needs an accepted submission")
+    return solutions
+
+
+def _checker(
+    files: dict[str, bytes], config: cfg.ProblemConfig, flags: list[str]
+) -> tuple[str, dict[str, Any], str | None, str | None]:
+    """(checker, options, language, source) from the validator folder and flags."""
+    program: dict[str, bytes] = {}
+    where = ""
+    for folder in ("output_validator", "output_validators"):
+        inside = {p[len(folder) + 1 :]: d for p, d in files.items() if p.startswith(folder + "/")}
+        if inside:
+            where = folder
+            program = inside
+            break
+    custom = bool(program) if config.version == cfg.DRAFT else config.custom_validation
+    if not custom:
+        return "tokens", cfg.checker_options(flags, "validator flags", custom=False), None, None
+    if not program:
+        raise ValidationError("output_validators/: validation is custom but no validator is given")
+    if where == "output_validators":
+        names = {p.split("/", 1)[0] for p in program}
+        if len(names) != 1:
+            raise ValidationError("output_validators/: codedev takes exactly one output validator")
+        only = names.pop()
+        where = f"output_validators/{only}"
+        program = {p[len(only) + 1 :] if "/" in p else p: d for p, d in program.items()}
+    language, source = program_source(program, where)
+    return "custom", cfg.checker_options(flags, where, custom=True), language, source
+
+
+def parse_package(files: dict[str, bytes]) -> ParsedPackage:
+    """Check and decode a whole package; ValidationError names the first file at fault."""
+    if "problem.yaml" not in files:
+        raise ValidationError("problem.yaml: missing (is this a Kattis problem package?)")
+    config = cfg.parse_problem_yaml(files["problem.yaml"])
+    warnings: list[str] = []
+    statement_md, language, source_name, statement_path = _statement(files, config)
+    title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
+    tests, groups = _tests(files, warnings)
+    root = _group_settings(files, "data") or cfg.GroupSettings()
+    flags = list(config.validator_flags)
+    if root.output_validator_flags is not None:
+        flags = root.output_validator_flags
+    checker, options, checker_language, checker_source = _checker(files, config, flags)
+    solutions = _solutions(files, warnings)
+    extension = (
+        cfg.load_yaml(files[EXTENSION_FILE], EXTENSION_FILE) if EXTENSION_FILE in files else {}
+    )
+    kept = {
+        path: data
+        for path, data in files.items()
+        if path.startswith(("attachments/", *(d + "/" for d in STATEMENT_DIRS)))
+        and (path != statement_path or path.endswith(".tex"))
+    }
+    meta = dict(config.meta)
+    meta["statement_language"] = language
+    if len(config.names) > 1:
+        meta["names"] = dict(config.names)
+    for skipped in ("input_validators", "input_format_validators", "include", "generators"):
+        if any(p.startswith(skipped + "/") for p in files):
+            warnings.append(f"{skipped}/: not used by codedev (kept out of the import)")
+    return ParsedPackage(
+        config=config,
+        title=title,
+        statement_md=statement_md,
+        tests=tests,
+        groups=groups,
+        checker=checker,
+        checker_options=options,
+        checker_language=checker_language,
+        checker_source=checker_source,
+        solutions=solutions,
+        files=kept,
+        extension=extension,
+        meta=meta,
+        warnings=warnings,
+    )
