@@ -106,7 +106,9 @@ def judge_source(
         checker = _checker_for(challenge)
         try:
             for test in tests:
+                clock = time.perf_counter()
                 outcome = _run_test(sandbox, checker, test, limits)
+                outcome.judge_us = int((time.perf_counter() - clock) * 1_000_000)
                 results.append(outcome)
                 if on_test is not None:
                     on_test(outcome, len(tests))

@@ -21,6 +21,7 @@ class TestOutcome:
     message: str = ""  # shown to the user (checker feedback)
     test_case_id: int | None = None
     wall_ms: int = 0
+    judge_us: int = 0  # the worker's own clock around run + check, for overhead figures
     stderr: str = ""  # a capped snippet, for the execution log only
     detail: str = ""  # the sandbox's explanation, for staff
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tests.stacks import Stack
@@ -31,9 +31,7 @@ def worker_env(stack: Stack, blob_cache: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def worker_process(
-    env: dict[str, str], log: Path, *args: str
-) -> Iterator[subprocess.Popen[bytes]]:
+def worker_process(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen[bytes]]:
     """A worker in its own process group; the whole group is killed on the way out."""
     with open(log, "ab") as stream:
         process = subprocess.Popen(
@@ -52,10 +50,8 @@ def worker_process(
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the worker, its work horse and its scheduler."""
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=30)
 
 

@@ -1,0 +1,69 @@
+"""Custom checker: a Kattis output validator, compiled and run in a sandbox of its own.
+
+Protocol: `validator input answer feedback_dir [flags] < team_output`; exit 42 accepts, 43
+rejects, anything else (or a crash, a limit) is a judge error (IE). The message shown to the
+user is feedback_dir/judgemessage.txt. The validator never runs in the worker process.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from worker.checkers import CheckResult
+from worker.sandbox import api
+
+EXIT_AC = 42
+EXIT_WA = 43
+MESSAGE_BYTES = 4096
+# The run dir is the validator's working dir and its own (nothing of the submission's is there).
+FEEDBACK_DIR = "./"
+
+
+class CustomChecker:
+    """Runs the challenge's validator once per test in one sandbox, compiled on first use."""
+
+    def __init__(
+        self, language: str, source: str, options: dict[str, Any], *, time_limit_ms: int = 10_000
+    ) -> None:
+        self.language = language
+        self.source = source
+        self.flags = tuple(str(flag) for flag in options.get("validator_flags", ()))
+        self.limits = api.Limits(time_ms=time_limit_ms, memory_mb=1024, output_kb=1024)
+        self._sandbox: api.Sandbox | None = None
+        self._broken = ""
+
+    def _ready(self) -> api.Sandbox | None:
+        if self._sandbox is None and not self._broken:
+            sandbox = importlib.import_module("worker.sandbox").acquire(self.language)
+            compiled = sandbox.compile(self.source)
+            if compiled.ok:
+                self._sandbox = sandbox
+            else:
+                sandbox.close()
+                self._broken = "The output validator does not compile:\n" + compiled.output
+        return self._sandbox
+
+    def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
+        """Run the validator on one output."""
+        sandbox = self._ready()
+        if sandbox is None:
+            return CheckResult("IE", self._broken[:MESSAGE_BYTES])
+        sandbox.write_file("input", given)
+        sandbox.write_file("answer", answer)
+        run = sandbox.run(output, self.limits, ("input", "answer", FEEDBACK_DIR, *self.flags))
+        feedback = sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
+        message = feedback.decode("utf-8", "replace").strip()
+        if run.status == api.NONZERO and run.exit_code == EXIT_AC:
+            return CheckResult("AC", message)
+        if run.status == api.NONZERO and run.exit_code == EXIT_WA:
+            return CheckResult("WA", message)
+        detail = run.message or f"status {run.status}, exit code {run.exit_code}"
+        stderr = run.stderr[:1000].decode("utf-8", "replace")
+        return CheckResult("IE", f"The output validator failed ({detail}). {stderr}".strip())
+
+    def close(self) -> None:
+        """Remove the validator's sandbox."""
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
