@@ -1,0 +1,196 @@
+"""Judge benchmark: our pipeline (real worker, warm pool) vs bare host processes vs `docker run`.
+
+Run: .venv/bin/python bench/judge.py [--submissions N]. Prints figures; asserts nothing.
+Targets: per-test overhead <= 5 ms; per-submission overhead <= 150 ms (median);
+20-test Python batch throughput >= 0.6 x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask_migrate import upgrade  # noqa: E402
+from rq.job import Job  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.embedded import ensure_embedded_redis, stop_embedded_redis  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.judging.queue import job_id  # noqa: E402
+from app.judging.service import execution_log  # noqa: E402
+from app.models import Judgement, User  # noqa: E402
+from app.submissions.service import create_submission  # noqa: E402
+from tests.factories import make_challenge  # noqa: E402
+from worker.checkers.tokens import TokenChecker  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = [(f"{i} {i * 7}\n", f"{i * 8}\n") for i in range(1, 21)]
+PROGRAMS = {
+    "python3": ("main.py", "a, b = map(int, input().split())\nprint(a + b)\n"),
+    "cpp": (
+        "main.cpp",
+        "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}\n",
+    ),
+}
+BARE = {  # the same compile and run steps as the sandbox, straight on the host
+    "python3": (["python3", "-I", "-m", "py_compile", "main.py"], ["python3", "-I", "main.py"]),
+    "cpp": (["g++", "-std=c++20", "-O2", "-pipe", "-o", "main", "main.cpp"], ["./main"]),
+}
+
+
+def bare_judge(language: str, folder: Path) -> tuple[float, list[float]]:
+    """Compile and run one submission on the host; (total seconds, per-test seconds)."""
+    name, source = PROGRAMS[language]
+    compile_argv, run_argv = BARE[language]
+    started = time.perf_counter()
+    (folder / name).write_text(source)
+    subprocess.run(compile_argv, cwd=folder, check=True, capture_output=True)
+    checker, per_test = TokenChecker({}), []
+    for given, answer in TESTS:
+        clock = time.perf_counter()
+        done = subprocess.run(run_argv, cwd=folder, input=given.encode(), capture_output=True)
+        assert checker.check(given.encode(), answer.encode(), done.stdout).accepted
+        per_test.append(time.perf_counter() - clock)
+    return time.perf_counter() - started, per_test
+
+
+def naive_docker(language: str, folder: Path, image: str, runs: int = 5) -> float:
+    """Seconds per test of a fresh `docker run --rm` per test (Python only: no compile)."""
+    name, source = PROGRAMS[language]
+    (folder / name).write_text(source)
+    times = []
+    for given, _ in TESTS[:runs]:
+        clock = time.perf_counter()
+        subprocess.run(
+            ["docker", "run", "--rm", "-i", "--network", "none", "--entrypoint", "python3",
+             "-v", f"{folder}:/src:ro", image, "-I", f"/src/{name}"],
+            input=given.encode(), capture_output=True, check=True,
+        )  # fmt: skip
+        times.append(time.perf_counter() - clock)
+    return statistics.median(times)
+
+
+def run_batch(app, label: str, languages: list[str]) -> dict:
+    """Judge a batch with a real worker; return throughput and overhead figures."""
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        challenges = {
+            lang: make_challenge(tests=TESTS, slug=f"{label}-{lang}") for lang in set(languages)
+        }
+        ids = [
+            create_submission(user, challenges[lang], lang, PROGRAMS[lang][1]).judgements[0].id
+            for lang in languages
+        ]
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            db.session.remove()
+            states = db.session.scalars(select(Judgement).where(Judgement.id.in_(ids))).all()
+            if all(j.is_finished for j in states):
+                break
+            time.sleep(0.2)
+        connection = app.extensions["redis"]
+        starts, per_sub, per_test_us = [], [], []
+        for judgement in states:
+            assert judgement.verdict == "AC", (judgement.id, judgement.verdict, judgement.error)
+            started = Job.fetch(job_id(judgement.id, 0), connection=connection).started_at
+            started = started.replace(tzinfo=None)
+            starts.append(started)
+            log_data = execution_log(judgement.id) or {"tests": []}
+            per_test_us += [t["judge_us"] for t in log_data["tests"]]
+            per_sub.append(((judgement.finished_at - started).total_seconds(), judgement))
+        span = (max(j.finished_at for j in states) - min(starts)).total_seconds()
+        return {
+            "throughput": len(ids) / span,
+            "job_seconds": [seconds for seconds, _ in per_sub],
+            "per_test_ms": statistics.median(per_test_us) / 1000,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=10)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
+    redis_url = ensure_embedded_redis(scratch / "redis")
+    config = {
+        "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "SUBMISSION_RATE_PER_MINUTE": 0,
+        "BLOB_CACHE_DIR": str(scratch / "blobs"),
+    }
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.session.add(User(email="bench@example.org", role="teacher"))
+        db.session.commit()
+    env = {
+        **os.environ,
+        "DATABASE_URL": config["DATABASE_URL"],
+        "REDIS_URL": redis_url,
+        "CODEDEV_BLOB_CACHE_DIR": config["BLOB_CACHE_DIR"],
+    }
+    n = args.submissions
+    worker_log = scratch / "worker.log"
+    with open(worker_log, "ab") as stream:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "worker"], cwd=ROOT, env=env, stdout=stream,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        run_batch(app, "warmup", ["python3", "cpp"])  # fills the pools
+        figures = {
+            "python3": run_batch(app, "py", ["python3"] * n),
+            "cpp": run_batch(app, "cpp", ["cpp"] * n),
+            "mix": run_batch(app, "mix", ["python3", "cpp"] * (n // 2)),
+        }
+    finally:
+        os.killpg(worker.pid, 9)
+        worker.wait()
+    bare: dict[str, tuple[float, float, float]] = {}
+    for language in ("python3", "cpp"):
+        folder = scratch / f"bare-{language}"
+        folder.mkdir()
+        totals, tests = [], []
+        for _ in range(n):
+            total, per_test = bare_judge(language, folder)
+            totals.append(total)
+            tests += per_test
+        bare[language] = (statistics.median(totals), statistics.median(tests), sum(tests) / n)
+    from worker.sandbox.images import image_name
+
+    naive_per_test = naive_docker("python3", scratch / "naive", image_name("python3"))
+
+    print(f"judge benchmark: {n} submissions per batch, {len(TESTS)} tests each")
+    print(f"{'batch':<8} {'ours sub/s':>10} {'bare sub/s':>10} {'ratio':>6} "
+          f"{'test ms ours':>12} {'test ms bare':>12} {'overhead/test':>13} {'overhead/sub med':>16}")  # fmt: skip
+    for batch, data in figures.items():
+        languages = ["python3", "cpp"] if batch == "mix" else [batch]
+        bare_total = statistics.mean(bare[lang][0] for lang in languages)
+        bare_test = statistics.mean(bare[lang][1] for lang in languages)
+        bare_run = statistics.mean(bare[lang][2] for lang in languages)
+        overhead_sub = statistics.median(s - bare_run for s in data["job_seconds"]) * 1000
+        print(
+            f"{batch:<8} {data['throughput']:>10.2f} {1 / bare_total:>10.2f} "
+            f"{data['throughput'] * bare_total:>6.2f} {data['per_test_ms']:>12.2f} "
+            f"{bare_test * 1000:>12.2f} {data['per_test_ms'] - bare_test * 1000:>13.2f} "
+            f"{overhead_sub:>16.1f}"
+        )
+    naive_sub = 1 / (naive_per_test * len(TESTS))
+    print(f"naive `docker run` per test (python3): {naive_per_test * 1000:.0f} ms/test, "
+          f"{naive_sub:.2f} sub/s")  # fmt: skip
+    stop_embedded_redis(scratch / "redis")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
