@@ -57,6 +57,8 @@ def from_environment() -> dict[str, object]:
         "RESET_RATE_LIMIT": _str("CODEDEV_RESET_RATE_LIMIT", "5 per minute"),
         # Password reset links stop working after this many seconds.
         "RESET_TOKEN_MAX_AGE": _int("CODEDEV_RESET_TOKEN_MAX_AGE", 3600),
+        # Invitation links (first password of an invited account) stop working after this.
+        "INVITE_TOKEN_MAX_AGE": _int("CODEDEV_INVITE_TOKEN_MAX_AGE", 14 * 24 * 3600),
         # Largest request body accepted (uploads included), in bytes.
         "MAX_CONTENT_LENGTH": _int("CODEDEV_MAX_CONTENT_LENGTH", 64 * 1024 * 1024),
         # Largest source file a submission may have, in bytes.

@@ -20,10 +20,14 @@ class AppError(Exception):
 
 
 class ValidationError(AppError):
-    """Input that can't be accepted as it is."""
+    """Input that can't be accepted as it is; `field` names the input at fault, if one is."""
 
     status = 400
     code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
 
 
 class NotFound(AppError):

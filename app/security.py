@@ -44,6 +44,6 @@ def init_sentry(app: Flask) -> None:
         dsn=dsn,
         integrations=[FlaskIntegration()],
         environment=app.config["ENV_NAME"],
-        send_default_pii=False,
+        # No personal data (cookies, user emails, IPs) is sent: that is the SDK's default.
         traces_sample_rate=0.0,
     )

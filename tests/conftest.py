@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
@@ -83,11 +85,22 @@ def _empty(app: Flask) -> None:
         db.engine.dispose()
 
 
+def _fresh_g(sender: Flask, **extra: Any) -> None:
+    """Forget what the last request left in `g`, as a real request's fresh app context does.
+
+    Requests inside the test's app context share its `g`, so flask-login's cached user and
+    flask-wtf's CSRF token would otherwise leak from one test client to the next.
+    """
+    for name in list(vars(g)):
+        delattr(g, name)
+
+
 @pytest.fixture
 def app(stack: Stack) -> Iterator[Flask]:
     """An app on the current store pair with empty tables."""
     application = create_app(config_for(stack))
     _empty(application)
+    request_started.connect(_fresh_g, application)
     with application.app_context():
         yield application
         db.session.remove()
@@ -144,3 +157,36 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 from tests.live import chromium, live_server, page  # noqa: E402,F401  (fixtures)
+
+
+class Mailbox:
+    """Mails written to the `codedev.mail` log (no MAIL_SERVER in tests), oldest first."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        self._caplog = caplog
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        found = []
+        for record in self._caplog.records:
+            if record.name != "codedev.mail" or "\nTo: " not in record.getMessage():
+                continue
+            head, _, body = record.getMessage().partition("\n\n")
+            fields = dict(line.split(": ", 1) for line in head.splitlines()[1:])
+            found.append({"to": fields["To"], "subject": fields["Subject"], "body": body})
+        return found
+
+    def last_link(self, to: str | None = None) -> str:
+        """The path of the last link mailed (to one address), e.g. /auth/reset/<token>."""
+        for message in reversed(self.messages):
+            if to is None or message["to"] == to:
+                match = re.search(r"https?://\S+", message["body"])
+                if match:
+                    return urlsplit(match.group(0)).path
+        raise AssertionError(f"no link mailed to {to or 'anyone'}")
+
+
+@pytest.fixture
+def mailbox(caplog: pytest.LogCaptureFixture) -> Mailbox:
+    caplog.set_level(logging.INFO, logger="codedev.mail")
+    return Mailbox(caplog)

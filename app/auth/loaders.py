@@ -17,7 +17,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A deactivated user's open sessions end at their next request.
+        return user if user is not None and user.active else None
 
     @login_manager.request_loader
     def _load_from_token(request: Request) -> User | None:
