@@ -17,6 +17,7 @@ from worker.checkers import Checker, make_checker
 from worker.sandbox import api
 
 STDERR_SNIPPET = 2000
+SAMPLE_OUTPUT_BYTES = 64 * 1024
 _RUN_VERDICTS = {
     api.TIME_LIMIT: "TLE",
     api.MEMORY_LIMIT: "MLE",
@@ -42,6 +43,7 @@ class PlannedTest:
     test_case_id: int | None
     input_sha256: str
     answer_sha256: str
+    is_sample: bool = False
 
 
 def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[PlannedTest]:
@@ -55,6 +57,7 @@ def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[Planned
             test_case_id=case.id,
             input_sha256=case.input_sha256,
             answer_sha256=case.answer_sha256,
+            is_sample=case.is_sample,
         )
         for index, case in enumerate(cases, start=1)
     ]
@@ -164,6 +167,9 @@ def _run_test(
         stderr=run.stderr[:STDERR_SNIPPET].decode("utf-8", "replace"),
         detail=run.message,
     )
+    if test.is_sample:
+        # Sample data is public: the solve page shows the author their output beside it.
+        outcome.output = run.stdout[:SAMPLE_OUTPUT_BYTES].decode("utf-8", "replace")
     if run.status == api.OK:
         # Expected answers never enter the program's container: checked here, outside.
         result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)

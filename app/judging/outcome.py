@@ -24,6 +24,7 @@ class TestOutcome:
     judge_us: int = 0  # the worker's own clock around run + check, for overhead figures
     stderr: str = ""  # a capped snippet, for the execution log only
     detail: str = ""  # the sandbox's explanation, for staff
+    output: str = ""  # sample tests only: the program's stdout (capped), shown to its author
 
     def public(self) -> dict[str, Any]:
         """The fields the CLI and the live events show."""
