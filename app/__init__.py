@@ -56,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app.judging import cli as judging_cli
 
     app.cli.add_command(judging_cli.judge)
+    from worker.sandbox.cli import sandbox_cli
+
+    app.cli.add_command(sandbox_cli)
     return app
 
 

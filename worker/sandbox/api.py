@@ -20,6 +20,14 @@ OUTPUT_LIMIT = "output_limit"  # stdout or stderr exceeded the output limit
 SANDBOX_ERROR = "sandbox_error"  # the runner itself failed: the judge's fault (IE)
 
 
+class SandboxError(RuntimeError):
+    """The sandbox machinery failed (lost container, broken stream): retry the judgement."""
+
+
+class ServiceUnavailable(SandboxError):
+    """No Docker engine, or no image for the language: the operator must act."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Limits of one run; time is CPU time, wall time is a multiple of it."""

@@ -1,0 +1,295 @@
+"""Run one command as an unprivileged uid within limits and say what happened (runner side)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import resource
+import select
+import signal
+import time
+from dataclasses import dataclass
+
+COMPILE_UID = 10000  # the compiler runs as this uid: it may write the build dir only
+RUN_UID = 10001  # the program runs as this uid: it may write its run dir only
+CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
+OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+CPU_CHECK_S = 0.02  # how often the main process's CPU time is looked at while it runs
+
+# SIGCHLD only wakes the poll loop; the wake-up pipe makes the signal race-free.
+_WAKE_R, _WAKE_W = os.pipe()
+os.set_blocking(_WAKE_R, False)
+os.set_blocking(_WAKE_W, False)
+signal.set_wakeup_fd(_WAKE_W, warn_on_full_buffer=False)
+signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits of one execution as the worker sends them."""
+
+    time_ms: int
+    wall_ms: int
+    memory_mb: int
+    output_bytes: int  # killed past this many bytes on stdout or on stderr
+    keep_stderr: int  # stderr bytes kept for the report
+    file_bytes: int
+
+    @classmethod
+    def from_json(cls, data: dict) -> Limits:
+        return cls(**{name: int(data[name]) for name in cls.__dataclass_fields__})
+
+
+class Sink:
+    """Collects one stream up to a cap, counting everything."""
+
+    def __init__(self, keep: int, kill_at: int) -> None:
+        self.parts: list[bytes] = []
+        self.kept = 0
+        self.total = 0
+        self.keep = keep
+        self.kill_at = kill_at
+
+    def add(self, chunk: bytes) -> bool:
+        """Take a chunk; True once the stream is past its kill cap."""
+        self.total += len(chunk)
+        if self.kept < self.keep:
+            piece = chunk[: self.keep - self.kept]
+            self.parts.append(piece)
+            self.kept += len(piece)
+        return self.total > self.kill_at
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def oom_kills() -> int | None:
+    """OOM kills so far in this container's memory cgroup (None if the kernel can't say)."""
+    try:
+        with open(OOM_CONTROL) as handle:
+            for line in handle:
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a running process and its waited-for children (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLOCK_TICKS
+
+
+def kill_all() -> None:
+    """Kill every process of the box but the runner, forks and setsid survivors included."""
+    if os.getpid() == 1:
+        # As PID 1, kill(-1) reaches every other process in the container and, done in one
+        # call under the kernel's task list lock, a fork bomb cannot outrun it.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        return
+    for entry in os.listdir("/proc"):  # outside a container (development): by uid
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid in (COMPILE_UID, RUN_UID):
+                    os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                continue
+
+
+def reap(main_pid: int) -> tuple[int, resource.struct_rusage] | None:
+    """Reap every exited child; return the main process's status and usage if it was one."""
+    found = None
+    while True:
+        try:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return found
+        if pid == 0:
+            return found
+        if pid == main_pid:
+            found = (status, usage)
+
+
+def reap_all(timeout_s: float = 5.0) -> None:
+    """After kill_all: wait until no child is left (orphans are re-parented to PID 1)."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            select.select([_WAKE_R], [], [], 0.01)
+            _drain_wake()
+
+
+def _drain_wake() -> None:
+    try:
+        while os.read(_WAKE_R, 4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _stdin_fd(data: bytes) -> int:
+    """The input as an unnamed in-memory file: it never has a path another run could open."""
+    fd = os.memfd_create("input", os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _child(argv: list[str], uid: int, cwd: str, fds: tuple[int, int, int], report: int,
+           limits: Limits, env: dict[str, str]) -> None:  # fmt: skip
+    """In the forked child: drop to uid with limits, then exec. Never returns."""
+    try:
+        os.setsid()  # own session and process group, detached from the runner's
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")  # the OOM killer takes the program, never the runner
+        cpu = math.ceil(limits.time_ms / 1000) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        stack = limits.memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.chdir(cwd)
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        # Python ignores these; the program must get the default behaviour back.
+        for signum in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        os.execve(argv[0], argv, env)  # noqa: S606 (argv, never a shell)
+    except BaseException as error:  # noqa: BLE001 (a forked child must never return)
+        os.write(report, f"{type(error).__name__}: {error}".encode()[:1000])
+    os._exit(127)
+
+
+def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits,
+            merge_output: bool, env: dict[str, str]) -> dict:  # fmt: skip
+    """Run argv once and report status, exit code/signal, CPU, wall, peak memory and output."""
+    env = {"PATH": CHILD_PATH, "LANG": "C.UTF-8", **env}
+    stdin_fd = _stdin_fd(stdin)
+    out_r, out_w = os.pipe()
+    err_r, err_w = (out_r, out_w) if merge_output else os.pipe()
+    report_r, report_w = os.pipe()  # close-on-exec: EOF means exec worked
+    oom_before = oom_kills()
+    _drain_wake()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(argv, uid, cwd, (stdin_fd, out_w, err_w), report_w, limits, env)
+    for fd in {stdin_fd, out_w, err_w, report_w}:
+        os.close(fd)
+    with os.fdopen(report_r, "rb") as handle:
+        setup_error = handle.read().decode(errors="replace")
+
+    keep_err = limits.output_bytes if merge_output else limits.keep_stderr
+    sinks = {out_r: Sink(limits.output_bytes, limits.output_bytes)}
+    if not merge_output:
+        sinks[err_r] = Sink(keep_err, limits.output_bytes)
+    stdout_sink = sinks[out_r]
+    stderr_sink = sinks.get(err_r, Sink(0, 0))
+    poller = select.poll()
+    for fd in (*sinks, _WAKE_R):
+        poller.register(fd, select.POLLIN)
+    open_fds = set(sinks)
+    reason = ""
+    deadline = start + limits.wall_ms / 1000
+    next_check = start + CPU_CHECK_S
+    main: tuple[int, resource.struct_rusage] | None = None
+    end = start
+    while main is None or open_fds:
+        now = time.monotonic()
+        if main is None:
+            if now >= deadline and not reason:
+                reason = "wall"
+                kill_all()
+            if now >= next_check:
+                next_check = now + CPU_CHECK_S
+                if not reason and cpu_seconds(pid) * 1000 > limits.time_ms:
+                    reason = "cpu"
+                    kill_all()
+            timeout_ms = max(0, math.ceil((min(deadline, next_check) - now) * 1000))
+        else:
+            timeout_ms = 1000  # everything was killed: the pipes close at once
+        events = poller.poll(timeout_ms)
+        if main is not None and not events:
+            break
+        for fd, _ in events:
+            if fd == _WAKE_R:
+                _drain_wake()
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                poller.unregister(fd)
+                open_fds.discard(fd)
+                os.close(fd)
+            elif sinks[fd].add(chunk) and not reason:
+                reason = "output"
+                kill_all()
+        if main is None:
+            main = reap(pid)
+            if main is not None:
+                end = time.monotonic()
+                kill_all()  # survivors (setsid, double fork) die with the main process
+    for fd in open_fds:
+        os.close(fd)
+    reap_all()
+    status, usage = main
+    oom_after = oom_kills()
+    exit_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+    signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+    cpu_ms = round((usage.ru_utime + usage.ru_stime) * 1000)
+    oom = oom_before is not None and oom_after is not None and oom_after > oom_before
+    outcome, message = _classify(setup_error, reason, signum, exit_code, cpu_ms, oom, limits)
+    return {
+        "status": outcome,
+        "exit_code": exit_code,
+        "signal": signum,
+        "time_ms": cpu_ms,
+        "wall_ms": round((end - start) * 1000),
+        "memory_kb": usage.ru_maxrss,
+        "message": message,
+        "oom_killed": oom,
+        "stdout_total": stdout_sink.total,
+        "stderr_total": stderr_sink.total,
+        "stdout": stdout_sink.data(),
+        "stderr": stderr_sink.data(),
+    }
+
+
+def _classify(setup_error: str, reason: str, signum: int | None, exit_code: int | None,
+              cpu_ms: int, oom: bool, limits: Limits) -> tuple[str, str]:  # fmt: skip
+    """The outcome constant (see worker/sandbox/api.py) and a line for staff."""
+    if setup_error:
+        return "sandbox_error", f"could not start the program: {setup_error}"
+    if reason == "output":
+        return "output_limit", f"output passed {limits.output_bytes} bytes"
+    if reason == "cpu" or signum == signal.SIGXCPU:
+        return "time_limit", f"CPU time passed {limits.time_ms} ms"
+    if reason == "wall":
+        return "time_limit", f"wall time passed {limits.wall_ms} ms"
+    if oom:
+        return "memory_limit", "killed by the out-of-memory killer"
+    if cpu_ms > limits.time_ms:
+        return "time_limit", f"CPU time {cpu_ms} ms passed {limits.time_ms} ms"
+    if signum is not None:
+        name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else ""
+        return "signaled", f"killed by signal {signum} {name}".strip()
+    if exit_code:
+        return "nonzero", f"exit code {exit_code}"
+    return "ok", ""

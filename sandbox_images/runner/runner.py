@@ -1,0 +1,209 @@
+"""In-container runner: PID 1 of a sandbox; compiles once, then runs each test as an unprivileged uid.
+
+The worker talks to it over the container's stdin/stdout with length-prefixed frames: a 4-byte
+big-endian length, a JSON header whose "blobs" lists the byte lengths of the raw payloads that
+follow. The program's own stdout/stderr go to pipes read here and are only ever sent as blobs,
+so nothing a program prints can look like a runner frame. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from execute import COMPILE_UID, RUN_UID, Limits, execute  # noqa: E402
+
+BOX = "/box"
+BUILD = "/box/build"
+RUN = "/box/run"
+VERSION = 1
+
+
+def read_exact(count: int) -> bytes:
+    """Exactly count bytes from stdin; EOF means the worker went away."""
+    parts = []
+    while count:
+        chunk = os.read(0, min(count, 1 << 20))
+        if not chunk:
+            raise EOFError
+        parts.append(chunk)
+        count -= len(chunk)
+    return b"".join(parts)
+
+
+def receive() -> tuple[dict, list[bytes]]:
+    """One request frame."""
+    (size,) = struct.unpack(">I", read_exact(4))
+    header = json.loads(read_exact(size))
+    return header, [read_exact(int(n)) for n in header.get("blobs", [])]
+
+
+def send(header: dict, blobs: tuple[bytes, ...] = ()) -> None:
+    """One response frame, written whole."""
+    header["blobs"] = [len(blob) for blob in blobs]
+    data = json.dumps(header).encode()
+    view = memoryview(b"".join([struct.pack(">I", len(data)), data, *blobs]))
+    while view:
+        view = view[os.write(1, view) :]
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no directories, no dot names, so no path tricks."""
+    if not name or "/" in name or "\0" in name or name in (".", ".."):
+        raise ValueError(f"bad file name {name!r}")
+    return name
+
+
+def write_into(directory: str, name: str, data: bytes, mode: int = 0o644) -> None:
+    """Write a file without following anything the program may have planted there."""
+    dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        try:
+            os.unlink(name, dir_fd=dir_fd)
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            remove_tree(dir_fd, name)
+        fd = os.open(
+            name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode, dir_fd=dir_fd
+        )
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    finally:
+        os.close(dir_fd)
+
+
+def read_from(directory: str, name: str, limit: int) -> bytes | None:
+    """A regular file's first bytes, or None; links are not followed."""
+    try:
+        fd = os.open(
+            os.path.join(directory, safe_name(name)), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+        )
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, limit) if limit else b""
+    finally:
+        os.close(fd)
+
+
+def remove_tree(dir_fd: int, name: str) -> None:
+    """Remove an entry under dir_fd without following links (fd-relative walk)."""
+    try:
+        info = os.lstat(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+        try:
+            for entry in os.listdir(sub):
+                remove_tree(sub, entry)
+        finally:
+            os.close(sub)
+        os.rmdir(name, dir_fd=dir_fd)
+    else:
+        os.unlink(name, dir_fd=dir_fd)
+
+
+def reset_dir(path: str, uid: int, mode: int, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Empty a work dir the program owns, keeping the judge's files (if still genuine)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for entry in os.listdir(fd):
+            info = os.lstat(entry, dir_fd=fd)
+            genuine = stat.S_ISREG(info.st_mode) and info.st_uid == 0
+            if entry not in keep or not genuine:
+                remove_tree(fd, entry)
+    finally:
+        os.close(fd)
+
+
+def make_dir(path: str, uid: int, mode: int) -> None:
+    """A fresh directory owned by uid (the box tmpfs is empty at start)."""
+    os.mkdir(path, mode)
+    os.chown(path, uid, uid)
+    os.chmod(path, mode)
+
+
+class Runner:
+    """State of one judgement: the judge's files in the run dir."""
+
+    def __init__(self) -> None:
+        self.judge_files: set[str] = set()
+        make_dir(BUILD, COMPILE_UID, 0o755)
+        make_dir(RUN, RUN_UID, 0o700)
+
+    def handle(self, header: dict, blobs: list[bytes]) -> tuple[dict, tuple[bytes, ...]]:
+        """Answer one request."""
+        op = header.get("op")
+        if op == "hello":
+            return {"ok": True, "version": VERSION}, ()
+        if op == "write":
+            name = safe_name(header["name"])
+            write_into(RUN, name, blobs[0])
+            self.judge_files.add(name)
+            return {"ok": True}, ()
+        if op == "read":
+            data = read_from(RUN, header["name"], int(header.get("max", 1 << 20)))
+            return {"ok": True, "found": data is not None}, (data or b"",)
+        if op == "compile":
+            write_into(BUILD, safe_name(header["source_name"]), blobs[0])
+            return self.compile(header)
+        if op == "run":
+            return self.run(header, blobs[0])
+        raise ValueError(f"unknown op {op!r}")
+
+    def compile(self, header: dict) -> tuple[dict, tuple[bytes, ...]]:
+        """Run the compiler as the compile uid in the build dir; output merged and capped."""
+        if not header.get("argv"):  # interpreted and unchecked: nothing to run
+            return {"ok": True, "status": "ok", "time_ms": 0, "wall_ms": 0}, (b"",)
+        limits = Limits.from_json(header["limits"])
+        result = execute(
+            header["argv"], uid=COMPILE_UID, cwd=BUILD, stdin=b"", limits=limits,
+            merge_output=True, env={"TMPDIR": BUILD, "HOME": BUILD},
+        )  # fmt: skip
+        output = result.pop("stdout")
+        result.pop("stderr")
+        return {"ok": True, **result}, (output,)
+
+    def run(self, header: dict, stdin: bytes) -> tuple[dict, tuple[bytes, ...]]:
+        """Run the program once as the run uid, after clearing what earlier runs left."""
+        reset_dir(RUN, RUN_UID, 0o700, self.judge_files)
+        limits = Limits.from_json(header["limits"])
+        result = execute(
+            header["argv"], uid=RUN_UID, cwd=RUN, stdin=stdin, limits=limits,
+            merge_output=False, env={"TMPDIR": RUN, "HOME": RUN},
+        )  # fmt: skip
+        stdout = result.pop("stdout")
+        stderr = result.pop("stderr")
+        return {"ok": True, **result}, (stdout, stderr)
+
+
+def main() -> None:
+    """Serve requests until the worker closes the stream, then exit (the container stops)."""
+    os.umask(0o022)
+    runner = Runner()
+    while True:
+        try:
+            header, blobs = receive()
+        except EOFError:
+            return
+        if header.get("op") == "exit":
+            send({"ok": True})
+            return
+        try:
+            reply, payload = runner.handle(header, blobs)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            reply, payload = {"ok": False, "error": f"{type(error).__name__}: {error}"}, ()
+        send(reply, payload)
+
+
+if __name__ == "__main__":
+    main()

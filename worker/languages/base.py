@@ -1,0 +1,57 @@
+"""What a language is to the judge: file names, image, compile and run commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Where the runner keeps the build (source, binaries) and the program's working dir.
+BUILD_DIR = "/box/build"
+RUN_DIR = "/box/run"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language; commands are argv lists with {placeholders} filled per submission."""
+
+    id: str
+    name: str
+    extensions: tuple[str, ...]
+    source_name: str  # file name of the source in the build dir
+    run: tuple[str, ...]  # {build} {main} {memory_mb} are filled in
+    compile: tuple[str, ...] | None = None  # None: nothing to compile or check
+    # Memory the runtime needs beyond the program's limit (JVM, V8): added to the cgroup only.
+    memory_extra_mb: int = 0
+    # Threads count as processes in the pids cgroup; runtimes with many threads need more.
+    min_processes: int = 1
+    # stderr fragments that mean the runtime refused to allocate past its limit (-> MLE).
+    memory_markers: tuple[bytes, ...] = field(default=())
+
+    def image(self, prefix: str) -> str:
+        """Name of this language's sandbox image."""
+        return f"{prefix}-{self.id}"
+
+    def source_file(self, source: str) -> str:
+        """File name the source is saved under (Java derives it from the class)."""
+        return self.source_name
+
+    def main_name(self, source: str) -> str:
+        """What the run command starts: the file stem, or Java's main class."""
+        return self.source_file(source).rsplit(".", 1)[0]
+
+    def compile_command(self, source: str) -> list[str] | None:
+        """The compile (or syntax check) argv, run in the build dir."""
+        if self.compile is None:
+            return None
+        return [self._fill(part, source, 0) for part in self.compile]
+
+    def run_command(self, source: str, memory_mb: int) -> list[str]:
+        """The argv that runs the program with the given memory limit."""
+        return [self._fill(part, source, memory_mb) for part in self.run]
+
+    def _fill(self, part: str, source: str, memory_mb: int) -> str:
+        return part.format(
+            build=BUILD_DIR,
+            src=self.source_file(source),
+            main=self.main_name(source),
+            memory_mb=memory_mb,
+        )

@@ -1,0 +1,194 @@
+"""api.Sandbox on a Docker container whose PID 1 is the runner, spoken to over one attach stream."""
+
+from __future__ import annotations
+
+import math
+import threading
+from types import TracebackType
+from typing import Any
+
+from docker.errors import APIError, NotFound
+from docker.models.containers import Container
+
+from worker.languages.base import Language
+from worker.sandbox.api import (
+    MEMORY_LIMIT,
+    NONZERO,
+    OK,
+    SANDBOX_ERROR,
+    SIGNALED,
+    CompileResult,
+    Limits,
+    RunResult,
+    SandboxError,
+)
+from worker.sandbox.stream import RunnerStream
+
+BOX_MB = 64  # size of the box tmpfs (build + run dirs); it counts in the memory cgroup
+RUNNER_MB = 48  # the runner's own memory and its output buffers
+COMPILE_LIMITS = Limits(time_ms=10_000, memory_mb=1024, output_kb=64, wall_ms=20_000, processes=128)
+KEEP_STDERR = 64 * 1024  # stderr kept per run (it is still killed at the output limit)
+FILE_MB = 64  # largest file a program or compiler may write
+SLACK_S = 30.0  # stream timeout beyond the wall limit (reaping, transfer)
+
+
+def cgroup_memory_mb(memory_mb: int, language: Language, stdin_bytes: int = 0) -> int:
+    """The container's memory limit for a run: the program, its runtime, the box and the input."""
+    # The input is held twice (the runner's copy and the memfd); round so the limit rarely moves.
+    input_mb = 64 * math.ceil(2 * stdin_bytes / (64 << 20))
+    return memory_mb + language.memory_extra_mb + BOX_MB + RUNNER_MB + input_mb
+
+
+class DockerSandbox:
+    """One claimed container for one judgement; close() removes it."""
+
+    def __init__(self, container: Container, stream: RunnerStream, language: Language,
+                 on_close: threading.Thread | None = None) -> None:  # fmt: skip
+        self.language_id = language.id
+        self.language = language
+        self.container = container
+        self._stream = stream
+        self._on_close = on_close
+        self._source = ""
+        self._cgroup: tuple[int, int] | None = None  # (memory MB, pids) now set on the container
+        self._closed = False
+
+    def __enter__(self) -> DockerSandbox:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:  # fmt: skip
+        self.close()
+
+    def write_file(self, name: str, data: bytes) -> None:
+        """Write a file into the program's work dir (the runner never follows a planted link)."""
+        reply, _ = self._call({"op": "write", "name": name}, (data,), timeout=SLACK_S)
+        if not reply.get("ok"):
+            raise SandboxError(f"write {name!r}: {reply.get('error')}")
+
+    def read_file(self, name: str, max_bytes: int = 1 << 20) -> bytes | None:
+        """Read a regular file of the work dir, capped; None if absent or not a regular file."""
+        reply, blobs = self._call({"op": "read", "name": name, "max": max_bytes}, timeout=SLACK_S)
+        if not reply.get("ok") or not reply.get("found"):
+            return None
+        return blobs[0]
+
+    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
+        """Save the source under the language's file name and compile (or syntax-check) it."""
+        limits = limits or COMPILE_LIMITS
+        self._source = source
+        self._set_cgroup(limits.memory_mb + BOX_MB + RUNNER_MB, max(limits.processes, 64))
+        header = {
+            "op": "compile",
+            "source_name": self.language.source_file(source),
+            "argv": self.language.compile_command(source),
+            "limits": _wire_limits(limits, keep_stderr=limits.output_kb * 1024),
+        }
+        timeout = limits.effective_wall_ms / 1000 + SLACK_S
+        reply, blobs = self._call(header, (source.encode(),), timeout=timeout)
+        if not reply.get("ok"):
+            raise SandboxError(f"compile: {reply.get('error')}")
+        output = blobs[0].decode(errors="replace")
+        status = reply.get("status")
+        if status not in (OK, NONZERO) and reply.get("message"):
+            output = (output + "\n" + str(reply["message"])).strip()
+        return CompileResult(
+            ok=status == OK,
+            output=output,
+            time_ms=int(reply.get("time_ms", 0)),
+            timed_out=status == "time_limit",
+        )
+
+    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
+        """Run the compiled program once with stdin, as the unprivileged run uid, within limits."""
+        language = self.language
+        processes = max(limits.processes, language.min_processes) + 1  # + the runner
+        self._set_cgroup(cgroup_memory_mb(limits.memory_mb, language, len(stdin)), processes)
+        header = {
+            "op": "run",
+            "argv": [*language.run_command(self._source, limits.memory_mb), *args],
+            "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
+        }
+        timeout = limits.effective_wall_ms / 1000 + SLACK_S
+        reply, blobs = self._call(header, (stdin,), timeout=timeout)
+        if not reply.get("ok"):
+            return RunResult(SANDBOX_ERROR, None, None, 0, 0, 0, b"", b"",
+                             message=str(reply.get("error")))  # fmt: skip
+        result = RunResult(
+            status=str(reply["status"]),
+            exit_code=reply.get("exit_code"),
+            signal=reply.get("signal"),
+            time_ms=int(reply["time_ms"]),
+            wall_ms=int(reply["wall_ms"]),
+            memory_kb=int(reply["memory_kb"]),
+            stdout=blobs[0],
+            stderr=blobs[1],
+            message=str(reply.get("message", "")),
+            extra={"stdout_total": reply.get("stdout_total"),
+                   "stderr_total": reply.get("stderr_total")},
+        )  # fmt: skip
+        return _memory_verdict(result, limits, language)
+
+    def close(self) -> None:
+        """Stop the runner and remove the container (never reused)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._stream.close()
+        try:
+            self.container.remove(force=True, v=True)
+        except NotFound:
+            pass
+        except APIError as error:
+            if error.status_code != 409:  # 409: removal already in progress
+                raise
+        if self._on_close is not None:
+            self._on_close.join(timeout=60)
+
+    def _call(self, header: dict[str, Any], blobs: tuple[bytes, ...] = (), *,
+              timeout: float) -> tuple[dict[str, Any], list[bytes]]:  # fmt: skip
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+        return self._stream.call(header, blobs, timeout=timeout)
+
+    def _set_cgroup(self, memory_mb: int, pids: int) -> None:
+        """Move the container's memory and pids limits (one engine call, only on change)."""
+        if self._cgroup == (memory_mb, pids):
+            return
+        memory = memory_mb << 20
+        client = self.container.client.api
+        url = client._url("/containers/{0}/update", self.container.id)
+        data = {"Memory": memory, "MemorySwap": memory, "PidsLimit": pids}
+        try:
+            client._result(client._post_json(url, data=data), True)
+        except APIError as error:
+            raise SandboxError(f"could not set the container limits: {error}") from error
+        self._cgroup = (memory_mb, pids)
+
+
+def _wire_limits(limits: Limits, *, keep_stderr: int) -> dict[str, int]:
+    """Limits as the runner reads them."""
+    return {
+        "time_ms": limits.time_ms,
+        "wall_ms": limits.effective_wall_ms,
+        "memory_mb": limits.memory_mb,
+        "output_bytes": limits.output_kb * 1024,
+        "keep_stderr": keep_stderr,
+        "file_bytes": FILE_MB << 20,
+    }
+
+
+def _memory_verdict(result: RunResult, limits: Limits, language: Language) -> RunResult:
+    """Turn runs that died of memory (runtime message or peak over the limit) into MLE."""
+    if result.status not in (OK, NONZERO, SIGNALED):
+        return result
+    over = result.memory_kb > (limits.memory_mb + language.memory_extra_mb) * 1024
+    refused = result.status != OK and any(m in result.stderr for m in language.memory_markers)
+    if over or refused:
+        result.status = MEMORY_LIMIT
+        result.message = (
+            f"peak memory {result.memory_kb} KB over {limits.memory_mb} MB"
+            if over
+            else "the runtime ran out of memory"
+        )
+    return result

@@ -1,0 +1,59 @@
+"""The Docker engine connection and the settings the sandbox reads."""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+import docker
+from docker.errors import DockerException
+from flask import current_app, has_app_context
+
+from worker.sandbox.api import ServiceUnavailable
+
+# Folder of the image definitions: one per language, the runner, the base.
+IMAGES_DIR = Path(__file__).resolve().parents[2] / "sandbox_images"
+LABEL = "codedev.sandbox"
+
+
+def _setting(name: str, default: str) -> str:
+    """An app setting when in an app context (instance config applies), else the environment."""
+    if has_app_context() and current_app.config.get(name) not in (None, ""):
+        return str(current_app.config[name])
+    return os.environ.get(f"CODEDEV_{name}") or default
+
+
+def image_prefix() -> str:
+    """Prefix of image names (SANDBOX_IMAGE_PREFIX)."""
+    return _setting("SANDBOX_IMAGE_PREFIX", "codedev-sandbox")
+
+
+def pool_size() -> int:
+    """Warm containers kept per language on this host (SANDBOX_POOL_SIZE)."""
+    return int(_setting("SANDBOX_POOL_SIZE", "2"))
+
+
+def host_name() -> str:
+    """This worker host's name, as written in container labels."""
+    return socket.gethostname()
+
+
+@lru_cache(maxsize=1)
+def _client() -> docker.DockerClient:
+    client = docker.from_env(timeout=120)
+    client.ping()
+    return client
+
+
+def get_client() -> docker.DockerClient:
+    """A connected Docker client, or ServiceUnavailable saying why there is none."""
+    try:
+        return _client()
+    except DockerException as error:
+        _client.cache_clear()
+        raise ServiceUnavailable(
+            f"no Docker engine reachable ({error}); start dockerd (scripts/start-docker.sh) "
+            "or set DOCKER_HOST"
+        ) from error

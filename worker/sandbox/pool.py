@@ -1,0 +1,215 @@
+"""The warm pool: containers started ahead per language on this host, claimed by rename.
+
+The pool lives in Docker, not in memory: RQ forks a work-horse per job, so every process finds
+warm containers by their labels. A warm container is named codedev-sbx-<lang>-<token>; claiming
+renames it to ...-busy-<pid> under a host-wide file lock, addressing it by its warm name, so two
+workers can never both get it. Each claimed container is used by one judgement, then removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import docker
+from docker.errors import APIError, ImageNotFound, NotFound
+from docker.models.containers import Container
+from docker.types import LogConfig
+
+from worker.languages import get_language
+from worker.languages.base import Language
+from worker.sandbox.api import SandboxError, ServiceUnavailable
+from worker.sandbox.docker_sandbox import BOX_MB, COMPILE_LIMITS, RUNNER_MB, DockerSandbox
+from worker.sandbox.engine import LABEL, get_client, host_name, image_prefix, pool_size
+from worker.sandbox.stream import RunnerStream
+
+log = logging.getLogger(__name__)
+NAME_PREFIX = "codedev-sbx"
+# What the runner (root in the box) needs: SETUID/SETGID to drop to the box uids, CHOWN to hand
+# them their dirs, DAC_OVERRIDE/FOWNER to clear dirs the program owns (even chmod 000 ones),
+# KILL to kill the program's processes. All are lost by the program when it changes uid.
+CAPABILITIES = ["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL"]
+
+
+def container_settings(language: Language, image: str, name: str, state: str) -> dict[str, Any]:
+    """docker create arguments of a sandbox: no network, read-only, capped, labelled."""
+    memory = (COMPILE_LIMITS.memory_mb + BOX_MB + RUNNER_MB) << 20
+    return {
+        "image": image,
+        "name": name,
+        "labels": {LABEL: "1", "codedev.host": host_name(), "codedev.language": language.id,
+                   "codedev.owner": f"{host_name()}:{os.getpid()}", "codedev.state": state},
+        "network_mode": "none",
+        "read_only": True,
+        "tmpfs": {"/box": f"rw,exec,nosuid,nodev,size={BOX_MB}m,mode=755"},
+        "ipc_mode": "none",  # no /dev/shm: nothing writable outside the box
+        "pids_limit": COMPILE_LIMITS.processes,
+        "mem_limit": memory,
+        "memswap_limit": memory,
+        "nano_cpus": 1_000_000_000,
+        "cap_drop": ["ALL"],
+        "cap_add": CAPABILITIES,
+        "security_opt": ["no-new-privileges"],
+        "environment": {},
+        "hostname": "sandbox",
+        "user": "0:0",
+        # Attached stdin, closed when our stream closes (even by a crash): the runner then exits.
+        # docker-py sets StdinOnce from stdin_open when detach is false.
+        "stdin_open": True,
+        "detach": False,
+        "log_config": LogConfig(type="none"),  # the program's output must not reach disk
+    }  # fmt: skip
+
+
+@contextmanager
+def _host_lock() -> Iterator[None]:
+    """Serialise claims between the worker processes of this host."""
+    path = os.path.join(tempfile.gettempdir(), "codedev-sandbox-pool.lock")
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _image_id(client: docker.DockerClient, language: Language) -> str:
+    name = language.image(image_prefix())
+    try:
+        image = client.images.get(name)
+    except ImageNotFound:
+        raise ServiceUnavailable(
+            f"sandbox image {name} is missing: run `flask sandbox build {language.id}`"
+        ) from None
+    return str(image.id)
+
+
+def _ours(client: docker.DockerClient, **filters: Any) -> list[Container]:
+    """This host's sandbox containers (sparse: no inspect per container)."""
+    labels = [f"{LABEL}=1", f"codedev.host={host_name()}"]
+    labels += [f"codedev.{key}={value}" for key, value in filters.items()]
+    return list(client.containers.list(all=True, sparse=True, filters={"label": labels}))
+
+
+def _name(container: Container) -> str:
+    names = container.attrs.get("Names") or [container.attrs.get("Name", "")]
+    return str(names[0]).lstrip("/")
+
+
+def _start(client: docker.DockerClient, language: Language, image: str, name: str,
+           state: str) -> Container:  # fmt: skip
+    container = client.containers.create(**container_settings(language, image, name, state))
+    container.start()
+    return container
+
+
+def _claim(client: docker.DockerClient, language: Language, image_id: str) -> Container | None:
+    """Rename one running, current warm container to busy; None if there is none."""
+    with _host_lock():
+        for container in _ours(client, language=language.id):
+            name = _name(container)
+            if "-busy-" in name or container.attrs.get("State") != "running":
+                continue
+            if container.attrs.get("ImageID") != image_id:
+                continue  # outdated: replenish() removes it
+            try:
+                client.api.rename(name, f"{name}-busy-{os.getpid()}")
+            except (NotFound, APIError):
+                continue
+            return client.containers.get(container.id)
+    return None
+
+
+def replenish(language_id: str) -> int:
+    """Top the warm pool of a language up to its size; remove outdated warm ones. Returns new."""
+    client = get_client()
+    language = get_language(language_id)
+    image_id = _image_id(client, language)
+    want = pool_size()
+    names = []
+    with _host_lock():
+        warm = 0
+        for container in _ours(client, language=language.id):
+            if "-busy-" in _name(container):
+                continue
+            if container.attrs.get("ImageID") != image_id or container.attrs.get("State") in (
+                "exited", "dead"):  # fmt: skip
+                _remove(container)
+            else:
+                warm += 1
+        for _ in range(max(0, want - warm)):
+            name = f"{NAME_PREFIX}-{language.id}-{secrets.token_hex(6)}"
+            client.containers.create(**container_settings(language, image_id, name, "warm"))
+            names.append(name)
+    for name in names:  # started outside the lock; only running ones are ever claimed
+        client.containers.get(name).start()
+    return len(names)
+
+
+def acquire(language_id: str) -> DockerSandbox:
+    """A sandbox for one judgement: a warm container if there is one, else a fresh one."""
+    client = get_client()
+    language = get_language(language_id)
+    image_id = _image_id(client, language)
+    container = _claim(client, language, image_id)
+    if container is None:
+        name = f"{NAME_PREFIX}-{language.id}-{secrets.token_hex(6)}-busy-{os.getpid()}"
+        container = _start(client, language, image_id, name, "busy")
+    refill = threading.Thread(target=_replenish_quietly, args=(language_id,), daemon=True)
+    refill.start()
+    try:
+        sock = client.api.attach_socket(
+            container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+        )
+        sandbox = DockerSandbox(container, RunnerStream(sock), language, refill)
+        sandbox._call({"op": "hello"}, timeout=30)
+    except (APIError, SandboxError) as error:
+        _remove(container)
+        raise SandboxError(f"sandbox for {language_id} did not start: {error}") from error
+    return sandbox
+
+
+def _replenish_quietly(language_id: str) -> None:
+    try:
+        replenish(language_id)
+    except (APIError, SandboxError) as error:
+        log.warning("could not refill the %s pool: %s", language_id, error)
+
+
+def _remove(container: Container) -> None:
+    with contextlib.suppress(NotFound, APIError):  # already gone, or being removed
+        container.remove(force=True, v=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans() -> int:
+    """Remove this host's sandboxes whose owner died or that stopped; returns how many."""
+    client = get_client()
+    removed = 0
+    for container in _ours(client):
+        name = _name(container)
+        owner = name.rsplit("-busy-", 1)[1] if "-busy-" in name else ""
+        stopped = container.attrs.get("State") in ("exited", "dead", "created")
+        orphan = owner.isdigit() and not _pid_alive(int(owner))
+        if (stopped and "-busy-" in name) or orphan or container.attrs.get("State") in (
+            "exited", "dead"):  # fmt: skip
+            _remove(container)
+            removed += 1
+    return removed
