@@ -50,7 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
     app.register_blueprint(solve.bp)
     auth.init_app(app)
+    from app import challenges
     from app.packages import cli as packages_cli
+
+    app.register_blueprint(challenges.bp)
 
     packages_cli.init_app(app)
     from app.judging import cli as judging_cli

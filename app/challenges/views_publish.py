@@ -1,0 +1,136 @@
+"""Challenge pages for reference solutions, validation, publishing, copies and packages."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.challenges import bp, forms
+from app.challenges import service as challenges
+from app.errors import AppError
+from app.packages import export_package, import_zip_bytes
+
+
+@bp.route("/<slug>/solutions", methods=["GET", "POST"])
+@login_required
+def solutions(slug: str) -> str | Response:
+    """Reference solutions, their expected verdicts and the last validation report."""
+    challenge = challenges.editable_challenge(current_user, slug)
+    form = forms.ReferenceForm(prefix="ref")
+    if form.validate_on_submit():
+        try:
+            challenges.add_reference(
+                current_user, slug, form.name.data or "", form.language.data or "",
+                (form.source.data or "").replace("\r\n", "\n"), form.expected_verdict.data or "AC",
+            )  # fmt: skip
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            flash("Reference solution added.", "success")
+            return redirect(url_for("challenges.solutions", slug=slug))
+    return render_template(
+        "challenges/solutions.html",
+        challenge=challenge,
+        references=challenges.references(challenge),
+        validation=(challenge.package_meta or {}).get("validation"),
+        form=form,
+        button=forms.EmptyForm(),
+    )
+
+
+@bp.post("/<slug>/solutions/<int:solution_id>/delete")
+@login_required
+def delete_solution(slug: str, solution_id: int) -> Response:
+    """Delete a reference solution."""
+    if forms.EmptyForm().validate_on_submit():
+        challenges.delete_reference(current_user, slug, solution_id)
+    return redirect(url_for("challenges.solutions", slug=slug))
+
+
+@bp.post("/<slug>/validate")
+@login_required
+def validate(slug: str) -> Response:
+    """Judge every reference solution now (synchronously) and show the report."""
+    if forms.EmptyForm().validate_on_submit():
+        try:
+            report = challenges.validate(current_user, slug)
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            if report.ok:
+                flash("Every reference solution got its expected verdict.", "success")
+            else:
+                flash("Some reference solutions did not get their expected verdict.", "error")
+    return redirect(url_for("challenges.solutions", slug=slug))
+
+
+@bp.post("/<slug>/publish")
+@login_required
+def publish(slug: str) -> Response:
+    """Publish a validated challenge."""
+    if forms.EmptyForm().validate_on_submit():
+        try:
+            challenges.set_published(current_user, slug, True)
+        except AppError as error:
+            flash(error.message, "error")
+            return redirect(url_for("challenges.solutions", slug=slug))
+        flash("Published: students can see it now.", "success")
+    return redirect(url_for("challenges.show", slug=slug))
+
+
+@bp.post("/<slug>/unpublish")
+@login_required
+def unpublish(slug: str) -> Response:
+    """Hide a challenge from students again."""
+    if forms.EmptyForm().validate_on_submit():
+        challenges.set_published(current_user, slug, False)
+        flash("Back to draft.", "success")
+    return redirect(url_for("challenges.show", slug=slug))
+
+
+@bp.post("/<slug>/duplicate")
+@login_required
+def duplicate(slug: str) -> Response:
+    """Copy a challenge as a new draft owned by the current user."""
+    if not forms.EmptyForm().validate_on_submit():
+        return redirect(url_for("challenges.show", slug=slug))
+    copy = challenges.duplicate_challenge(current_user, slug)
+    flash("Copied as a new draft.", "success")
+    return redirect(url_for("challenges.edit", slug=copy.slug))
+
+
+@bp.get("/<slug>/export")
+@login_required
+def export(slug: str) -> Response:
+    """Download the challenge as a Kattis problem package."""
+    challenge = challenges.editable_challenge(current_user, slug)
+    return Response(
+        export_package(challenge),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{challenge.slug}.zip"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_package() -> str | Response:
+    """Upload a Kattis problem package (.zip); nothing is kept if it has a problem."""
+    challenges.require_staff(current_user)
+    form = forms.PackageForm()
+    warnings: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = import_zip_bytes(
+                upload.read(), upload.filename or "package.zip", owner=current_user,
+                slug=(form.slug.data or "").strip() or None,
+            )  # fmt: skip
+        except AppError as error:
+            flash(error.message, "error")
+        else:
+            for warning in result.warnings:
+                flash(f"Note: {warning}", "info")
+            flash(f"Imported {result.challenge.title!r} as a draft.", "success")
+            return redirect(url_for("challenges.solutions", slug=result.challenge.slug))
+    return render_template("challenges/import.html", form=form, warnings=warnings)
