@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.challenges.render import render_markdown
 from app.extensions import db
 from app.models import Challenge, Submission, User
 from app.solve.access import visible_challenge, visible_submission
@@ -74,11 +75,7 @@ def solve_page(user: User, slug: str) -> SolvePage:
 
 
 def render_statement(challenge: Challenge) -> str:
-    """The statement as safe HTML: the challenge area's renderer when installed."""
-    try:
-        from app.challenges.rendering import render_markdown
-    except ImportError:
-        from app.solve.markdown import render_markdown
+    """The statement as safe HTML, rendered as the challenge pages render it."""
     return str(render_markdown(challenge.statement_md or ""))
 
 
