@@ -22,15 +22,32 @@ function languageSupport(id) {
   return (LANGUAGES[id] || (() => []))();
 }
 
+// Sizes live here: page CSS does not reach into the editor's shadow root.
+const theme = EditorView.theme({
+  "&": { height: "26rem", backgroundColor: "#fff" },
+  ".cm-scroller": {
+    fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
+    fontSize: "0.92rem",
+  },
+});
+
 // A small facade so page modules never touch CodeMirror's API directly.
 export function createEditor(parent, { doc = "", language = "python3", onChange = null } = {}) {
+  // CodeMirror injects its styles at run time. In a document that is a <style> element, which
+  // the CSP (style-src 'self') refuses; in a shadow root it is a constructed stylesheet, which
+  // the CSP allows. So the editor lives in a shadow root.
+  const shadow = parent.attachShadow({ mode: "open" });
+  const mount = document.createElement("div");
+  shadow.append(mount);
   const mode = new Compartment();
   const view = new EditorView({
-    parent,
+    parent: mount,
+    root: shadow,
     state: EditorState.create({
       doc,
       extensions: [
         basicSetup,
+        theme,
         keymap.of([indentWithTab]),
         mode.of(languageSupport(language)),
         EditorView.contentAttributes.of({ "aria-label": "Source code", "data-testid": "editor" }),
