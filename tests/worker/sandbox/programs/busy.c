@@ -1,1 +1,0 @@
-int main(void) { volatile unsigned long i = 0; for (;;) i++; }

@@ -1,2 +1,0 @@
-const keep = [];
-for (;;) keep.push(new Array(1 << 16).fill(1.5));

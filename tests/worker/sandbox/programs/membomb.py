@@ -1,3 +1,0 @@
-chunks = []
-while True:
-    chunks.append(bytearray(1 << 20))

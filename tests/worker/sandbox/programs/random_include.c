@@ -1,2 +1,0 @@
-#include </dev/random>
-int main(void) { return 0; }

@@ -1,1 +1,0 @@
-int main(void) { volatile int *p = 0; return *p; }

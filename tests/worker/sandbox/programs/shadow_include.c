@@ -1,2 +1,0 @@
-#include "/etc/shadow"
-int main(void) { return 0; }

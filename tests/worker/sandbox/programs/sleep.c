@@ -1,2 +1,0 @@
-#include <unistd.h>
-int main(void) { for (;;) pause(); }
