@@ -74,7 +74,7 @@ def verify_command(slug: str) -> None:
     except AppError as error:
         raise click.ClickException(error.message) from error
     for run in report.runs:
-        mark = "ok " if run.ok else "BAD"
+        mark = "ok" if run.ok else "BAD"
         click.echo(
             f"{mark} {run.name} ({run.language}): expected {run.expected}, got {run.verdict}, "
             f"slowest test {run.slowest_ms} ms"
