@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         reap_orphan_sandboxes()
         log.info("worker %s listening on %s", name, ", ".join(QUEUE_NAMES))
-        worker.work(burst=burst, with_scheduler=not burst)  # its first maintenance tick runs requeue_stale
+        # The first maintenance tick runs requeue_stale (and so reaps orphans) before any job.
+        worker.work(burst=burst, with_scheduler=not burst)
 
 
 if __name__ == "__main__":
