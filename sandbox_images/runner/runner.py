@@ -8,6 +8,7 @@ so nothing a program prints can look like a runner frame. Standard library only.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -112,7 +113,7 @@ def remove_tree(dir_fd: int, name: str) -> None:
         os.unlink(name, dir_fd=dir_fd)
 
 
-def reset_dir(path: str, uid: int, mode: int, keep: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def reset_dir(path: str, keep: set[str]) -> None:
     """Empty a work dir the program owns, keeping the judge's files (if still genuine)."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
@@ -147,7 +148,13 @@ class Runner:
             return {"ok": True, "version": VERSION}, ()
         if op == "write":
             name = safe_name(header["name"])
-            write_into(RUN, name, blobs[0])
+            try:
+                write_into(RUN, name, blobs[0])
+            except OSError as error:
+                if error.errno != errno.ENOSPC:
+                    raise
+                reset_dir(RUN, self.judge_files)  # a run filled the box: its files go first
+                write_into(RUN, name, blobs[0])
             self.judge_files.add(name)
             return {"ok": True}, ()
         if op == "read":
@@ -175,7 +182,7 @@ class Runner:
 
     def run(self, header: dict, stdin: bytes) -> tuple[dict, tuple[bytes, ...]]:
         """Run the program once as the run uid, after clearing what earlier runs left."""
-        reset_dir(RUN, RUN_UID, 0o700, self.judge_files)
+        reset_dir(RUN, self.judge_files)
         limits = Limits.from_json(header["limits"])
         result = execute(
             header["argv"], uid=RUN_UID, cwd=RUN, stdin=stdin, limits=limits,

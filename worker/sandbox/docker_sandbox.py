@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import signal
 import threading
 from types import TracebackType
 from typing import Any
@@ -182,7 +183,10 @@ def _memory_verdict(result: RunResult, limits: Limits, language: Language) -> Ru
     """Turn runs that died of memory (runtime message or peak over the limit) into MLE."""
     if result.status not in (OK, NONZERO, SIGNALED):
         return result
-    over = result.memory_kb > (limits.memory_mb + language.memory_extra_mb) * 1024
+    # A stack overflow reaches the limit too (the stack may be as large as the memory limit),
+    # but it dies of SIGSEGV: that stays a run-time error, as on Kattis.
+    overflow = result.signal in (signal.SIGSEGV, signal.SIGBUS)
+    over = not overflow and result.memory_kb > (limits.memory_mb + language.memory_extra_mb) * 1024
     refused = result.status != OK and any(m in result.stderr for m in language.memory_markers)
     if over or refused:
         result.status = MEMORY_LIMIT

@@ -1,0 +1,2 @@
+print(open("planted").read())
+print(open("/box/build/main.py").read()[:20])

@@ -1,0 +1,5 @@
+import os
+
+os.symlink("/box/build/main.py", "planted")
+os.symlink("/etc/hostname", "peek")
+print("planted")

@@ -1,0 +1,3 @@
+import os
+
+print(sorted(int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid()))

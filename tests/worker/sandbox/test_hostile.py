@@ -1,0 +1,177 @@
+"""Hostile programs: escapes, leftovers and resource abuse must fail safely, and the box goes on."""
+
+from __future__ import annotations
+
+import os
+import resource
+
+import pytest
+
+from tests.worker.sandbox.conftest import PROGRAMS
+from worker.sandbox import Limits
+from worker.sandbox.api import OK, OUTPUT_LIMIT, SANDBOX_ERROR, TIME_LIMIT
+
+pytestmark = pytest.mark.docker
+
+FAST = Limits(time_ms=1000, memory_mb=64, output_kb=1024, wall_ms=3000)
+SLOW_COMPILE = Limits(time_ms=3000, memory_mb=512, output_kb=64, wall_ms=5000)
+
+
+def run_source(box, name: str, stdin: bytes = b"", limits: Limits = FAST):
+    """Compile a program file in this (fresh) box and run it once."""
+    compiled = box.compile((PROGRAMS / name).read_text())
+    assert compiled.ok, compiled.output
+    return box.run(stdin, limits)
+
+
+def test_survivors_are_killed(open_box) -> None:
+    """A setsid double-forked child does not outlive its run."""
+    box = open_box("python3")
+    result = run_source(box, "survivor.py")
+    assert (result.status, result.stdout) == (OK, b"parent done\n")
+    assert result.wall_ms < 2000  # the run ended with the main process, not the survivor
+    box2 = open_box("python3", "processes.py")
+    assert box2.run(b"", FAST).stdout == b"[1]\n"  # only the runner is there
+    box.close()
+
+
+def test_survivor_gone_in_the_same_box(open_box) -> None:
+    """After a survivor, the next run of the same box sees only the runner."""
+    box = open_box("python3")
+    box.compile((PROGRAMS / "survivor.py").read_text())
+    box.run(b"", FAST)
+    box._source = (PROGRAMS / "processes.py").read_text()
+    box.write_file("unused", b"")
+    check = box.compile(box._source)
+    assert check.ok
+    assert box.run(b"", FAST).stdout == b"[1]\n"
+
+
+def test_fork_bomb_hits_the_pids_limit(open_box) -> None:
+    """A fork bomb ends (time or pids), never a sandbox error, and the box runs again."""
+    box = open_box("c", "forkbomb.c")
+    result = box.run(b"", Limits(time_ms=1000, memory_mb=64, wall_ms=3000, processes=16))
+    assert result.status not in (OK, SANDBOX_ERROR)
+    again = box.run(b"", Limits(time_ms=1000, memory_mb=64, wall_ms=3000, processes=16))
+    assert again.status != SANDBOX_ERROR
+
+
+def test_stopping_the_parent_is_denied(open_box) -> None:
+    """kill(getppid(), SIGSTOP) cannot stop the runner."""
+    box = open_box("python3", "stop_parent.py")
+    assert box.run(b"", FAST).stdout == b"denied\n"
+    assert box.run(b"", FAST).status == OK
+
+
+def test_filling_the_work_dir(open_box) -> None:
+    """Filling the box ends in ENOSPC/EFBIG for the program; the next run starts empty."""
+    box = open_box("python3")
+    result = run_source(box, "fill.py", limits=Limits(time_ms=5000, memory_mb=64, wall_ms=10000))
+    assert result.status == OK, result.message
+    assert result.stdout.strip() in (b"ENOSPC", b"EFBIG")
+    listing = open_box("python3", "listdir.py")
+    assert listing.run(b"", FAST).stdout == b"[]\n"
+
+
+def test_leftover_files_are_cleared_between_runs(open_box) -> None:
+    """Files a run wrote are gone at the next run; files the judge wrote stay."""
+    box = open_box("python3")
+    run_source(box, "fill.py", limits=Limits(time_ms=5000, memory_mb=64, wall_ms=10000))
+    box.write_file("judge.txt", b"data")
+    box._source = (PROGRAMS / "listdir.py").read_text()
+    box.compile(box._source)
+    assert box.run(b"", FAST).stdout == b"['judge.txt']\n"
+
+
+def test_network_is_loopback_only(open_box) -> None:
+    """Only lo exists, and the host's Redis/PostgreSQL ports are not reachable."""
+    result = open_box("python3", "network.py").run(b"", FAST)
+    lines = result.stdout.decode().splitlines()
+    assert lines[0] == "interfaces ['lo']"
+    assert all("connected" not in line for line in lines[1:]), lines
+
+
+def test_no_secrets_no_escape(open_box, monkeypatch) -> None:
+    """No host environment, no /proc/1 access, no shadow, no Docker socket, no setuid files."""
+    secret = "codedev-test-secret-4f9a"
+    monkeypatch.setenv("CODEDEV_TEST_SECRET", secret)
+    box = open_box("python3", "snoop.py")
+    result = box.run(b"", Limits(time_ms=10000, memory_mb=128, wall_ms=20000))
+    text = result.stdout.decode()
+    assert secret not in text and secret.encode() not in result.stderr
+    assert "cwd ok" in text
+    assert "root1 PermissionError" in text
+    assert "environ1 PermissionError" in text
+    assert "shadow PermissionError" in text
+    assert "ENV ['HOME', 'LANG', 'PATH', 'TMPDIR']" in text
+    assert "sockets []" in text
+    assert "setuid []" in text
+
+
+def test_planted_symlinks_are_not_followed(open_box) -> None:
+    """The judge's writes replace a planted link; reads refuse links."""
+    box = open_box("python3")
+    assert run_source(box, "plant.py").stdout == b"planted\n"
+    assert box.read_file("peek") is None
+    box.write_file("planted", b"judge data")
+    box._source = (PROGRAMS / "check_plant.py").read_text()
+    box.compile(box._source)  # the source moves to main.py again
+    result = box.run(b"", FAST)
+    assert result.stdout == b'judge data\nprint(open("planted"\n'
+
+
+def test_output_flood_keeps_worker_memory_flat(open_box) -> None:
+    """1 GB to stdout is cut at the limit; the worker never holds more than the cap."""
+    box = open_box("c", "flood_stdout.c")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(3):
+        result = box.run(b"", Limits(time_ms=5000, memory_mb=64, output_kb=8192, wall_ms=10000))
+        assert result.status == OUTPUT_LIMIT
+        assert len(result.stdout) == 8192 * 1024
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100
+
+
+@pytest.mark.parametrize("program", ["random_include.c", "shadow_include.c"])
+def test_hostile_includes_are_compile_errors(open_box, program) -> None:
+    """Including /dev/random or /etc/shadow fails within the compile limit."""
+    result = open_box("c").compile((PROGRAMS / program).read_text(), SLOW_COMPILE)
+    assert not result.ok
+    if program == "shadow_include.c":
+        assert "Permission denied" in result.output
+
+
+def test_template_bomb_hits_the_compile_limit(open_box) -> None:
+    """A template explosion is stopped by the compile time (or memory) limit."""
+    result = open_box("cpp").compile((PROGRAMS / "template_bomb.cpp").read_text(), SLOW_COMPILE)
+    assert not result.ok
+
+
+def test_syntax_error_is_a_compile_error(open_box) -> None:
+    """Python is byte-compiled first: a syntax error is CE with the message."""
+    result = open_box("python3").compile((PROGRAMS / "syntax_error.py").read_text())
+    assert not result.ok and "SyntaxError" in result.output
+
+
+def test_wall_limit_on_a_sleeper_reports_wall_time(open_box) -> None:
+    """Sleeping forever is a time limit by wall clock, with little CPU time."""
+    result = open_box("python3", "sleep.py").run(b"", FAST)
+    assert result.status == TIME_LIMIT
+    assert result.time_ms < FAST.time_ms
+    assert "wall" in result.message
+
+
+def test_environment_of_the_worker_is_not_needed() -> None:
+    """The container gets an empty environment whatever the worker has."""
+    from worker.languages import get_language
+    from worker.sandbox.pool import container_settings
+
+    os.environ["CODEDEV_TEST_SECRET"] = "x"
+    try:
+        settings = container_settings(get_language("c"), "image", "name", "warm")
+    finally:
+        del os.environ["CODEDEV_TEST_SECRET"]
+    assert settings["environment"] == {}
+    assert settings["network_mode"] == "none" and settings["read_only"]
+    assert settings["cap_drop"] == ["ALL"]
+    assert "no-new-privileges" in settings["security_opt"]

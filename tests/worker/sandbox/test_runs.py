@@ -1,0 +1,91 @@
+"""Real programs in the real sandbox: one row per program, with the outcome it must get."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.sandbox import Limits
+from worker.sandbox.api import (
+    MEMORY_LIMIT,
+    NONZERO,
+    OK,
+    OUTPUT_LIMIT,
+    SIGNALED,
+    TIME_LIMIT,
+)
+
+pytestmark = pytest.mark.docker
+
+FAST = Limits(time_ms=1000, memory_mb=64, output_kb=1024, wall_ms=3000)
+
+# (language, program file, stdin, expected status, expected stdout or None)
+CASES = [
+    ("python3", "echo.py", b"hello\n", OK, b"HELLO\n"),
+    ("c", "echo.c", b"hello\n", OK, b"HELLO\n"),
+    ("cpp", "echo.cpp", b"hello\n", OK, b"HELLO\n"),
+    ("java", "Echo.java", b"hello\n", OK, b"HELLO\n"),
+    ("javascript", "echo.js", b"hello\n", OK, b"HELLO\n"),
+    ("c", "busy.c", b"", TIME_LIMIT, None),
+    ("python3", "busy.py", b"", TIME_LIMIT, None),
+    ("java", "Busy.java", b"", TIME_LIMIT, None),
+    ("python3", "sleep.py", b"", TIME_LIMIT, None),
+    ("c", "sleep.c", b"", TIME_LIMIT, None),
+    ("python3", "membomb.py", b"", MEMORY_LIMIT, None),
+    ("c", "membomb.c", b"", MEMORY_LIMIT, None),
+    ("java", "MemBomb.java", b"", MEMORY_LIMIT, None),
+    ("javascript", "membomb.js", b"", MEMORY_LIMIT, None),
+    ("python3", "exit3.py", b"", NONZERO, b""),
+    ("c", "segv.c", b"", SIGNALED, b""),
+    ("c", "stack.c", b"", SIGNALED, b""),
+    ("python3", "recursion.py", b"", NONZERO, b""),
+    ("c", "flood_stdout.c", b"", OUTPUT_LIMIT, None),
+    ("c", "flood_stderr.c", b"", OUTPUT_LIMIT, None),
+    ("c", "forkmem.c", b"", MEMORY_LIMIT, None),
+    ("python3", "fake_protocol.py", b"", OK, None),
+    ("python3", "binary.py", b"", OK, b"\xff\xfe\x00abc\x00\xc3\x28\n"),
+]
+NORMAL = {
+    "python3": "echo.py",
+    "c": "echo.c",
+    "cpp": "echo.cpp",
+    "java": "Echo.java",
+    "javascript": "echo.js",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "program", "stdin", "status", "stdout"),
+    CASES,
+    ids=[f"{case[0]}-{case[1]}" for case in CASES],
+)
+def test_program_outcome(open_box, language, program, stdin, status, stdout) -> None:
+    """The program gets its outcome, and a normal program then runs normally in a new box."""
+    box = open_box(language, program)
+    result = box.run(stdin, FAST)
+    assert result.status == status, (result.status, result.message, result.stderr[-500:])
+    if stdout is not None:
+        assert result.stdout == stdout
+    assert len(result.stdout) <= FAST.output_kb * 1024
+    assert len(result.stderr) <= 64 * 1024
+    again = box.run(stdin, FAST)  # the same box survives whatever the program did
+    assert again.status == status, again.message
+    normal = open_box(language, NORMAL[language]).run(b"next\n", FAST)
+    assert (normal.status, normal.stdout) == (OK, b"NEXT\n")
+
+
+def test_report_fields(open_box) -> None:
+    """A normal run reports exit code, CPU and wall time and a peak memory."""
+    box = open_box("c", "echo.c")
+    result = box.run(b"abc\n", FAST)
+    assert (result.status, result.exit_code, result.signal) == (OK, 0, None)
+    assert 0 < result.memory_kb < 64 * 1024
+    assert result.time_ms >= 0 and result.wall_ms >= 0
+    segv = box.run(b"", FAST)  # same binary, fine again
+    assert segv.status == OK
+
+
+def test_memory_limit_reports_peak(open_box) -> None:
+    """A memory bomb's report says what it reached."""
+    result = open_box("c", "membomb.c").run(b"", FAST)
+    assert result.status == MEMORY_LIMIT
+    assert result.memory_kb >= 60 * 1024
