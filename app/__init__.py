@@ -16,7 +16,9 @@ from app.extensions import csrf, db, limiter, login_manager, migrate, sock
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, then extensions, blueprints and commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    # CODEDEV_INSTANCE_PATH moves instance/ (config, SQLite, embedded Redis), e.g. for tests.
+    instance_path = os.environ.get("CODEDEV_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(settings.from_environment())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

@@ -18,6 +18,9 @@ from app.extensions import db
 from app.stores import get_redis
 from tests.stacks import Stack, start_postgres_stack, start_sqlite_stack
 
+# Fixtures for browser tests (live_server, chromium, page) live in tests/live.py.
+pytest_plugins = ["tests.live"]
+
 STACKS = ("sqlite", "postgres")
 PASSWORD = "correct-horse-9"
 
@@ -155,8 +158,6 @@ class AuthActions:
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
 
-
-from tests.live import chromium, live_server, page  # noqa: E402,F401  (fixtures)
 
 
 class Mailbox:
