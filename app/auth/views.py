@@ -88,7 +88,8 @@ def signup() -> Page:
             flash(
                 "Welcome to codedev! Join a course with the code your teacher gave you.", "success"
             )
-            return redirect(url_for("main.dashboard"))
+            # A student who arrived through a course join link goes back to it.
+            return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("auth/signup.html", form=form, is_open=is_open), status
 

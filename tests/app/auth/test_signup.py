@@ -36,6 +36,23 @@ def test_signup_creates_student_and_logs_in(client):
     assert client.get("/dashboard").status_code == 200
 
 
+def test_signup_from_a_join_link_returns_to_it(client):
+    page = "/auth/signup?next=/courses/join/ABCD2345"
+    assert b"/auth/login?next=/courses/join/ABCD2345" in client.get(page).data
+    response = submit(client, page, GOOD)
+    assert response.headers["Location"] == "/courses/join/ABCD2345"
+
+
+def test_signup_ignores_an_offsite_next(client):
+    response = submit(client, "/auth/signup?next=//evil.example/x", GOOD)
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_login_page_links_to_signup_with_next(client):
+    html = client.get("/auth/login?next=/courses/join/ABCD2345").data
+    assert b"/auth/signup?next=/courses/join/ABCD2345" in html
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
