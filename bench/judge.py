@@ -42,8 +42,10 @@ PROGRAMS = {
         "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}\n",
     ),
 }
+# A real interpreter binary, not a shim (pyenv's wrapper alone costs more than the program).
+HOST_PYTHON = shutil.which("python3", path="/usr/bin:/usr/local/bin") or sys.executable
 BARE = {  # the same compile and run steps as the sandbox, straight on the host
-    "python3": (["python3", "-I", "-m", "py_compile", "main.py"], ["python3", "-I", "main.py"]),
+    "python3": ([HOST_PYTHON, "-I", "-m", "py_compile", "main.py"], [HOST_PYTHON, "-I", "main.py"]),
     "cpp": (["g++", "-std=c++20", "-O2", "-pipe", "-o", "main", "main.cpp"], ["./main"]),
 }
 
@@ -67,6 +69,7 @@ def bare_judge(language: str, folder: Path) -> tuple[float, list[float]]:
 def naive_docker(language: str, folder: Path, image: str, runs: int = 5) -> float:
     """Seconds per test of a fresh `docker run --rm` per test (Python only: no compile)."""
     name, source = PROGRAMS[language]
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(source)
     times = []
     for given, _ in TESTS[:runs]:
