@@ -16,7 +16,7 @@ from app.extensions import db, sock
 from app.live import bp
 from app.live.hub import RESYNC, Inbox, get_hub
 from app.models import User
-from app.solve.access import visible_submission
+from app.solve.access import manages_challenge, visible_submission
 from app.solve.state import judged_tests, submission_state
 
 # How often a handler wakes to notice that its client went away.
@@ -83,7 +83,9 @@ def _watch(submission_id: int, viewer: User) -> _Watch:
         for position, test in enumerate(judged_tests(submission), start=1)
         if test.is_sample
     )
-    return _Watch(submission_id, viewer.id, viewer.is_staff, samples)
+    return _Watch(
+        submission_id, viewer.id, manages_challenge(viewer, submission.challenge), samples
+    )
 
 
 def _pump(

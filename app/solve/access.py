@@ -1,4 +1,4 @@
-"""Who may see what: a submission is its owner's and staff's; a challenge follows its course."""
+"""Who may see what: a submission is its owner's and its challenge's staff's; a challenge follows its course."""
 
 from __future__ import annotations
 
@@ -13,9 +13,21 @@ NO_SUBMISSION = "No such submission, or it is not yours."
 NO_CHALLENGE = "No such challenge, or it is not open to you."
 
 
+def manages_challenge(user: User, challenge: Challenge) -> bool:
+    """Admins, the challenge's author and the teacher of its course run its submissions."""
+    if user.is_admin:
+        return True
+    if not user.is_staff:
+        return False
+    if challenge.owner_id == user.id:
+        return True
+    course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
+    return course is not None and can_manage(user, course)
+
+
 def may_see_submission(user: User, submission: Submission) -> bool:
-    """The owner and staff (teachers, admins) may see a submission."""
-    return user.is_staff or submission.user_id == user.id
+    """The owner, and staff who manage the submission's challenge, may see a submission."""
+    return submission.user_id == user.id or manages_challenge(user, submission.challenge)
 
 
 def visible_submission(user: User, submission_id: int) -> Submission:
@@ -50,3 +62,25 @@ def require_staff(user: User) -> None:
     """Forbidden unless the user is a teacher or an admin."""
     if not user.is_staff:
         raise Forbidden("Only teachers and admins may do this.")
+
+
+def require_manager(user: User, challenge: Challenge) -> None:
+    """Forbidden unless the user manages this challenge's submissions."""
+    if not manages_challenge(user, challenge):
+        raise Forbidden(
+            "Only the challenge's author, its course's teacher or an admin may do this."
+        )
+
+
+def managed_challenge_ids(user: User) -> list[int] | None:
+    """Ids of the challenges whose submissions the user manages; None means all (admin)."""
+    if user.is_admin:
+        return None
+    own_courses = select(Course.id).where(Course.owner_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Challenge.id).where(
+                (Challenge.owner_id == user.id) | Challenge.course_id.in_(own_courses)
+            )
+        )
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.challenges.render import render_markdown
 from app.extensions import db
 from app.models import Challenge, Submission, User
-from app.solve.access import visible_challenge, visible_submission
+from app.solve.access import manages_challenge, visible_challenge, visible_submission
 from app.solve.state import sample_view, submission_state
 from app.submissions import service as submissions
 
@@ -89,7 +89,7 @@ def history(
         .where(Submission.challenge_id == challenge.id, Submission.kind.in_(kinds))
         .order_by(Submission.created_at.desc(), Submission.id.desc())
     )
-    if not viewer.is_staff:
+    if not manages_challenge(viewer, challenge):
         query = query.where(Submission.user_id == viewer.id)
     elif user_id is not None:
         query = query.where(Submission.user_id == user_id)

@@ -11,7 +11,13 @@ from app.extensions import db
 from app.live.events import publish, submission_channel
 from app.models import Challenge, Judgement, Submission, User
 from app.models.submission import VERDICTS
-from app.solve.access import require_staff, visible_challenge, visible_submission
+from app.solve.access import (
+    managed_challenge_ids,
+    require_manager,
+    require_staff,
+    visible_challenge,
+    visible_submission,
+)
 from app.submissions import service as submissions
 
 MAX_REASON = 2000
@@ -20,7 +26,9 @@ MAX_REASON = 2000
 def rejudge_one(staff: User, submission_id: int) -> Judgement:
     """Judge one submission again (a new judgement; earlier ones stay as history)."""
     require_staff(staff)
-    return submissions.rejudge(visible_submission(staff, submission_id))
+    submission = visible_submission(staff, submission_id)
+    require_manager(staff, submission.challenge)
+    return submissions.rejudge(submission)
 
 
 def rejudge_many(staff: User, *, slug: str | None = None, since: datetime | None = None) -> int:
@@ -31,7 +39,11 @@ def rejudge_many(staff: User, *, slug: str | None = None, since: datetime | None
     query = select(Submission).where(Submission.kind == "submit").order_by(Submission.id)
     if slug is not None:
         challenge: Challenge = visible_challenge(staff, slug)
+        require_manager(staff, challenge)
         query = query.where(Submission.challenge_id == challenge.id)
+    managed = managed_challenge_ids(staff)
+    if managed is not None:  # a teacher rejudges only what they run, never the whole site
+        query = query.where(Submission.challenge_id.in_(managed))
     if since is not None:
         query = query.where(Submission.created_at >= since)
     chosen = list(db.session.scalars(query))
@@ -44,6 +56,7 @@ def override_verdict(staff: User, submission_id: int, verdict: str, reason: str)
     """Replace the shown verdict of the newest finished judgement; the judge's own stays."""
     require_staff(staff)
     submission = visible_submission(staff, submission_id)
+    require_manager(staff, submission.challenge)
     verdict = verdict.strip().upper()
     reason = reason.strip()
     if verdict and verdict not in VERDICTS:

@@ -7,6 +7,7 @@ from typing import Any
 from app.extensions import db
 from app.judging.service import execution_log
 from app.models import Blob, Judgement, Submission, TestCase, User
+from app.solve.access import manages_challenge
 
 # Sample data shown in the page is capped: a sample is meant to be read by a person.
 SHOWN_BYTES = 64 * 1024
@@ -56,7 +57,7 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
     judgement = latest_judgement(submission)
     tests = judged_tests(submission)
     by_id = {test.id: test for test in tests}
-    staff = viewer.is_staff
+    staff = manages_challenge(viewer, submission.challenge)
     state: dict[str, Any] = {
         "id": submission.id,
         "challenge": submission.challenge.slug,

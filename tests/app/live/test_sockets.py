@@ -72,6 +72,8 @@ def test_owner_token_gets_state_then_events(live_server, owned):
 def test_staff_see_hidden_test_names(live_server, owned):
     _, _, submission = owned
     teacher = make_user(role="teacher")
+    submission.challenge.owner_id = teacher.id
+    db.session.commit()
     ws = connect(live_server.url, f"/ws/submissions/{submission.id}", token=create_token(teacher))
     try:
         assert receive(ws)["type"] == "submission.state"
@@ -82,6 +84,13 @@ def test_staff_see_hidden_test_names(live_server, owned):
         assert frame["name"] == "03-big" and frame["message"] == "m"
     finally:
         ws.close()
+
+
+def test_teacher_of_another_challenge_is_refused(live_server, owned):
+    _, _, submission = owned
+    stranger = make_user(role="teacher")
+    with pytest.raises(Refused):
+        connect(live_server.url, f"/ws/submissions/{submission.id}", token=create_token(stranger))
 
 
 def test_session_cookie_is_accepted(live_server, owned):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Judgement
 from tests.conftest import submit
-from tests.factories import make_challenge, make_submission, make_user
+from tests.factories import enroll, make_challenge, make_course, make_submission, make_user
 
 TESTS = [("1 2\n", "3\n"), ("7 8\n", "15\n")]
 
@@ -63,10 +63,11 @@ def test_student_history_lists_only_their_own(client, auth):
 
 def test_teacher_sees_everyone_and_filters_by_student(client, auth):
     student, other = make_user(name="Ada"), make_user(name="Bob")
-    challenge = make_challenge(TESTS)
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(TESTS, owner_id=teacher.id)
     first = make_submission(student, challenge)
     second = make_submission(other, challenge)
-    auth.login(make_user(role="teacher").email)
+    auth.login(teacher.email)
     html = client.get(f"/solve/{challenge.slug}/history").get_data(as_text=True)
     assert "Ada" in html and "Bob" in html
     only = client.get(f"/solve/{challenge.slug}/history?user={student.id}").get_data(as_text=True)
@@ -74,8 +75,10 @@ def test_teacher_sees_everyone_and_filters_by_student(client, auth):
 
 
 def test_teacher_rejudges_one_keeping_the_old_judgement(client, auth):
-    submission = make_submission(make_user(), make_challenge(TESTS), status="done", verdict="WA")
-    auth.login(make_user(role="teacher").email)
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(TESTS, owner_id=teacher.id)
+    submission = make_submission(make_user(), challenge, status="done", verdict="WA")
+    auth.login(teacher.email)
     page = f"/submissions/{submission.id}"
     response = submit(client, f"{page}/rejudge", {}, page=page)
     assert response.status_code == 302
@@ -98,25 +101,31 @@ def test_student_may_not_rejudge_or_override(client, auth):
 
 
 def test_rejudge_all_of_a_challenge_and_all_since(client, auth):
-    challenge, elsewhere = make_challenge(TESTS), make_challenge(TESTS)
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(TESTS, owner_id=teacher.id)
+    elsewhere = make_challenge(TESTS, owner_id=teacher.id)
+    not_theirs = make_challenge(TESTS)
     student = make_user()
-    for target in (challenge, challenge, elsewhere):
+    for target in (challenge, challenge, elsewhere, not_theirs):
         make_submission(student, target, status="done", verdict="AC")
     make_submission(student, challenge, kind="samples", status="done", verdict="AC")
-    auth.login(make_user(role="teacher").email)
+    auth.login(teacher.email)
     page = f"/solve/{challenge.slug}/history"
     submit(client, f"/solve/{challenge.slug}/rejudge", {"scope": "challenge"}, page=page)
-    assert judgements() == 4 + 2
+    assert judgements() == 5 + 2
     submit(client, f"/solve/{challenge.slug}/rejudge", {"scope": "all", "since": "2000-01-01T00:00"},
            page=page)  # fmt: skip
-    assert judgements() == 6 + 3
+    # "All since" covers the teacher's own challenges only, never another teacher's.
+    assert judgements() == 7 + 3
     html = client.get(page).get_data(as_text=True)
     assert "Rejudging 3 submissions." in html
 
 
 def test_override_needs_a_reason_and_keeps_the_judges_verdict(client, auth):
-    submission = make_submission(make_user(), make_challenge(TESTS), status="done", verdict="WA")
-    auth.login(make_user(role="teacher").email)
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(TESTS, owner_id=teacher.id)
+    submission = make_submission(make_user(), challenge, status="done", verdict="WA")
+    auth.login(teacher.email)
     page = f"/submissions/{submission.id}"
     submit(client, f"{page}/override", {"verdict": "AC", "reason": ""}, page=page)
     db.session.expire_all()
@@ -130,3 +139,32 @@ def test_override_needs_a_reason_and_keeps_the_judges_verdict(client, auth):
     submit(client, f"{page}/override", {"verdict": "", "reason": ""}, page=page)
     db.session.expire_all()
     assert submission.judgements[0].final_verdict == "WA"
+
+
+def test_another_teacher_can_neither_see_nor_rejudge_nor_override(client, auth):
+    owner = make_user(role="teacher")
+    challenge = make_challenge(TESTS, owner_id=owner.id)
+    submission = make_submission(make_user(name="Ada"), challenge, status="done", verdict="WA")
+    auth.login(make_user(role="teacher").email)
+    page = f"/submissions/{submission.id}"
+    assert client.get(page).status_code == 404
+    assert "Ada" not in client.get(f"/solve/{challenge.slug}/history").get_data(as_text=True)
+    other_page = f"/solve/{challenge.slug}/history"
+    rejudge = submit(client, f"/solve/{challenge.slug}/rejudge", {"scope": "challenge"},
+                     page=other_page, follow_redirects=True)  # fmt: skip
+    assert "Only the challenge&#39;s author" in rejudge.get_data(as_text=True)
+    assert submit(client, f"{page}/rejudge", {}, page=other_page).status_code == 404
+    assert judgements() == 1
+
+
+def test_course_teacher_runs_the_course_challenges(client, auth):
+    course = make_course()
+    challenge = make_challenge(TESTS, course_id=course.id)
+    student = make_user()
+    enroll(course, student)
+    submission = make_submission(student, challenge, status="done", verdict="WA")
+    auth.login(course.owner.email)
+    page = f"/submissions/{submission.id}"
+    assert client.get(page).status_code == 200
+    assert submit(client, f"{page}/rejudge", {}, page=page).status_code == 302
+    assert judgements() == 2
