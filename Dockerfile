@@ -1,5 +1,5 @@
 # Image of the web app and the worker for hosts that can pull base images (see docker-compose.yml).
-# The editor bundle (CodeMirror 6) is built with the exact npm versions of package-lock.json.
+# The browser bundles (CodeMirror 6, KaTeX and its fonts) are built with the exact npm versions of package-lock.json.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./

@@ -14,12 +14,13 @@ $(STAMP): requirements.lock setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# The editor bundle is built, not committed: exact npm versions from package-lock.json.
-ASSETS := app/static/build/editor.js
-$(ASSETS): package.json package-lock.json assets/editor.js scripts/build-assets.sh
+# The editor and math bundles are built, not committed: exact npm versions from package-lock.json.
+# One esbuild run writes them all (a grouped target); KaTeX's fonts land in app/static/build/fonts/.
+ASSETS := app/static/build/editor.js app/static/build/math.js app/static/build/math.css
+$(ASSETS) &: package.json package-lock.json $(wildcard assets/*) scripts/build-assets.sh
 	bash scripts/build-assets.sh
 
-assets: $(ASSETS)  ## build the browser bundle (npm ci + esbuild into app/static/build/)
+assets: $(ASSETS)  ## build the browser bundles (npm ci + esbuild into app/static/build/)
 
 install: $(STAMP) $(ASSETS)  ## create the virtual environment from the lock file, build assets
 

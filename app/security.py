@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+# Math in statements is typeset in the browser by the local KaTeX bundle (build/math.js), and it
+# needs no relaxing here: katex.render builds DOM nodes and sizes them through element.style
+# (CSSOM), which style-src does not govern, while style="" attributes in markup and <style>
+# elements stay refused. So there is no style-src-attr 'unsafe-inline', which would let any
+# injected markup restyle the page. KaTeX's fonts come from /static/build/fonts (font-src 'self').
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
