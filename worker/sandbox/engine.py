@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from functools import lru_cache
 from pathlib import Path
 
 import docker
@@ -40,19 +39,27 @@ def host_name() -> str:
     return socket.gethostname()
 
 
-@lru_cache(maxsize=1)
+# One client per process: RQ work horses are forks of the worker, and a client inherited from
+# the parent would share its sockets (and its pool's locks) with it. Keyed by pid, not cleared.
+_clients: dict[int, docker.DockerClient] = {}
+
+
 def _client() -> docker.DockerClient:
-    client = docker.from_env(timeout=120)
-    client.ping()
+    pid = os.getpid()
+    client = _clients.get(pid)
+    if client is None:
+        client = docker.from_env(timeout=120)
+        client.ping()
+        _clients.clear()  # a parent's client is never closed here: the parent still uses it
+        _clients[pid] = client
     return client
 
 
 def get_client() -> docker.DockerClient:
-    """A connected Docker client, or ServiceUnavailable saying why there is none."""
+    """A connected Docker client of this process, or ServiceUnavailable saying why there is none."""
     try:
         return _client()
     except DockerException as error:
-        _client.cache_clear()
         raise ServiceUnavailable(
             f"no Docker engine reachable ({error}); start dockerd (scripts/start-docker.sh) "
             "or set DOCKER_HOST"
