@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import logging
 import os
 import socket
 import sys
 
-from rq import Worker
+from rq import Queue, Worker
+from rq.job import Job
 
 from app import create_app
 from app.extensions import db
 from app.judging.queue import reap_orphan_sandboxes, requeue_stale
 from app.stores import QUEUE_NAMES, get_redis
+
+# Imported once by the worker rather than by every work horse (each job is a fork of it).
+PRELOAD = ("worker.jobs", "worker.checkers.exact", "worker.checkers.tokens")
 
 log = logging.getLogger("codedev.worker")
 
@@ -27,6 +33,15 @@ class JudgeWorker(Worker):
         super().run_maintenance_tasks()
         recover()
 
+    def fork_work_horse(self, job: Job, queue: Queue) -> None:
+        # The horse never collects what the worker already holds, so its garbage collections
+        # don't touch (and copy) the worker's pages; the worker itself goes on collecting.
+        gc.freeze()
+        try:
+            super().fork_work_horse(job, queue)
+        finally:
+            gc.unfreeze()
+
 
 def recover() -> None:
     """Requeue stale judgements (and reap orphan sandboxes); never let it stop the worker."""
@@ -37,6 +52,16 @@ def recover() -> None:
     finally:
         # Work horses are forks of this process: leave no connection checked out for them.
         db.session.remove()
+
+
+def start_pool_keeper() -> None:
+    """Refill warm sandboxes from this process, off the horses' path (if the sandbox is here)."""
+    try:
+        keeper = importlib.import_module("worker.sandbox.keeper")
+    except ImportError:  # a worker host without the docker SDK judges nothing
+        log.warning("no sandbox package: the warm pools are not kept", exc_info=True)
+        return
+    keeper.start()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,7 +80,10 @@ def main(argv: list[str] | None = None) -> None:
             maintenance_interval=interval,
             worker_ttl=interval + 15,
         )
+        for module in PRELOAD:
+            importlib.import_module(module)
         reap_orphan_sandboxes()
+        start_pool_keeper()
         log.info("worker %s listening on %s", name, ", ".join(QUEUE_NAMES))
         # The first maintenance tick runs requeue_stale (and so reaps orphans) before any job.
         worker.work(burst=burst, with_scheduler=not burst)

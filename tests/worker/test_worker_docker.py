@@ -144,5 +144,8 @@ def assert_no_orphans(pid: int | None) -> None:
     """No sandbox container claimed by the killed process (named ...-busy-<pid>) is left."""
     from worker.sandbox.engine import LABEL, get_client
 
-    containers = get_client().containers.list(all=True, filters={"label": LABEL})
+    # Boxes remove themselves when their runner exits: one may go between listing and inspecting.
+    containers = get_client().containers.list(
+        all=True, filters={"label": LABEL}, ignore_removed=True
+    )
     assert [c.name for c in containers if c.name.endswith(f"-busy-{pid}")] == []

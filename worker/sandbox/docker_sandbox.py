@@ -44,15 +44,17 @@ class DockerSandbox:
     """One claimed container for one judgement; close() removes it."""
 
     def __init__(self, container: Container, stream: RunnerStream, language: Language,
-                 on_close: threading.Thread | None = None) -> None:  # fmt: skip
+                 on_close: threading.Thread | None = None,
+                 cgroup: tuple[int, int] | None = None) -> None:  # fmt: skip
         self.language_id = language.id
         self.language = language
         self.container = container
         self._stream = stream
         self._on_close = on_close
         self._source = ""
-        self._cgroup: tuple[int, int] | None = None  # (memory MB, pids) now set on the container
+        self._cgroup = cgroup  # (memory MB, pids) now set on the container, if known
         self._closed = False
+        self._broken = False  # a request failed: the runner may still be busy
 
     def __enter__(self) -> DockerSandbox:
         return self
@@ -135,14 +137,17 @@ class DockerSandbox:
         if self._closed:
             return
         self._closed = True
+        # An idle runner reads EOF and exits, which kills every process of the box (it is
+        # PID 1), and Docker removes the container (auto_remove): nothing to wait for here.
         self._stream.close()
-        try:
-            self.container.remove(force=True, v=True)
-        except NotFound:
-            pass
-        except APIError as error:
-            if error.status_code != 409:  # 409: removal already in progress
-                raise
+        if self._broken:  # it may still be running a program: kill it now
+            try:
+                self.container.remove(force=True, v=True)
+            except NotFound:
+                pass
+            except APIError as error:
+                if error.status_code != 409:  # 409: removal already in progress
+                    raise
         if self._on_close is not None:
             self._on_close.join(timeout=60)
 
@@ -150,7 +155,11 @@ class DockerSandbox:
               timeout: float) -> tuple[dict[str, Any], list[bytes]]:  # fmt: skip
         if self._closed:
             raise SandboxError("the sandbox is closed")
-        return self._stream.call(header, blobs, timeout=timeout)
+        try:
+            return self._stream.call(header, blobs, timeout=timeout)
+        except SandboxError:
+            self._broken = True
+            raise
 
     def _set_cgroup(self, memory_mb: int, pids: int) -> None:
         """Move the container's memory and pids limits (one engine call, only on change)."""
