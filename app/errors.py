@@ -51,6 +51,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class TooLarge(AppError):
+    """The request or one of its fields is over its size cap."""
+
+    status = 413
+    code = "too_large"
+
+
 class TooMany(AppError):
     """A rate or size limit was hit."""
 

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.challenges.service import LANGUAGES, VERDICTS
+from app.challenges.service import LANGUAGES, MAX_STATEMENT_CHARS, VERDICTS
 from app.packages.importer import DIFFICULTIES
 
 LANGUAGE_CHOICES = [(language, language) for language in LANGUAGES]
@@ -29,7 +29,9 @@ class ChallengeForm(FlaskForm):
         "Slug", validators=[Length(max=80)], description="Part of the URL; empty: from the title."
     )
     statement_md = TextAreaField(
-        "Statement (Markdown, $math$)", render_kw={"rows": 14}, validators=[Length(max=200_000)]
+        "Statement (Markdown, $math$)",
+        render_kw={"rows": 14},
+        validators=[Length(max=MAX_STATEMENT_CHARS)],
     )
     difficulty = SelectField("Difficulty", choices=[(d, d) for d in DIFFICULTIES])
     tags = StringField("Tags", description="Comma separated.")

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.challenges.render import render_markdown
 from app.challenges.validation import ValidationReport, validate_challenge
-from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
 from app.models import (
     Challenge,
@@ -32,6 +33,7 @@ LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 NOT_FOUND = "No such challenge."
+MAX_STATEMENT_CHARS = 200_000
 
 
 @dataclass
@@ -135,8 +137,16 @@ def _check(data: ChallengeData) -> None:
         raise ValidationError(
             "A custom checker needs its language and source.", field="checker_source"
         )
-    if len(data.statement_md) > 200_000:
+    if len(data.statement_md) > MAX_STATEMENT_CHARS:
         raise ValidationError("The statement is too long.", field="statement_md")
+
+
+def preview_statement(user: User, statement_md: str) -> str:
+    """A statement as students will see it (the same sanitizing renderer), for its author."""
+    require_staff(user)
+    if len(statement_md) > MAX_STATEMENT_CHARS:
+        raise TooLarge(f"The statement is capped at {MAX_STATEMENT_CHARS:,} characters.")
+    return str(render_markdown(statement_md))
 
 
 def _assign(challenge: Challenge, data: ChallengeData) -> None:

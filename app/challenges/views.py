@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from app.challenges import bp, forms, testdata
 from app.challenges import service as challenges
 from app.challenges.render import render_markdown
-from app.errors import AppError, ValidationError
+from app.errors import AppError, TooLarge, ValidationError
 from app.extensions import db
 from app.models import Blob
 
@@ -72,6 +72,14 @@ def _fill(form: forms.ChallengeForm, challenge: Any) -> None:
             getattr(form, f"starter_{language}").data = code
 
 
+def _statement(form: forms.ChallengeForm) -> str:
+    """The student view of the statement being edited, for the preview pane."""
+    try:
+        return challenges.preview_statement(current_user, form.statement_md.data or "")
+    except TooLarge:
+        return ""  # the form shows the length error beside the field
+
+
 def _error(form: Any, error: AppError) -> None:
     """Show a service error next to its field, or at the top of the page."""
     field = getattr(error, "field", None)
@@ -106,7 +114,9 @@ def create() -> str | Response:
         else:
             flash("Challenge created as a draft. Add tests next.", "success")
             return redirect(url_for("challenges.tests", slug=challenge.slug))
-    return render_template("challenges/form.html", form=form, challenge=None)
+    return render_template(
+        "challenges/form.html", form=form, challenge=None, statement=_statement(form)
+    )
 
 
 @bp.get("/<slug>")
@@ -149,7 +159,9 @@ def edit(slug: str) -> str | Response:
         else:
             flash("Saved.", "success")
             return redirect(url_for("challenges.edit", slug=challenge.slug))
-    return render_template("challenges/form.html", form=form, challenge=challenge)
+    return render_template(
+        "challenges/form.html", form=form, challenge=challenge, statement=_statement(form)
+    )
 
 
 @bp.route("/<slug>/tests", methods=["GET", "POST"])
@@ -268,4 +280,4 @@ def delete_group(slug: str, group_id: int) -> Response:
     return redirect(url_for("challenges.tests", slug=slug))
 
 
-from app.challenges import views_publish  # noqa: E402,F401
+from app.challenges import views_preview, views_publish  # noqa: E402,F401
