@@ -14,7 +14,8 @@ from dataclasses import dataclass
 COMPILE_UID = 10000  # the compiler runs as this uid: it may write the build dir only
 RUN_UID = 10001  # the program runs as this uid: it may write its run dir only
 CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
-OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
+# Where the container's memory cgroup counts OOM kills: cgroup v1, then v2 (both say "oom_kill N").
+OOM_COUNTERS = ("/sys/fs/cgroup/memory/memory.oom_control", "/sys/fs/cgroup/memory.events")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CPU_CHECK_S = 0.02  # how often the main process's CPU time is looked at while it runs
 
@@ -67,14 +68,15 @@ class Sink:
 
 def oom_kills() -> int | None:
     """OOM kills so far in this container's memory cgroup (None if the kernel can't say)."""
-    try:
-        with open(OOM_CONTROL) as handle:
-            for line in handle:
-                key, _, value = line.partition(" ")
-                if key == "oom_kill":
-                    return int(value)
-    except OSError:
-        return None
+    for path in OOM_COUNTERS:
+        try:
+            with open(path) as handle:
+                for line in handle:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except OSError:
+            continue
     return None
 
 
