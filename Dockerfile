@@ -21,4 +21,5 @@ RUN pip install --no-cache-dir --no-deps -e . && useradd --system --home /srv/co
 ENV CODEDEV_ENV=production FLASK_APP=app
 USER codedev
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "32", "--worker-class", "gthread", "app.wsgi:app"]
+# gthread holds one thread per open WebSocket: 2 processes x 500 threads serve 1000 live pages.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "500", "--worker-class", "gthread", "app.wsgi:app"]
