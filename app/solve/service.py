@@ -96,7 +96,20 @@ def history(
     return challenge, list(db.session.scalars(query.limit(500)))
 
 
-def submission_detail(viewer: User, submission_id: int) -> tuple[Submission, dict[str, Any]]:
-    """A submission with its source and state, for its owner or staff."""
+@dataclass
+class SubmissionPage:
+    """A submission, its state as the viewer may see it, and whether the viewer runs it."""
+
+    submission: Submission
+    state: dict[str, Any]
+    manages: bool
+
+
+def submission_detail(viewer: User, submission_id: int) -> SubmissionPage:
+    """A submission with its source and state, for its owner or its challenge's staff."""
     submission = visible_submission(viewer, submission_id)
-    return submission, submission_state(submission, viewer)
+    return SubmissionPage(
+        submission=submission,
+        state=submission_state(submission, viewer),
+        manages=manages_challenge(viewer, submission.challenge),
+    )

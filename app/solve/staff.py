@@ -1,10 +1,11 @@
-"""Staff actions on submissions: rejudge one, a challenge's or all since a time; override."""
+"""Staff actions on submissions: rejudge one, a challenge's or all since a time; override;
+the judgements the judge gave up on."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.errors import Conflict, ValidationError
 from app.extensions import db
@@ -85,3 +86,32 @@ def override_verdict(staff: User, submission_id: int, verdict: str, reason: str)
         },
     )
     return judgement
+
+
+def failed_judgements(staff: User, *, slug: str | None = None, limit: int = 200) -> list[Judgement]:
+    """Judgements the judge gave up on (no rejudge since), of challenges the staff member runs."""
+    require_staff(staff)
+    newest = select(func.max(Judgement.id)).group_by(Judgement.submission_id)
+    query = (
+        select(Judgement)
+        .join(Submission, Judgement.submission_id == Submission.id)
+        .where(Judgement.status == "failed", Judgement.id.in_(newest))
+        .order_by(Judgement.finished_at.desc(), Judgement.id.desc())
+        .limit(limit)
+    )
+    if slug is not None:
+        challenge = visible_challenge(staff, slug)
+        require_manager(staff, challenge)
+        query = query.where(Submission.challenge_id == challenge.id)
+    managed = managed_challenge_ids(staff)
+    if managed is not None:
+        query = query.where(Submission.challenge_id.in_(managed))
+    return list(db.session.scalars(query))
+
+
+def rejudge_failed(staff: User, *, slug: str | None = None) -> int:
+    """Rejudge every failed judgement the staff member sees listed; returns how many."""
+    failed = failed_judgements(staff, slug=slug, limit=10_000)
+    for judgement in failed:
+        submissions.rejudge(judgement.submission)
+    return len(failed)

@@ -91,8 +91,10 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
     state["status"] = judgement.status
     state["verdict"] = judgement.final_verdict
     state["score"] = judgement.score
-    if staff and judgement.error:
-        state["judgement"]["error"] = judgement.error
+    if staff:  # why the judge failed, and how often it tried, is for the challenge's staff only
+        state["judgement"]["attempts"] = judgement.attempts
+        if judgement.error:
+            state["judgement"]["error"] = judgement.error
     for result in judgement.test_results:
         case = by_id.get(result.test_case_id) if result.test_case_id else None
         sample = case is not None and case.is_sample

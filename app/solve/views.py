@@ -35,13 +35,14 @@ def history(slug: str) -> str:
 @login_required
 def submission(submission_id: int) -> str:
     """One submission with its code, tests and (staff) rejudge and override forms."""
-    found, state = service.submission_detail(current_user, submission_id)
+    page = service.submission_detail(current_user, submission_id)
     return render_template(
         "solve/submission.html",
-        submission=found,
-        state=state,
+        submission=page.submission,
+        state=page.state,
+        manages=page.manages,
         verdicts=staff.VERDICTS,
-        extension=service.EXTENSIONS.get(found.language, ".txt"),
+        extension=service.EXTENSIONS.get(page.submission.language, ".txt"),
     )
 
 
@@ -51,7 +52,28 @@ def rejudge(submission_id: int) -> Response:
     """Staff: judge one submission again."""
     staff.rejudge_one(current_user, submission_id)
     flash("Rejudging; the new verdict replaces the old one when it is done.", "success")
+    if request.form.get("back") == "failed":  # from the list of failed judgements
+        return redirect(url_for("solve.failed", challenge=request.form.get("challenge") or None))
     return redirect(url_for("solve.submission", submission_id=submission_id))
+
+
+@bp.get("/submissions/failed")
+@login_required
+def failed() -> str:
+    """Staff: judgements the judge gave up on, with the reason and a rejudge button each."""
+    slug = request.args.get("challenge") or None
+    judgements = staff.failed_judgements(current_user, slug=slug)
+    return render_template("solve/failed.html", judgements=judgements, slug=slug)
+
+
+@bp.post("/submissions/failed/rejudge")
+@login_required
+def rejudge_failed() -> Response:
+    """Staff: rejudge every listed failed judgement (after the judge is fixed)."""
+    slug = request.form.get("challenge") or None
+    count = staff.rejudge_failed(current_user, slug=slug)
+    flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
+    return redirect(url_for("solve.failed", challenge=slug))
 
 
 @bp.post("/submissions/<int:submission_id>/override")

@@ -9,7 +9,7 @@ const VERDICT_NAMES = {
   RE: "Run-time error",
   CE: "Compile error",
   OLE: "Output limit exceeded",
-  IE: "Internal error (not your fault; it will be looked at)",
+  IE: "Internal error — your teacher has been told",
 };
 
 export class ResultView {
