@@ -7,7 +7,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-_md = MarkdownIt("commonmark", {"html": False}).enable("table").use(dollarmath_plugin)
+# allow_digits=False: "costs $5 and $6" stays text, not a formula.
+_md = (
+    MarkdownIt("commonmark", {"html": False})
+    .enable("table")
+    .use(dollarmath_plugin, allow_digits=False)
+)
 _TAGS = nh3.ALLOWED_TAGS | {
     "span",
     "div",

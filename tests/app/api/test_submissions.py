@@ -138,12 +138,15 @@ def test_owner_reads_state_hidden_tests_carry_no_data(client, student):
 
 def test_other_students_submission_is_not_found_but_staff_see_it(client, student):
     user, _ = student
-    submission = make_submission(user, make_challenge(TESTS))
+    author = make_user(role="teacher")
+    submission = make_submission(user, make_challenge(TESTS, owner_id=author.id))
     other = {"Authorization": f"Bearer {create_token(make_user())}"}
     response = client.get(f"/api/v1/submissions/{submission.id}", headers=other)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
-    teacher = {"Authorization": f"Bearer {create_token(make_user(role='teacher'))}"}
+    stranger = {"Authorization": f"Bearer {create_token(make_user(role='teacher'))}"}
+    assert client.get(f"/api/v1/submissions/{submission.id}", headers=stranger).status_code == 404
+    teacher = {"Authorization": f"Bearer {create_token(author)}"}
     assert client.get(f"/api/v1/submissions/{submission.id}", headers=teacher).status_code == 200
 
 

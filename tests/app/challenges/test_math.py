@@ -31,3 +31,12 @@ def test_katex_bundle_and_its_fonts_are_served_locally(client):
     assert client.get("/static/build/math.js").status_code == 200
     module = client.get("/static/js/statement.js").get_data(as_text=True)
     assert 'from "../build/math.js"' in module
+
+
+def test_prices_stay_text_and_formulas_become_math():
+    from app.challenges.render import render_markdown
+
+    assert "math" not in str(render_markdown("It costs $5 and $6 today."))
+    html = str(render_markdown("Area $a^2+b^2$.\n\n$$\nx^2\n$$"))
+    assert '<span class="math inline">a^2+b^2</span>' in html
+    assert '<div class="math block">' in html
