@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.courses.service import DESCRIPTION_MAX, NAME_MAX
 
@@ -20,6 +20,11 @@ class CourseForm(FlaskForm):
         "Description",
         validators=[Length(max=DESCRIPTION_MAX)],
         description="Shown to students on the course page.",
+    )
+    submission_rate_per_minute = IntegerField(
+        "Submissions per student per minute",
+        validators=[Optional(), NumberRange(min=0, max=1000, message="Use 0 to 1000.")],
+        description="Empty: the site's default. 0: no limit.",
     )
 
 

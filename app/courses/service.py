@@ -79,10 +79,19 @@ def create_course(actor: User, name: str, description: str = "") -> Course:
     return course
 
 
-def update_course(actor: User, course_id: int, name: str, description: str) -> Course:
-    """Change a course's name and description."""
+def update_course(
+    actor: User,
+    course_id: int,
+    name: str,
+    description: str,
+    submission_rate_per_minute: int | None = None,
+) -> Course:
+    """Change a course's name, description and submission rate (None: the site default)."""
     course = managed_course(actor, course_id)
+    if submission_rate_per_minute is not None and not 0 <= submission_rate_per_minute <= 1000:
+        raise ValidationError("The submission rate must be between 0 and 1000 per minute.")
     course.name, course.description = _clean(name, description)
+    course.submission_rate_per_minute = submission_rate_per_minute
     db.session.commit()
     return course
 

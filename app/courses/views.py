@@ -119,7 +119,11 @@ def edit(course_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             service.update_course(
-                current_user, course_id, form.name.data or "", form.description.data or ""
+                current_user,
+                course_id,
+                form.name.data or "",
+                form.description.data or "",
+                form.submission_rate_per_minute.data,
             )
         except ValidationError as error:
             form.name.errors.append(error.message)

@@ -22,6 +22,8 @@ class Course(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     archived: Mapped[bool] = mapped_column(default=False)
+    # Submissions per student per minute on this course's challenges; None = the site default.
+    submission_rate_per_minute: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[User] = relationship()

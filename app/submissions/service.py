@@ -10,7 +10,8 @@ from flask import current_app
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.judging.queue import enqueue_judgement
-from app.models import Challenge, Judgement, Submission, User
+from app.models import Challenge, Course, Judgement, Submission, User
+from app.solve.access import may_see_challenge
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")
@@ -22,14 +23,14 @@ def create_submission(
     user: User, challenge: Challenge, language: str, source: str | bytes, kind: str = "submit"
 ) -> Submission:
     """Check and store a submission with a queued judgement, commit, then enqueue it."""
-    if not (challenge.published or user.is_staff):
+    if not may_see_challenge(user, challenge):
         raise NotFound("No such challenge.")
     if kind not in KINDS:
         raise ValidationError(f"Unknown submission kind {kind!r}.")
     if language not in known_languages() or not challenge.allows_language(language):
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
     text = validate_source(source)
-    check_rate(user)
+    check_rate(user, rate_limit_for(challenge))
     submission = Submission(
         user_id=user.id, challenge_id=challenge.id, language=language, source=text, kind=kind
     )
@@ -74,9 +75,16 @@ def validate_source(source: str | bytes) -> str:
         raise ValidationError("The source is not valid UTF-8 text.") from error
 
 
-def check_rate(user: User) -> None:
-    """Allow at most SUBMISSION_RATE_PER_MINUTE submissions per user in any 60 s (0 = no limit)."""
-    limit = current_app.config["SUBMISSION_RATE_PER_MINUTE"]
+def rate_limit_for(challenge: Challenge) -> int:
+    """Submissions per user per minute: the challenge's course setting, else the site's."""
+    course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
+    if course is not None and course.submission_rate_per_minute is not None:
+        return course.submission_rate_per_minute
+    return int(current_app.config["SUBMISSION_RATE_PER_MINUTE"])
+
+
+def check_rate(user: User, limit: int) -> None:
+    """Allow at most limit submissions per user in any 60 s (0 = no limit)."""
     if limit <= 0:
         return
     key = f"ratelimit:submissions:{user.id}"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 22:32:05.086920
+Create Date: 2026-11-26 23:10:12.102769
 
 """
 from alembic import op
@@ -63,6 +63,7 @@ def upgrade():
     sa.Column('join_code', sa.String(length=16), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
+    sa.Column('submission_rate_per_minute', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_courses_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_courses'))

@@ -172,6 +172,23 @@ def test_owner_edits_archives_restores_and_regenerates(client, auth):
     assert not course.archived
 
 
+def test_owner_sets_the_course_submission_rate(client, auth):
+    course = make_course()
+    auth.login(course.owner.email)
+    edit_url = f"/courses/{course.id}/edit"
+    for bad in ("-1", "5000", "many"):
+        response = submit(client, edit_url, {"name": "C", "submission_rate_per_minute": bad})
+        assert response.status_code == 400
+    db.session.refresh(course)
+    assert course.submission_rate_per_minute is None
+    submit(client, edit_url, {"name": "C", "submission_rate_per_minute": "2"})
+    db.session.refresh(course)
+    assert course.submission_rate_per_minute == 2
+    submit(client, edit_url, {"name": "C", "submission_rate_per_minute": ""})
+    db.session.refresh(course)
+    assert course.submission_rate_per_minute is None  # back to the site default
+
+
 def test_student_and_other_teacher_are_kept_out(client, auth):
     course = make_course(name="Private")
     other_course = make_course()

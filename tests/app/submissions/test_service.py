@@ -12,7 +12,7 @@ from app.judging.queue import job_id
 from app.models import Judgement, Submission
 from app.stores import get_queue, get_redis
 from app.submissions.service import create_submission, rejudge
-from tests.factories import make_challenge, make_user
+from tests.factories import enroll, make_challenge, make_course, make_user
 
 GOOD = "a, b = map(int, input().split())\nprint(a + b)\n"
 
@@ -97,3 +97,31 @@ def test_rate_limit_per_user(app):
     create_submission(other, challenge, "python3", GOOD)  # limits are per user
     get_redis().delete(f"ratelimit:submissions:{user.id}")  # the minute has passed
     create_submission(user, challenge, "python3", GOOD)
+
+
+def test_a_course_sets_its_own_rate(app):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 10
+    strict, free = (
+        make_course(submission_rate_per_minute=1),
+        make_course(submission_rate_per_minute=0),
+    )
+    user = make_user()
+    for course in (strict, free):
+        enroll(course, user)
+    strict_challenge = make_challenge(course_id=strict.id)
+    free_challenge = make_challenge(course_id=free.id)
+    create_submission(user, strict_challenge, "python3", GOOD)
+    with pytest.raises(TooMany, match="At most 1 submissions per minute"):
+        create_submission(user, strict_challenge, "python3", GOOD)
+    get_redis().delete(f"ratelimit:submissions:{user.id}")
+    for _ in range(12):  # 0 on the course: no limit, above the site's 10
+        create_submission(user, free_challenge, "python3", GOOD)
+    assert count(Submission) == 13
+
+
+def test_another_courses_challenge_is_refused(app):
+    course = make_course()
+    challenge = make_challenge(course_id=course.id)
+    with pytest.raises(NotFound):
+        create_submission(make_user(), challenge, "python3", GOOD)
+    assert count(Submission) == 0
