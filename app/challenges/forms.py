@@ -84,6 +84,17 @@ class TestZipForm(FlaskForm):
     is_sample = BooleanField("Mark them as samples")
 
 
+class ImageForm(FlaskForm):
+    """A statement image (PNG, JPEG, GIF or WebP)."""
+
+    file = FileField(
+        "Image",
+        validators=[FileRequired("Choose an image file.")],
+        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
+        description="PNG, JPEG, GIF or WebP, up to 2 MB; the same name replaces an image.",
+    )
+
+
 class GroupForm(FlaskForm):
     """A subtask with its points."""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.challenges.render import render_markdown
+from app.challenges.render import files_url, render_markdown
 from app.challenges.validation import ValidationReport, validate_challenge
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
@@ -141,12 +141,13 @@ def _check(data: ChallengeData) -> None:
         raise ValidationError("The statement is too long.", field="statement_md")
 
 
-def preview_statement(user: User, statement_md: str) -> str:
-    """A statement as students will see it (the same sanitizing renderer), for its author."""
+def preview_statement(user: User, statement_md: str, slug: str | None = None) -> str:
+    """A statement as students will see it, for its author; images resolve if slug is saved."""
     require_staff(user)
     if len(statement_md) > MAX_STATEMENT_CHARS:
         raise TooLarge(f"The statement is capped at {MAX_STATEMENT_CHARS:,} characters.")
-    return str(render_markdown(statement_md))
+    files = files_url(editable_challenge(user, slug).slug) if slug else None
+    return str(render_markdown(statement_md, files))
 
 
 def _assign(challenge: Challenge, data: ChallengeData) -> None:

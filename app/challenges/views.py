@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.challenges import bp, forms, testdata
 from app.challenges import service as challenges
-from app.challenges.render import render_markdown
+from app.challenges.files import statement_images
+from app.challenges.render import render_statement
 from app.errors import AppError, TooLarge, ValidationError
 from app.extensions import db
 from app.models import Blob
@@ -72,10 +73,10 @@ def _fill(form: forms.ChallengeForm, challenge: Any) -> None:
             getattr(form, f"starter_{language}").data = code
 
 
-def _statement(form: forms.ChallengeForm) -> str:
+def _statement(form: forms.ChallengeForm, slug: str | None = None) -> str:
     """The student view of the statement being edited, for the preview pane."""
     try:
-        return challenges.preview_statement(current_user, form.statement_md.data or "")
+        return challenges.preview_statement(current_user, form.statement_md.data or "", slug)
     except TooLarge:
         return ""  # the form shows the length error beside the field
 
@@ -132,7 +133,7 @@ def show(slug: str) -> str:
     return render_template(
         "challenges/show.html",
         challenge=challenge,
-        statement=render_markdown(challenge.statement_md),
+        statement=render_statement(challenge),
         samples=[
             (t, i.data.decode(errors="replace"), a.data.decode(errors="replace"))
             for t, i, a in samples
@@ -160,7 +161,13 @@ def edit(slug: str) -> str | Response:
             flash("Saved.", "success")
             return redirect(url_for("challenges.edit", slug=challenge.slug))
     return render_template(
-        "challenges/form.html", form=form, challenge=challenge, statement=_statement(form)
+        "challenges/form.html",
+        form=form,
+        challenge=challenge,
+        statement=_statement(form, challenge.slug),
+        images=statement_images(challenge),
+        image_form=forms.ImageForm(prefix="image"),
+        button=forms.EmptyForm(),
     )
 
 
@@ -280,4 +287,4 @@ def delete_group(slug: str, group_id: int) -> Response:
     return redirect(url_for("challenges.tests", slug=slug))
 
 
-from app.challenges import views_preview, views_publish  # noqa: E402,F401
+from app.challenges import views_files, views_preview, views_publish  # noqa: E402,F401

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.challenges.render import render_markdown
+from app.challenges import render
 from app.extensions import db
 from app.models import Challenge, Submission, User
 from app.solve.access import manages_challenge, visible_challenge, visible_submission
@@ -76,7 +76,7 @@ def solve_page(user: User, slug: str) -> SolvePage:
 
 def render_statement(challenge: Challenge) -> str:
     """The statement as safe HTML, rendered as the challenge pages render it."""
-    return str(render_markdown(challenge.statement_md or ""))
+    return str(render.render_statement(challenge))
 
 
 def history(

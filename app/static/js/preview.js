@@ -28,7 +28,8 @@ async function refresh() {
         Accept: "application/json",
         "X-CSRFToken": token,
       },
-      body: JSON.stringify({ statement_md: source.value }),
+      // A saved challenge's slug lets relative images (![](figure.png)) resolve to its files.
+      body: JSON.stringify({ statement_md: source.value, slug: preview.dataset.slug || null }),
     });
     if ((response.headers.get("Content-Type") || "").includes("application/json")) {
       body = await response.json();
