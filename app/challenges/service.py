@@ -28,6 +28,7 @@ from app.models import (
 from app.models.challenge import CHECKERS
 from app.packages.config import EXTENSION_FOR_LANGUAGE
 from app.packages.importer import DIFFICULTIES, slugify
+from app.solve.access import may_see_challenge
 
 LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
@@ -72,15 +73,11 @@ def get_by_slug(slug: str) -> Challenge | None:
 
 
 def visible_challenge(user: User | None, slug: str) -> Challenge:
-    """A published challenge, or a draft its editor opens; NotFound otherwise."""
+    """The challenge if the user may read it (see may_see_challenge); NotFound otherwise."""
     challenge = get_by_slug(slug)
-    if challenge is None:
+    if challenge is None or not may_see_challenge(user, challenge):
         raise NotFound(NOT_FOUND)
-    if challenge.published:
-        return challenge
-    if user is not None and getattr(user, "is_authenticated", False) and can_edit(user, challenge):
-        return challenge
-    raise NotFound(NOT_FOUND)
+    return challenge
 
 
 def editable_challenge(user: User, slug: str) -> Challenge:
@@ -94,12 +91,12 @@ def editable_challenge(user: User, slug: str) -> Challenge:
     return challenge
 
 
-def published_challenges() -> list[Challenge]:
-    return list(
-        db.session.scalars(
-            select(Challenge).where(Challenge.published.is_(True)).order_by(Challenge.title)
-        )
+def published_challenges(user: User | None = None) -> list[Challenge]:
+    """Published challenges the user may read: open practice, and their courses' ones."""
+    published = db.session.scalars(
+        select(Challenge).where(Challenge.published.is_(True)).order_by(Challenge.title)
     )
+    return [challenge for challenge in published if may_see_challenge(user, challenge)]
 
 
 def authored_by(user: User) -> list[Challenge]:

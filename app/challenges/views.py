@@ -95,7 +95,7 @@ def index() -> str:
     """Published challenges, and the ones a teacher authors."""
     mine = challenges.authored_by(current_user) if current_user.is_authenticated else []
     return render_template(
-        "challenges/index.html", published=challenges.published_challenges(), mine=mine
+        "challenges/index.html", published=challenges.published_challenges(current_user), mine=mine
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from app.courses.access import can_manage, is_member
@@ -38,16 +39,22 @@ def visible_submission(user: User, submission_id: int) -> Submission:
     return submission
 
 
-def may_see_challenge(user: User, challenge: Challenge) -> bool:
-    """Staff see every challenge; others a published one, of their course if it has one."""
-    if user.is_staff:
+def may_see_challenge(user: User | AnonymousUserMixin | None, challenge: Challenge) -> bool:
+    """The one reading rule: its managers always; others once published, and then a course's
+    challenge only to that course's members (a challenge with no course is open practice)."""
+    signed_in = user is not None and bool(getattr(user, "is_authenticated", False))
+    if signed_in and manages_challenge(user, challenge):  # type: ignore[arg-type]
         return True
     if not challenge.published:
         return False
     if challenge.course_id is None:
         return True
+    if not signed_in:
+        return False
     course = db.session.get(Course, challenge.course_id)
-    return course is not None and (can_manage(user, course) or is_member(user, course))
+    return course is not None and (
+        can_manage(user, course) or is_member(user, course)  # type: ignore[arg-type]
+    )
 
 
 def visible_challenge(user: User, slug: str) -> Challenge:

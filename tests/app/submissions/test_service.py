@@ -79,11 +79,14 @@ def test_language_must_be_known_and_allowed(app):
     assert count(Submission) == 0
 
 
-def test_unpublished_challenge_is_hidden_from_students_not_staff(app):
-    challenge = make_challenge(published=False)
-    with pytest.raises(NotFound):
-        create_submission(make_user(), challenge, "python3", GOOD)
-    assert create_submission(make_user(role="teacher"), challenge, "python3", GOOD).id
+def test_unpublished_challenge_is_hidden_from_students_and_other_teachers(app):
+    author = make_user(role="teacher")
+    challenge = make_challenge(published=False, owner_id=author.id)
+    for outsider in (make_user(), make_user(role="teacher")):
+        with pytest.raises(NotFound):
+            create_submission(outsider, challenge, "python3", GOOD)
+    assert create_submission(author, challenge, "python3", GOOD).id
+    assert create_submission(make_user(role="admin"), challenge, "python3", GOOD).id
 
 
 def test_rate_limit_per_user(app):
