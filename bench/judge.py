@@ -106,7 +106,7 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
                 break
             time.sleep(0.2)
         connection = app.extensions["redis"]
-        starts, per_sub, per_test_us = [], [], []
+        starts, per_sub, per_test_us, phases = [], [], [], []
         for judgement in states:
             assert judgement.verdict == "AC", (judgement.id, judgement.verdict, judgement.error)
             started = Job.fetch(job_id(judgement.id, 0), connection=connection).started_at
@@ -114,12 +114,24 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
             starts.append(started)
             log_data = execution_log(judgement.id) or {"tests": []}
             per_test_us += [t["judge_us"] for t in log_data["tests"]]
-            per_sub.append(((judgement.finished_at - started).total_seconds(), judgement))
+            job_ms = (judgement.finished_at - started).total_seconds() * 1000
+            per_sub.append((job_ms / 1000, judgement))
+            timings = log_data.get("timings", {})
+            tests_ms = sum(t["judge_us"] for t in log_data["tests"]) / 1000
+            phases.append(
+                (
+                    timings.get("acquire_ms", 0),
+                    timings.get("compile_ms", 0),
+                    tests_ms,
+                    job_ms - timings.get("total_ms", 0),  # load, fetch data, record, publish
+                )
+            )
         span = (max(j.finished_at for j in states) - min(starts)).total_seconds()
         return {
             "throughput": len(ids) / span,
             "job_seconds": [seconds for seconds, _ in per_sub],
             "per_test_ms": statistics.median(per_test_us) / 1000,
+            "phases": [statistics.median(column) for column in zip(*phases, strict=True)],
         }
 
 
@@ -196,6 +208,10 @@ def main() -> None:
             f"{bare_test * 1000:>12.2f} {data['per_test_ms'] - bare_test * 1000:>13.2f} "
             f"{overhead_sub:>16.1f} {beyond_bare:>15.1f}"
         )
+    print("where a submission's time goes (medians, ms): acquire, compile, tests, outside the pipeline")
+    for batch, data in figures.items():
+        acquire, compiled, tests, outside = data["phases"]
+        print(f"{batch:<8} {acquire:>8.1f} {compiled:>8.1f} {tests:>8.1f} {outside:>8.1f}")
     naive_sub = 1 / (naive_per_test * len(TESTS))
     print(f"naive `docker run` per test (python3): {naive_per_test * 1000:.0f} ms/test, "
           f"{naive_sub:.2f} sub/s")  # fmt: skip
