@@ -90,8 +90,11 @@ def judge_source(
     samples_only: bool = False,
     on_test: Callable[[TestOutcome, int], None] | None = None,
     sandbox_factory: SandboxFactory = default_sandbox,
+    run_all: bool = False,
 ) -> JudgeOutcome:
-    """Compile once, run every test (stopping at the first failure if ICPC style), score."""
+    """Compile once, run the tests (ICPC style stops at the first failure unless run_all), score."""
+    # run_all shows which tests a wrong program fails (Validate); verdict and score still
+    # follow the challenge's rule (see summarize), so only the list of tests grows.
     tests = plan_tests(challenge, samples_only)
     for test in tests:  # missing or damaged test data fails the attempt before a sandbox is taken
         fetch_blob(test.input_sha256)
@@ -115,7 +118,7 @@ def judge_source(
                 results.append(outcome)
                 if on_test is not None:
                     on_test(outcome, len(tests))
-                if outcome.verdict != "AC" and challenge.stop_on_first_failure:
+                if outcome.verdict != "AC" and challenge.stop_on_first_failure and not run_all:
                     break
         finally:
             checker.close()
@@ -130,9 +133,15 @@ def summarize(
     compile_output: str,
     timings: dict[str, int],
 ) -> JudgeOutcome:
-    """Aggregate verdict, score and resources of the tests that ran."""
+    """Aggregate verdict, score and resources of the tests the challenge's rule counts."""
+    # Every result stays in the test list; under stop-at-first-failure the tests after the
+    # first failure (run only for run_all) count as if they never ran.
+    counted = results
+    if challenge.stop_on_first_failure:
+        failed = next((i for i, r in enumerate(results) if r.verdict != "AC"), len(results))
+        counted = results[: failed + 1]
     verdict = verdicts.aggregate_verdict(
-        [r.verdict for r in results], first_failure=challenge.stop_on_first_failure
+        [r.verdict for r in counted], first_failure=challenge.stop_on_first_failure
     )
     planned_groups = {test.group for test in tests}
     groups = [
@@ -143,8 +152,8 @@ def summarize(
     sizes: dict[str, int] = {}
     for test in tests:
         sizes[test.group] = sizes.get(test.group, 0) + 1
-    score = verdicts.score(results, len(tests), groups, sizes)
-    time_ms, memory_kb = verdicts.max_resources(results)
+    score = verdicts.score(counted, len(tests), groups, sizes)
+    time_ms, memory_kb = verdicts.max_resources(counted)
     return JudgeOutcome(verdict, score, compile_output, results, time_ms, memory_kb, timings)
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.challenges.render import files_url, render_markdown
-from app.challenges.validation import ValidationReport, validate_challenge
+from app.challenges.validation import validate_challenge
+from app.challenges.validation_report import ValidationReport
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
 from app.models import (
@@ -296,21 +297,7 @@ def validate(user: User, slug: str) -> ValidationReport:
     report = validate_challenge(challenge)
     challenge.package_meta = {
         **(challenge.package_meta or {}),
-        "validation": {
-            "ok": report.ok,
-            "at": utcnow().isoformat(timespec="seconds"),
-            "runs": [
-                {
-                    "name": r.name,
-                    "language": r.language,
-                    "expected": r.expected,
-                    "verdict": r.verdict,
-                    "slowest_ms": r.slowest_ms,
-                    "message": r.message,
-                }
-                for r in report.runs
-            ],  # fmt: skip
-        },
+        "validation": report.stored(at=utcnow().isoformat(timespec="seconds")),
     }
     db.session.commit()
     return report

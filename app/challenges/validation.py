@@ -12,7 +12,6 @@ import io
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,12 @@ from flask import current_app
 from flask.cli import ScriptInfo
 from sqlalchemy import select
 
+from app.challenges.validation_report import (
+    WRONG_VERDICTS,
+    SolutionRun,
+    TestRun,
+    ValidationReport,
+)
 from app.errors import ServiceUnavailable
 from app.extensions import db
 from app.models import Challenge, ReferenceSolution
@@ -28,35 +33,6 @@ from app.packages.config import EXTENSION_FOR_LANGUAGE, ProblemConfig, derived_t
 
 # Limit used while measuring accepted runs of a package that gives no time limit.
 MEASURING_TIME_LIMIT_MS = 10_000
-
-
-@dataclass
-class SolutionRun:
-    """One reference solution's verdict next to the one it promises."""
-
-    name: str
-    language: str
-    expected: str
-    verdict: str
-    slowest_ms: int
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.verdict == self.expected
-
-
-@dataclass
-class ValidationReport:
-    """Every reference solution's run, and the time limit verify settled on."""
-
-    runs: list[SolutionRun] = field(default_factory=list)
-    time_limit_ms: int | None = None
-    derived: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.runs) and all(run.ok for run in self.runs)
 
 
 def _file_name(solution_name: str, language: str, source: str) -> str:
@@ -71,7 +47,9 @@ def _file_name(solution_name: str, language: str, source: str) -> str:
     return "solution" + extension
 
 
-def judge_source(challenge: Challenge, name: str, language: str, source: str) -> dict[str, Any]:
+def judge_source(
+    challenge: Challenge, name: str, language: str, source: str, *, all_tests: bool = False
+) -> dict[str, Any]:
     """The pipeline's JSON result for one source judged against challenge."""
     command = current_app.cli.commands.get("judge")
     if command is None:
@@ -82,6 +60,8 @@ def judge_source(challenge: Challenge, name: str, language: str, source: str) ->
         path = Path(folder) / _file_name(name, language, source)
         path.write_text(source, encoding="utf-8")
         args = [challenge.slug, str(path), "--language", language, "--json"]
+        if all_tests:
+            args.append("--all-tests")
         out = io.StringIO()
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         with contextlib.redirect_stdout(out):
@@ -104,15 +84,29 @@ def judge_source(challenge: Challenge, name: str, language: str, source: str) ->
 
 
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
-    result = judge_source(challenge, solution.name, solution.language, solution.source)
-    times = [int(test.get("time_ms") or 0) for test in result.get("tests", [])]
+    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE:
+    # each test it fails costs the whole time limit, so it stops at its first failure, as
+    # the challenge may, and the tests after that count as not caught by it.
+    all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
+    result = judge_source(
+        challenge, solution.name, solution.language, solution.source, all_tests=all_tests
+    )
+    tests = [
+        TestRun(
+            name=str(test.get("name", "")),
+            group=str(test.get("group") or ""),
+            verdict=str(test.get("verdict", "IE")),
+            time_ms=int(test.get("time_ms") or 0),
+        )
+        for test in result.get("tests", [])
+    ]
     message = str(result.get("compile_output") or "")[:500] if result.get("verdict") == "CE" else ""
     return SolutionRun(
         name=solution.name,
         language=solution.language,
         expected=solution.expected_verdict,
         verdict=str(result.get("verdict", "IE")),
-        slowest_ms=max(times, default=0),
+        tests=tests,
         message=message,
     )
 
@@ -160,4 +154,5 @@ def validate_challenge(challenge: Challenge) -> ValidationReport:
         solutions = [s for s in solutions if s.expected_verdict != "AC"]
     report.runs += [_run(challenge, s) for s in solutions]
     report.time_limit_ms = challenge.time_limit_ms
+    report.test_names = [(t.name, t.group.name if t.group else "") for t in challenge.tests]
     return report

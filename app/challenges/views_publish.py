@@ -58,7 +58,11 @@ def validate(slug: str) -> Response:
         except AppError as error:
             flash(error.message, "error")
         else:
-            if report.ok:
+            if report.ok and report.warnings():
+                flash(
+                    "Every reference solution got its expected verdict; see the warnings.", "info"
+                )
+            elif report.ok:
                 flash("Every reference solution got its expected verdict.", "success")
             else:
                 flash("Some reference solutions did not get their expected verdict.", "error")

@@ -33,7 +33,12 @@ judge = JudgeGroup("judge", help="Judge a file synchronously, or manage the judg
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 @click.option("--language", "-l", help="Language id; inferred from the extension by default.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def judge_file(slug: str, path: str, language: str | None, as_json: bool) -> None:
+@click.option(
+    "--all-tests",
+    is_flag=True,
+    help="Run every test even after a failure; verdict and score keep the challenge's rule.",
+)
+def judge_file(slug: str, path: str, language: str | None, as_json: bool, all_tests: bool) -> None:
     """Judge FILE for challenge SLUG in the real sandbox with the challenge's checker."""
     from worker.languages import language_for_filename
     from worker.pipeline import judge_source
@@ -48,7 +53,7 @@ def judge_file(slug: str, path: str, language: str | None, as_json: bool) -> Non
         language = found.id
     with open(path, "rb") as stream:
         source = stream.read().decode("utf-8", "replace")
-    outcome = judge_source(challenge, language, source)
+    outcome = judge_source(challenge, language, source, run_all=all_tests)
     db.session.rollback()
     if as_json:
         click.echo(json.dumps(outcome.public()))

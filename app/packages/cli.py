@@ -81,6 +81,10 @@ def verify_command(slug: str) -> None:
         )
     if report.derived:
         click.echo(f"time limit derived from the accepted submissions: {report.time_limit_ms} ms")
+    if slowest := report.slowest_accepted():
+        click.echo(slowest.describe())
+    for warning in report.warnings():  # advice only: never changes the exit status
+        click.echo(f"warning: {warning}", err=True)
     if not report.runs:
         raise click.ClickException("the challenge has no reference solutions")
     if not report.ok:
