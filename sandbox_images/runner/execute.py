@@ -281,12 +281,14 @@ def _classify(setup_error: str, reason: str, signum: int | None, exit_code: int 
         return "sandbox_error", f"could not start the program: {setup_error}"
     if reason == "output":
         return "output_limit", f"output passed {limits.output_bytes} bytes"
+    # An OOM kill means the memory limit was hit, whatever the survivors did afterwards (a
+    # fork bomb's parent may outlive its killed children and then run out of time).
+    if oom:
+        return "memory_limit", "killed by the out-of-memory killer"
     if reason == "cpu" or signum == signal.SIGXCPU:
         return "time_limit", f"CPU time passed {limits.time_ms} ms"
     if reason == "wall":
         return "time_limit", f"wall time passed {limits.wall_ms} ms"
-    if oom:
-        return "memory_limit", "killed by the out-of-memory killer"
     if cpu_ms > limits.time_ms:
         return "time_limit", f"CPU time {cpu_ms} ms passed {limits.time_ms} ms"
     if signum is not None:

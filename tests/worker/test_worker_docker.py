@@ -118,7 +118,9 @@ def test_killed_worker_is_recovered_by_the_next_one(env, tmp_path):
         # The horse runs in a session of its own (RQ calls setsid): kill both, as a crash would.
         os.killpg(pid, signal.SIGKILL)
         kill_group(first)
-    assert status_of(judgement_id).status == "judging"
+    # "judging" if the worker died before noticing its horse had; "queued" if it noticed first
+    # and put the judgement back. Either way the next worker must finish it, counted once.
+    assert status_of(judgement_id).status in ("judging", "queued")
     with worker_process(env, tmp_path / "second.log"):
         wait_for(lambda: finished(judgement_id), 120, "the verdict after restart")
     judgement = status_of(judgement_id)
