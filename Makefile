@@ -35,6 +35,9 @@ lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
 	$(BIN)/ruff format --check app worker
 	$(BIN)/mypy
 
+sandbox-images: $(STAMP)  ## build the judge's Docker images (offline with debootstrap if no registry)
+	FLASK_APP=app $(BIN)/flask sandbox build
+
 system-deps:  ## Debian packages the full suite needs: Docker engine, debootstrap, Chromium
 	bash scripts/system-deps.sh
 

@@ -41,30 +41,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors_http.init_app(app)
 
-    from app import admin, api, auth, courses, live, main, solve
+    _register_areas(app)
+    return app
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(courses.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(live.bp)
-    app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
-    app.register_blueprint(solve.bp)
-    auth.init_app(app)
-    from app import challenges
-    from app.packages import cli as packages_cli
 
-    app.register_blueprint(challenges.bp)
-
-    packages_cli.init_app(app)
+def _register_areas(app: Flask) -> None:
+    """Blueprints of every area, then the Flask CLI groups (users, problems, judge, sandbox)."""
+    from app import admin, api, auth, challenges, courses, live, main, solve
     from app.judging import cli as judging_cli
-
-    app.cli.add_command(judging_cli.judge)
+    from app.packages import cli as packages_cli
     from worker.sandbox.cli import sandbox_cli
 
+    for area in (main, auth, courses, admin, challenges, solve, live, api):
+        app.register_blueprint(area.bp)
+    # The API authenticates with tokens or the session and accepts JSON bodies only.
+    csrf.exempt(api.bp)
+    auth.init_app(app)
+    packages_cli.init_app(app)
+    app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)
-    return app
 
 
 def _resolve_stores(app: Flask) -> None:

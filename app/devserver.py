@@ -32,6 +32,22 @@ def _ensure_admin(instance: Path) -> tuple[str, str]:
     return ADMIN_EMAIL, password
 
 
+def _judging_hint() -> str:
+    """One line on whether this machine can judge: a Docker engine and current images."""
+    try:
+        from worker.languages import LANGUAGES
+        from worker.sandbox.engine import get_client
+        from worker.sandbox.images import is_current
+
+        client = get_client()
+        missing = [language for language in LANGUAGES if not is_current(client, language)]
+    except Exception as error:  # noqa: BLE001  (any failure here only means "cannot judge yet")
+        return f"judging:               off - no Docker engine ({type(error).__name__}); pages work"
+    if missing:
+        return f"judging:               build the sandbox images first: make sandbox-images ({', '.join(missing)})"
+    return "judging:               ready (Docker sandbox images are current)"
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -48,7 +64,8 @@ def main() -> None:
     env = {**os.environ, "REDIS_URL": app.config["REDIS_URL"]}
     worker = subprocess.Popen([sys.executable, "-m", "worker"], env=env)
     print(f"\n  codedev is running at  http://{host}:{port}/")
-    print(f"  admin login:           {email}  /  {password}\n", flush=True)
+    print(f"  admin login:           {email}  /  {password}")
+    print(f"  {_judging_hint()}\n", flush=True)
     web = subprocess.Popen(
         [sys.executable, "-m", "flask", "run", "--host", host, "--port", str(port), "--no-reload"],
         env=env,
