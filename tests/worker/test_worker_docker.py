@@ -113,7 +113,12 @@ def test_killed_worker_is_recovered_by_the_next_one(env, tmp_path):
     submission = create_submission(make_user(), challenge, "python3", SLOW_SUM)
     judgement_id = submission.judgements[0].id
     with worker_process(env, tmp_path / "first.log") as first:
-        wait_for(lambda: horse_pid(judgement_id), 60, "the judging lease")
+        # The lease comes before the attempt is counted: wait for both, so this try counts.
+        wait_for(
+            lambda: horse_pid(judgement_id) and status_of(judgement_id).status == "judging",
+            60,
+            "the judging lease and the counted attempt",
+        )
         pid = horse_pid(judgement_id)
         # The horse runs in a session of its own (RQ calls setsid): kill both, as a crash would.
         os.killpg(pid, signal.SIGKILL)
