@@ -81,6 +81,19 @@ def _statement(form: forms.ChallengeForm, slug: str | None = None) -> str:
         return ""  # the form shows the length error beside the field
 
 
+def _test_fields(form: Any) -> tuple[str, bytes, bytes]:
+    """Name, input and answer of a test form; browsers send CRLF, test data keeps LF."""
+    return (
+        form.name.data or "",
+        (form.input.data or "").replace("\r\n", "\n").encode(),
+        (form.answer.data or "").replace("\r\n", "\n").encode(),
+    )
+
+
+def _test_flags(form: Any) -> dict[str, Any]:
+    return {"is_sample": bool(form.is_sample.data), "group_id": form.group_id.data or None}
+
+
 def _error(form: Any, error: AppError) -> None:
     """Show a service error next to its field, or at the top of the page."""
     field = getattr(error, "field", None)
@@ -180,12 +193,7 @@ def tests(slug: str) -> str | Response:
     form.group_id.choices = [(0, "— none —")] + [(g.id, g.name) for g in challenge.groups]
     if form.validate_on_submit():
         try:
-            testdata.add_test(
-                current_user, slug, form.name.data or "",
-                (form.input.data or "").replace("\r\n", "\n").encode(),
-                (form.answer.data or "").replace("\r\n", "\n").encode(),
-                is_sample=bool(form.is_sample.data), group_id=form.group_id.data or None,
-            )  # fmt: skip
+            testdata.add_test(current_user, slug, *_test_fields(form), **_test_flags(form))
         except AppError as error:
             _error(form, error)
         else:
@@ -252,11 +260,8 @@ def edit_test(slug: str, test_id: int) -> str | Response:
     elif form.validate_on_submit():
         try:
             testdata.update_test(
-                current_user, slug, test_id, form.name.data or "",
-                (form.input.data or "").replace("\r\n", "\n").encode(),
-                (form.answer.data or "").replace("\r\n", "\n").encode(),
-                is_sample=bool(form.is_sample.data), group_id=form.group_id.data or None,
-            )  # fmt: skip
+                current_user, slug, test_id, *_test_fields(form), **_test_flags(form)
+            )
         except AppError as error:
             _error(form, error)
         else:
