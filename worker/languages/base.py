@@ -19,6 +19,9 @@ class Language:
     source_name: str  # file name of the source in the build dir
     run: tuple[str, ...]  # {build} {main} {memory_mb} are filled in
     compile: tuple[str, ...] | None = None  # None: nothing to compile or check
+    # The compile step only checks the source with the runtime itself (Python, Node.js): it runs
+    # within a default run's limits, so the box needs no limit change between compile and run.
+    compile_checks_only: bool = False
     # Memory the runtime needs beyond the program's limit (JVM, V8): added to the cgroup only.
     memory_extra_mb: int = 0
     # Threads count as processes in the pids cgroup; runtimes with many threads need more.

@@ -17,5 +17,6 @@ LANGUAGE = Language(
     ),  # fmt: skip
     memory_extra_mb=64,
     min_processes=32,
+    compile_checks_only=True,
     memory_markers=(b"JavaScript heap out of memory", b"Allocation failed"),
 )

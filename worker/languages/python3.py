@@ -26,5 +26,6 @@ LANGUAGE = Language(
     source_name="main.py",
     compile=("/usr/bin/python3", "-I", "-S", "-c", SYNTAX_CHECK, "{src}"),
     run=("/usr/bin/python3", "-I", "{build}/{src}"),
+    compile_checks_only=True,
     memory_markers=(b"MemoryError",),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -28,16 +29,32 @@ from worker.sandbox.stream import RunnerStream
 BOX_MB = 64  # size of the box tmpfs (build + run dirs); it counts in the memory cgroup
 RUNNER_MB = 48  # the runner's own memory and its output buffers
 COMPILE_LIMITS = Limits(time_ms=10_000, memory_mb=1024, output_kb=64, wall_ms=20_000, processes=128)
+# A syntax check by the runtime itself gets a default run's memory and processes (Limits()),
+# so a box that checks and then runs a default challenge keeps the limits it started with.
+CHECK_LIMITS = replace(COMPILE_LIMITS, memory_mb=Limits().memory_mb, processes=Limits().processes)
 KEEP_STDERR = 64 * 1024  # stderr kept per run (it is still killed at the output limit)
 FILE_MB = 64  # largest file a program or compiler may write
 SLACK_S = 30.0  # stream timeout beyond the wall limit (reaping, transfer)
 
 
-def cgroup_memory_mb(memory_mb: int, language: Language, stdin_bytes: int = 0) -> int:
-    """The container's memory limit for a run: the program, its runtime, the box and the input."""
-    # The input is held twice (the runner's copy and the memfd); round so the limit rarely moves.
-    input_mb = 64 * math.ceil(2 * stdin_bytes / (64 << 20))
-    return memory_mb + language.memory_extra_mb + BOX_MB + RUNNER_MB + input_mb
+def compile_limits(language: Language) -> Limits:
+    """The compile step's limits: a compiler's, or a default run's for a syntax check."""
+    return CHECK_LIMITS if language.compile_checks_only else COMPILE_LIMITS
+
+
+def box_cgroup(language: Language, limits: Limits, stdin_bytes: int = 0) -> tuple[int, int]:
+    """The container's (memory MB, pids) limits for one step: the program, its runtime, the
+    box, the input and the runner."""
+    # The input is held twice (the runner's copy and the memfd): room for it in 64 MB steps, the
+    # first always there (compile included), so the limit rarely moves.
+    input_mb = 64 * max(1, math.ceil(2 * stdin_bytes / (64 << 20)))
+    memory_mb = limits.memory_mb + language.memory_extra_mb + BOX_MB + RUNNER_MB + input_mb
+    return memory_mb, max(limits.processes, language.min_processes) + 1  # + the runner
+
+
+def start_cgroup(language: Language) -> tuple[int, int]:
+    """The limits a box starts with: its compile step's, so the first request changes nothing."""
+    return box_cgroup(language, compile_limits(language))
 
 
 class DockerSandbox:
@@ -78,9 +95,9 @@ class DockerSandbox:
 
     def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
         """Save the source under the language's file name and compile (or syntax-check) it."""
-        limits = limits or COMPILE_LIMITS
+        limits = limits or compile_limits(self.language)
         self._source = source
-        self._set_cgroup(limits.memory_mb + BOX_MB + RUNNER_MB, max(limits.processes, 64))
+        self._set_cgroup(*box_cgroup(self.language, limits))
         header = {
             "op": "compile",
             "source_name": self.language.source_file(source),
@@ -105,8 +122,7 @@ class DockerSandbox:
     def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
         """Run the compiled program once with stdin, as the unprivileged run uid, within limits."""
         language = self.language
-        processes = max(limits.processes, language.min_processes) + 1  # + the runner
-        self._set_cgroup(cgroup_memory_mb(limits.memory_mb, language, len(stdin)), processes)
+        self._set_cgroup(*box_cgroup(language, limits, len(stdin)))
         header = {
             "op": "run",
             "argv": [*language.run_command(self._source, limits.memory_mb), *args],

@@ -27,7 +27,7 @@ from docker.types import LogConfig
 from worker.languages import get_language
 from worker.languages.base import Language
 from worker.sandbox.api import SandboxError, ServiceUnavailable
-from worker.sandbox.docker_sandbox import BOX_MB, COMPILE_LIMITS, RUNNER_MB, DockerSandbox
+from worker.sandbox.docker_sandbox import BOX_MB, DockerSandbox, start_cgroup
 from worker.sandbox.engine import LABEL, get_client, host_name, image_prefix, pool_size
 from worker.sandbox.stream import RunnerStream
 
@@ -39,24 +39,21 @@ NAME_PREFIX = "codedev-sbx"
 CAPABILITIES = ["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL"]
 
 
-# The memory (MB) and pids limits a container starts with: the compile step's, so the first
-# request needs no limit update.
-START_CGROUP = (COMPILE_LIMITS.memory_mb + BOX_MB + RUNNER_MB, max(COMPILE_LIMITS.processes, 64))
-
-
 def container_settings(language: Language, image: str, name: str, state: str) -> dict[str, Any]:
     """docker create arguments of a sandbox: no network, read-only, capped, labelled."""
-    memory = START_CGROUP[0] << 20
+    memory_mb, pids = start_cgroup(language)
+    memory = memory_mb << 20
     return {
         "image": image,
         "name": name,
         "labels": {LABEL: "1", "codedev.host": host_name(), "codedev.language": language.id,
-                   "codedev.owner": f"{host_name()}:{os.getpid()}", "codedev.state": state},
+                   "codedev.owner": f"{host_name()}:{os.getpid()}", "codedev.state": state,
+                   "codedev.limits": _limits_label(language)},
         "network_mode": "none",
         "read_only": True,
         "tmpfs": {"/box": f"rw,exec,nosuid,nodev,size={BOX_MB}m,mode=755"},
         "ipc_mode": "none",  # no /dev/shm: nothing writable outside the box
-        "pids_limit": START_CGROUP[1],
+        "pids_limit": pids,
         "mem_limit": memory,
         "memswap_limit": memory,
         "nano_cpus": 1_000_000_000,
@@ -75,6 +72,21 @@ def container_settings(language: Language, image: str, name: str, state: str) ->
         # for a removal, and a crashed worker's boxes go by themselves.
         "auto_remove": True,
     }  # fmt: skip
+
+
+def _limits_label(language: Language) -> str:
+    """The start limits a box was created with: a sandbox relies on knowing them."""
+    memory_mb, pids = start_cgroup(language)
+    return f"{memory_mb}:{pids}"
+
+
+def _current(container: Container, language: Language, image_id: str) -> bool:
+    """Whether a warm box runs the current image with the start limits this code expects."""
+    labels = container.attrs.get("Labels") or {}
+    return bool(
+        container.attrs.get("ImageID") == image_id
+        and labels.get("codedev.limits") == _limits_label(language)
+    )
 
 
 _keeper_pid: int | None = None  # the process whose pool keeper refills this host's pools
@@ -146,7 +158,7 @@ def _claim(client: docker.DockerClient, language: Language, image_id: str) -> Co
             name = _name(container)
             if "-busy-" in name or container.attrs.get("State") != "running":
                 continue
-            if container.attrs.get("ImageID") != image_id:
+            if not _current(container, language, image_id):
                 continue  # outdated: replenish() removes it
             try:
                 client.api.rename(name, f"{name}-busy-{os.getpid()}")
@@ -168,7 +180,7 @@ def replenish(language_id: str) -> int:
         for container in _ours(client, language=language.id):
             if "-busy-" in _name(container):
                 continue
-            if container.attrs.get("ImageID") != image_id or container.attrs.get("State") in (
+            if not _current(container, language, image_id) or container.attrs.get("State") in (
                 "exited", "dead"):  # fmt: skip
                 _remove(container)
             else:
@@ -199,7 +211,9 @@ def acquire(language_id: str) -> DockerSandbox:
         sock = client.api.attach_socket(
             container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
         )
-        sandbox = DockerSandbox(container, RunnerStream(sock), language, refill, START_CGROUP)
+        sandbox = DockerSandbox(
+            container, RunnerStream(sock), language, refill, start_cgroup(language)
+        )
         sandbox._call({"op": "hello"}, timeout=30)
     except (APIError, SandboxError) as error:
         _remove(container)
