@@ -2,7 +2,8 @@
 
 Work horses claim containers; starting their replacements is the keeper's job, so no judgement
 waits for a container start or removal. It follows Docker's events for this host's sandboxes:
-a claim (rename to ...-busy-...) or the death of a warm container refills that language.
+a claim (rename to ...-busy-...), a box started busy because the pool was empty, or the death of
+a warm container refills that language.
 Work horses forked from a process with a keeper leave refilling to it (pool.kept).
 """
 
@@ -53,7 +54,8 @@ def _follow(languages: tuple[str, ...]) -> None:
     """Refill on every claim or warm death of this host's sandboxes, until the stream ends."""
     labels = [f"{LABEL}=1", f"codedev.host={host_name()}"]
     events = get_client().events(
-        decode=True, filters={"type": "container", "event": ["rename", "die"], "label": labels}
+        decode=True,
+        filters={"type": "container", "event": ["rename", "create", "die"], "label": labels},
     )
     for event in events:
         language_id = _refill_for(event)
@@ -62,10 +64,12 @@ def _follow(languages: tuple[str, ...]) -> None:
 
 
 def _refill_for(event: dict[str, Any]) -> str | None:
-    """The language whose pool an event shrank: a claim, or a warm container that died."""
+    """The language whose pool an event shrank or found empty: a claim, a box created busy (no
+    warm one was left), or a warm container that died."""
     attributes = event.get("Actor", {}).get("Attributes", {})
     busy = "-busy-" in str(attributes.get("name", ""))
-    if (event.get("Action") == "rename" and busy) or (event.get("Action") == "die" and not busy):
+    action = event.get("Action")
+    if (action in ("rename", "create") and busy) or (action == "die" and not busy):
         return str(attributes.get("codedev.language", "")) or None
     return None
 

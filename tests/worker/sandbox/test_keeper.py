@@ -17,6 +17,12 @@ def test_a_claim_or_a_warm_death_refills_its_language() -> None:
     assert _refill_for(event("die", "codedev-sbx-python3-ab12")) == "python3"
 
 
+def test_a_box_started_busy_means_an_empty_pool_to_fill() -> None:
+    # No warm box was left (or none ever made): the claim created one; the pool must grow.
+    assert _refill_for(event("create", "codedev-sbx-java-ab12-busy-77", "java")) == "java"
+    assert _refill_for(event("create", "codedev-sbx-java-ab12", "java")) is None  # a refill
+
+
 def test_a_judged_box_ending_refills_nothing() -> None:
     assert _refill_for(event("die", "codedev-sbx-python3-ab12-busy-77")) is None
     assert _refill_for(event("rename", "codedev-sbx-python3-ab12")) is None
