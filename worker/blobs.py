@@ -23,9 +23,19 @@ def cache_dir() -> Path:
     return Path(configured or os.path.join(current_app.instance_path, "blob-cache"))
 
 
+def ensure_blob(sha256: str) -> None:
+    """Make sure the blob can be had: on disk here (verified when read), else fetched from SQL."""
+    if not _path(sha256).is_file():
+        fetch_blob(sha256)
+
+
+def _path(sha256: str) -> Path:
+    return cache_dir() / sha256[:2] / sha256
+
+
 def fetch_blob(sha256: str) -> bytes:
     """The blob's bytes, from the host cache when present and intact, else from SQL."""
-    path = cache_dir() / sha256[:2] / sha256
+    path = _path(sha256)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -8,7 +8,7 @@ import socket
 
 from app.extensions import db
 from app.judging import service
-from app.judging.events import publish, submission_channel
+from app.judging.events import BackgroundPublisher, submission_channel
 from app.judging.outcome import TestOutcome
 from app.judging.queue import Lease, enqueue_judgement, requeue_stale
 from worker.pipeline import judge_source
@@ -30,9 +30,10 @@ def judge(judgement_id: int) -> str:
             return "finished"
         submission = judgement.submission
         channel = submission_channel(submission.id)
+        events = BackgroundPublisher()
 
         def on_test(test: TestOutcome, total: int) -> None:
-            publish(
+            events.publish(
                 channel,
                 {
                     "type": "submission.test",
@@ -45,13 +46,14 @@ def judge(judgement_id: int) -> str:
             )
 
         try:
-            outcome = judge_source(
-                submission.challenge,
-                submission.language,
-                submission.source,
-                samples_only=submission.kind == "samples",
-                on_test=on_test,
-            )
+            with events:  # every test event is out before the verdict's
+                outcome = judge_source(
+                    submission.challenge,
+                    submission.language,
+                    submission.source,
+                    samples_only=submission.kind == "samples",
+                    on_test=on_test,
+                )
         except Exception as error:
             db.session.rollback()
             status = service.record_failure(judgement_id, f"{type(error).__name__}: {error}")

@@ -12,7 +12,7 @@ from typing import Any
 from app.judging import verdicts
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Challenge, TestCase
-from worker.blobs import fetch_blob
+from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.sandbox import api
 
@@ -97,8 +97,8 @@ def judge_source(
     # follow the challenge's rule (see summarize), so only the list of tests grows.
     tests = plan_tests(challenge, samples_only)
     for test in tests:  # missing or damaged test data fails the attempt before a sandbox is taken
-        fetch_blob(test.input_sha256)
-        fetch_blob(test.answer_sha256)
+        ensure_blob(test.input_sha256)
+        ensure_blob(test.answer_sha256)
     limits = limits_for(challenge)
     timings: dict[str, int] = {}
     started = time.monotonic()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -66,5 +66,9 @@ class JudgeOutcome:
             "score": int(self.score) if float(self.score).is_integer() else round(self.score, 2),
             "compile_output": self.compile_output,
             "timings": dict(self.timings),
-            "tests": [asdict(test) for test in self.tests],
+            # Flat fields only: a shallow copy each (asdict deep-copies, ten times slower).
+            "tests": [{f.name: getattr(test, f.name) for f in TEST_FIELDS} for test in self.tests],
         }
+
+
+TEST_FIELDS = fields(TestOutcome)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import stores
 from app.extensions import db
 from app.judging import service
+from app.judging.events import BackgroundPublisher, publish
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import Lease, job_id, lease_key, requeue_stale
 from app.models import ExecutionLog, Judgement, TestResult
@@ -95,6 +96,23 @@ def test_done_event_is_published(app, judgement):
     pubsub.close()
     assert [e["type"] for e in events] == ["submission.judging", "submission.done"]
     assert events[-1]["verdict"] == "AC" and events[-1]["judgement_id"] == judgement.id
+
+
+def test_background_events_all_go_out_in_order_before_the_next(app):
+    channel = "submission:background-order"
+    pubsub = get_redis().pubsub()
+    pubsub.subscribe(channel)
+    pubsub.get_message(timeout=1)
+    with BackgroundPublisher() as background:
+        for position in range(1, 51):
+            background.publish(channel, {"type": "submission.test", "position": position})
+    publish(channel, {"type": "submission.done"})  # sent after close: must come last
+    events = []
+    while (message := pubsub.get_message(timeout=1)) is not None:
+        events.append(json.loads(message["data"]))
+    pubsub.close()
+    assert [e.get("position") for e in events] == [*range(1, 51), None]
+    assert events[-1]["type"] == "submission.done"
 
 
 def test_queued_judgement_with_its_job_is_left_alone(app, judgement):
