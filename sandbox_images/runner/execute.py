@@ -218,8 +218,10 @@ def _run_inline(code: str, args: list[str], env: dict[str, str]) -> None:
         exec(compile(code, "<string>", "exec"), {"__name__": "__main__", "__builtins__": builtins})  # noqa: S102
     except SystemExit as done:
         status = _exit_status(done.code)
-    except BaseException:  # noqa: BLE001 (as the interpreter: print it, exit 1)
-        sys.excepthook(*sys.exc_info())
+    except BaseException as error:  # noqa: BLE001 (as the interpreter: print it, exit 1)
+        traceback = error.__traceback__
+        error = error.with_traceback(traceback.tb_next if traceback else None)  # not our frame
+        sys.excepthook(type(error), error, error.__traceback__)
         status = 1
     with contextlib.suppress(BaseException):
         sys.stdout.flush()

@@ -10,6 +10,7 @@ import pytest
 from tests.worker.sandbox.conftest import PROGRAMS
 from worker.sandbox import Limits
 from worker.sandbox.api import OK, OUTPUT_LIMIT, SANDBOX_ERROR, TIME_LIMIT
+from worker.sandbox.docker_sandbox import CHECK_LIMITS, _wire_limits
 
 pytestmark = pytest.mark.docker
 
@@ -151,6 +152,36 @@ def test_syntax_error_is_a_compile_error(open_box) -> None:
     """Python is byte-compiled first: a syntax error is CE with the message."""
     result = open_box("python3").compile((PROGRAMS / "syntax_error.py").read_text())
     assert not result.ok and "SyntaxError" in result.output
+
+
+def test_a_source_that_overwhelms_the_python_compiler_is_a_compile_error(open_box) -> None:
+    """The check runs in a child of the runner: a source the compiler chokes on is CE there,
+    and the same box then runs a program as usual."""
+    box = open_box("python3")
+    nested = box.compile("x = " + "-" * 200_000 + "1\n")
+    assert not nested.ok and "Sorry: " in nested.output  # MemoryError: the parser's stack
+    assert box.compile("print(input()[::-1])\n").ok
+    result = box.run(b"abc\n", FAST)
+    assert (result.status, result.stdout) == (OK, b"cba\n")
+
+
+def test_the_python_check_runs_as_the_compile_uid(open_box) -> None:
+    """The inline check drops to the compile uid like any compiler: it cannot touch /box/run."""
+    box = open_box("python3")
+    probe = box.compile("x = 1\n")
+    assert probe.ok
+    # The check's own code is the judge's; a source it compiles is never run. What it could
+    # reach is what the compile uid can: a write into the run dir is refused.
+    reply, blobs = box._call(
+        {"op": "compile", "source_name": "main.py",
+         "argv": ["/usr/bin/python3", "-I", "-S", "-c",
+                  "import os; print(os.getuid()); open('/box/run/x', 'w')", "main.py"],
+         "limits": _wire_limits(CHECK_LIMITS, keep_stderr=65536)},
+        (b"x = 1\n",), timeout=30,
+    )  # fmt: skip
+    assert reply["status"] == "nonzero"
+    assert b"10000\n" in blobs[0] and b"PermissionError" in blobs[0]
+    assert b"execute.py" not in blobs[0]  # the traceback is the check's, as in its own process
 
 
 def test_wall_limit_on_a_sleeper_reports_wall_time(open_box) -> None:
