@@ -11,10 +11,13 @@ import sys
 
 from rq import Queue, Worker
 from rq.job import Job
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import create_app
 from app.extensions import db
 from app.judging.queue import reap_orphan_sandboxes, requeue_stale
+from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
 
 # Imported once by the worker rather than by every work horse (each job is a fork of it).
@@ -32,6 +35,13 @@ class JudgeWorker(Worker):
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
         recover()
+
+    _warmed = False
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        super().execute_job(job, queue)
+        if not self._warmed:  # once there is a judgement to read (see warm_up)
+            self._warmed = warm_up()
 
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
         # The horse never collects what the worker already holds, so its garbage collections
@@ -51,6 +61,27 @@ def recover() -> None:
         log.exception("requeue_stale failed; the next maintenance tick retries")
     finally:
         # Work horses are forks of this process: leave no connection checked out for them.
+        db.session.remove()
+
+
+def warm_up() -> bool:
+    """Run a judge job's first reads once in the worker, so every forked horse inherits
+    SQLAlchemy's compiled statements and loaders instead of building them again. True once a
+    real judgement was there to read."""
+    try:
+        db.session.get(Judgement, 0, with_for_update=True)
+        latest = db.session.scalar(select(Judgement).order_by(Judgement.id.desc()).limit(1))
+        if latest is None:
+            return False
+        challenge = latest.submission.challenge
+        for case in challenge.tests:
+            _ = case.group
+        return True
+    except SQLAlchemyError:
+        log.warning("could not warm up the judge's statements", exc_info=True)
+        return False
+    finally:
+        db.session.rollback()
         db.session.remove()
 
 
@@ -83,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         for module in PRELOAD:
             importlib.import_module(module)
         reap_orphan_sandboxes()
+        worker._warmed = warm_up()
         start_pool_keeper()
         log.info("worker %s listening on %s", name, ", ".join(QUEUE_NAMES))
         # The first maintenance tick runs requeue_stale (and so reaps orphans) before any job.

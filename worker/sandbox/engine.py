@@ -42,14 +42,19 @@ def host_name() -> str:
 # One client per process: RQ work horses are forks of the worker, and a client inherited from
 # the parent would share its sockets (and its pool's locks) with it. Keyed by pid, not cleared.
 _clients: dict[int, docker.DockerClient] = {}
+# The engine's API version, asked once: a work horse inherits it and skips the round trip.
+_api_version: str | None = None
 
 
 def _client() -> docker.DockerClient:
+    global _api_version
     pid = os.getpid()
     client = _clients.get(pid)
     if client is None:
-        client = docker.from_env(timeout=120)
-        client.ping()
+        client = docker.from_env(timeout=120, version=_api_version)
+        if _api_version is None:  # else the worker that forked this horse reached the engine
+            client.ping()
+            _api_version = client.api.api_version
         _clients.clear()  # a parent's client is never closed here: the parent still uses it
         _clients[pid] = client
     return client
