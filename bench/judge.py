@@ -150,8 +150,8 @@ def bare_round(languages: list[str], folder: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--submissions", type=int, default=20, help="per batch")
-    parser.add_argument("--rounds", type=int, default=4,
+    parser.add_argument("--submissions", type=int, default=40, help="per batch")
+    parser.add_argument("--rounds", type=int, default=8,
                         help="each batch alternates this many rounds of ours and bare")  # fmt: skip
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
