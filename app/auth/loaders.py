@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import Flask, Request
+from flask_login import login_user, user_loaded_from_cookie
 
 from app.auth import service
 from app.extensions import db, login_manager
@@ -16,10 +19,22 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
+    def _load_user(session_id: str) -> User | None:
+        user_id, _, mark = session_id.partition(":")
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        # A deactivated user's open sessions end at their next request.
-        return user if user is not None and user.active else None
+        # A deactivated user's open sessions end at their next request; so do the sessions
+        # opened before the password last changed (User.get_id).
+        if user is None or not user.active:
+            return None
+        return user if hmac.compare_digest(mark, user.password_mark) else None
+
+    @user_loaded_from_cookie.connect_via(app)
+    def _bind_remembered_session(sender: Flask, user: User) -> None:
+        # flask-login restores a remembered user without binding the new session to this
+        # browser, so "strong" session protection ended it on the very next request
+        # (flask-login #248, #685). Bind it as a login does, not fresh: a password is still
+        # asked where freshness matters.
+        login_user(user, remember=False, fresh=False)
 
     @login_manager.request_loader
     def _load_from_token(request: Request) -> User | None:

@@ -150,7 +150,11 @@ def change_password() -> Page:
         except ValidationError as error:
             show_error(form, error, "new_password", renamed=NEW_PASSWORD_FIELDS)
         else:
-            flash("Your password was changed.", "success")
+            # Every other session (and remember-me cookie) has ended with the old password;
+            # this one goes on under the new one, remembered if it was.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_account(), remember=remembered in request.cookies)
+            flash("Your password was changed. You are logged out everywhere else.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(password=form, status=400)
 

@@ -19,7 +19,7 @@ JOIN_RATE_LIMIT = "20 per minute"
 
 def _user_key() -> str:
     """Rate-limit key: the signed-in user, else the address."""
-    user_id = current_user.get_id() if current_user.is_authenticated else None
+    user_id = current_user.id if current_user.is_authenticated else None
     return f"user:{user_id}" if user_id else get_remote_address()
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +37,17 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What flask-login keeps in the session and the remember-me cookie: the id and a mark
+        of the password, so a new password (changed or reset) ends every other session."""
+        return f"{self.id}:{self.password_mark}"
+
+    @property
+    def password_mark(self) -> str:
+        """A keyed digest of the password hash: it changes with the password, reveals nothing."""
+        key = str(current_app.secret_key).encode()
+        return hmac.new(key, self.password_hash.encode(), hashlib.sha256).hexdigest()[:24]
 
     @property
     def is_admin(self) -> bool:
