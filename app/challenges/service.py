@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.challenges import validation_queue
 from app.challenges.render import files_url, render_markdown
 from app.challenges.validation import validate_challenge
 from app.challenges.validation_report import ValidationReport
@@ -24,7 +25,6 @@ from app.models import (
     TestCase,
     TestGroup,
     User,
-    utcnow,
 )
 from app.models.challenge import CHECKERS
 from app.packages.config import EXTENSION_FOR_LANGUAGE
@@ -292,15 +292,16 @@ def delete_reference(user: User, slug: str, solution_id: int) -> None:
 
 
 def validate(user: User, slug: str) -> ValidationReport:
-    """Judge every reference solution now and remember whether all got their verdict."""
+    """Judge every reference solution now, in the foreground (CLI, tests), and keep the report."""
     challenge = editable_challenge(user, slug)
     report = validate_challenge(challenge)
-    challenge.package_meta = {
-        **(challenge.package_meta or {}),
-        "validation": report.stored(at=utcnow().isoformat(timespec="seconds")),
-    }
-    db.session.commit()
+    validation_queue.store_result(challenge, None, report)
     return report
+
+
+def request_validation(user: User, slug: str) -> None:
+    """Queue a validation (the Validate button): the solutions page follows it to the report."""
+    validation_queue.request_validation(editable_challenge(user, slug))
 
 
 def set_published(user: User, slug: str, published: bool) -> Challenge:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.challenges import bp, forms
 from app.challenges import service as challenges
+from app.challenges.validation_queue import validation_state
 from app.errors import AppError
 from app.packages import export_package, import_zip_bytes
 
@@ -33,7 +34,7 @@ def solutions(slug: str) -> str | Response:
         "challenges/solutions.html",
         challenge=challenge,
         references=challenges.references(challenge),
-        validation=(challenge.package_meta or {}).get("validation"),
+        validation=validation_state(challenge),
         form=form,
         button=forms.EmptyForm(),
     )
@@ -51,21 +52,14 @@ def delete_solution(slug: str, solution_id: int) -> Response:
 @bp.post("/<slug>/validate")
 @login_required
 def validate(slug: str) -> Response:
-    """Judge every reference solution now (synchronously) and show the report."""
+    """Queue a run of every reference solution; the solutions page shows the report when in."""
     if forms.EmptyForm().validate_on_submit():
         try:
-            report = challenges.validate(current_user, slug)
+            challenges.request_validation(current_user, slug)
         except AppError as error:
             flash(error.message, "error")
         else:
-            if report.ok and report.warnings():
-                flash(
-                    "Every reference solution got its expected verdict; see the warnings.", "info"
-                )
-            elif report.ok:
-                flash("Every reference solution got its expected verdict.", "success")
-            else:
-                flash("Some reference solutions did not get their expected verdict.", "error")
+            flash("Validation queued: every reference solution is being judged.", "info")
     return redirect(url_for("challenges.solutions", slug=slug))
 
 

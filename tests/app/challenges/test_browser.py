@@ -1,5 +1,6 @@
 """In Chromium: a teacher creates a challenge with two tests and a reference solution,
-validates it through the real judge, publishes it, and a student then sees it."""
+validates it through the real judge (a queued job a worker runs), publishes it, and a student
+then sees it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from tests.factories import PASSWORD, make_user
 from tests.worker.judge_support import require_sandbox
+from tests.worker.workers import worker_env, worker_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.docker]
 
@@ -19,7 +21,9 @@ def _login(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/dashboard")
 
 
-def test_teacher_authors_validates_publishes_and_student_sees(app, live_server, page) -> None:
+def test_teacher_authors_validates_publishes_and_student_sees(
+    app, stack, tmp_path, live_server, page
+) -> None:
     require_sandbox()
     make_user(role="teacher", email="teacher@example.org")
     make_user(email="student@example.org")
@@ -52,7 +56,10 @@ def test_teacher_authors_validates_publishes_and_student_sees(app, live_server, 
     page.click("#publish")  # refused before a validation
     page.wait_for_selector("text=Validate first")
     page.click("#validate")
-    page.wait_for_selector("#validation-report.ok", timeout=120_000)
+    page.wait_for_selector("#validation-running")  # queued: the page refreshes by itself
+    assert page.locator("#validate").is_disabled()
+    with worker_process(worker_env(stack, tmp_path / "blobs"), tmp_path / "worker.log"):
+        page.wait_for_selector("#validation-report.ok", timeout=120_000)
     assert "AC" in page.inner_text("#validation-report")
     page.click("#publish")
     page.wait_for_url(f"{base}/challenges/add-two")
