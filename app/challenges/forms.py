@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     FloatField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,9 +17,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.challenges.service import LANGUAGES, MAX_STATEMENT_CHARS, VERDICTS
+from app.models import Challenge
 from app.packages.importer import DIFFICULTIES
 
-LANGUAGE_CHOICES = [(language, language) for language in LANGUAGES]
+NO_GROUP = SelectChoice(0, "— none —")  # an int value: the field coerces to int
+LANGUAGE_CHOICES = [SelectChoice(language) for language in LANGUAGES]
 
 
 class ChallengeForm(FlaskForm):
@@ -33,7 +36,7 @@ class ChallengeForm(FlaskForm):
         render_kw={"rows": 14},
         validators=[Length(max=MAX_STATEMENT_CHARS)],
     )
-    difficulty = SelectField("Difficulty", choices=[(d, d) for d in DIFFICULTIES])
+    difficulty = SelectField("Difficulty", choices=[SelectChoice(d) for d in DIFFICULTIES])
     tags = StringField("Tags", description="Comma separated.")
     time_limit_ms = IntegerField("Time limit (ms)", default=2000, validators=[InputRequired()])
     memory_limit_mb = IntegerField("Memory limit (MB)", default=256, validators=[InputRequired()])
@@ -48,7 +51,11 @@ class ChallengeForm(FlaskForm):
     starter_javascript = TextAreaField("Starter code: javascript", render_kw={"rows": 3})
     checker = SelectField(
         "Checker",
-        choices=[("tokens", "Tokens (Kattis default)"), ("exact", "Exact"), ("custom", "Custom")],
+        choices=[
+            SelectChoice("tokens", "Tokens (Kattis default)"),
+            SelectChoice("exact", "Exact"),
+            SelectChoice("custom", "Custom"),
+        ],
     )
     case_sensitive = BooleanField("Case sensitive")
     space_change_sensitive = BooleanField("Whitespace sensitive")
@@ -73,7 +80,7 @@ class TestForm(FlaskForm):
     input = TextAreaField("Input", render_kw={"rows": 4})
     answer = TextAreaField("Expected output", render_kw={"rows": 4})
     is_sample = BooleanField("Sample (shown to students)")
-    group_id = SelectField("Group", coerce=int, choices=[(0, "— none —")])
+    group_id = SelectField("Group", coerce=int, choices=[NO_GROUP])
 
 
 class TestZipForm(FlaskForm):
@@ -107,7 +114,7 @@ class ReferenceForm(FlaskForm):
 
     name = StringField("Name", validators=[Length(max=200)])
     language = SelectField("Language", choices=LANGUAGE_CHOICES)
-    expected_verdict = SelectField("Expected verdict", choices=[(v, v) for v in VERDICTS])
+    expected_verdict = SelectField("Expected verdict", choices=[SelectChoice(v) for v in VERDICTS])
     source = TextAreaField("Source", render_kw={"rows": 10}, validators=[DataRequired()])
 
 
@@ -120,3 +127,13 @@ class PackageForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Just the CSRF token, for buttons."""
+
+
+def make_test_form(challenge: Challenge) -> TestForm:
+    """The test form, offering the challenge's groups."""
+    form = TestForm(prefix="test")
+    form.group_id.choices = [NO_GROUP] + [
+        SelectChoice(group.id, group.name)  # an int value: the field coerces to int
+        for group in challenge.groups
+    ]
+    return form

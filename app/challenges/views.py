@@ -189,8 +189,7 @@ def edit(slug: str) -> str | Response:
 def tests(slug: str) -> str | Response:
     """List, add and upload tests; manage groups."""
     challenge = challenges.editable_challenge(current_user, slug)
-    form = forms.TestForm(prefix="test")
-    form.group_id.choices = [(0, "— none —")] + [(g.id, g.name) for g in challenge.groups]
+    form = forms.make_test_form(challenge)
     if form.validate_on_submit():
         try:
             testdata.add_test(current_user, slug, *_test_fields(form), **_test_flags(form))
@@ -249,8 +248,7 @@ def edit_test(slug: str, test_id: int) -> str | Response:
     if test is None:
         return render_template("errors/error.html", status=404, title="Page not found",
                                message="No such test."), 404  # type: ignore[return-value]  # fmt: skip
-    form = forms.TestForm(prefix="test")
-    form.group_id.choices = [(0, "— none —")] + [(g.id, g.name) for g in challenge.groups]
+    form = forms.make_test_form(challenge)
     if request.method == "GET":
         form.name.data, form.is_sample.data, form.group_id.data = (
             test.name, test.is_sample, test.group_id or 0,
