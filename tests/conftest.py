@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +23,9 @@ from tests.stacks import Stack, start_postgres_stack, start_sqlite_stack
 pytest_plugins = ["tests.live"]
 
 STACKS = ("sqlite", "postgres")
+# Test sessions running at once on one Redis server keep their live events apart (pub/sub
+# ignores database numbers); the apps, workers and web processes of a session inherit it.
+os.environ.setdefault("CODEDEV_LIVE_CHANNEL_PREFIX", f"test-{os.getpid()}:")
 PASSWORD = "correct-horse-9"
 
 

@@ -6,9 +6,10 @@ import logging
 import os
 import socket
 
+from app.channels import submission_channel
 from app.extensions import db
 from app.judging import service
-from app.judging.events import BackgroundPublisher, submission_channel
+from app.judging.events import BackgroundPublisher
 from app.judging.outcome import TestOutcome
 from app.judging.queue import Lease, enqueue_judgement, requeue_stale
 from worker.pipeline import judge_source

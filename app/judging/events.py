@@ -1,4 +1,4 @@
-"""Live events of a submission, published on Redis channel submission:<id>."""
+"""Publishing a judgement's live events (channels: app.live.events.submission_channel)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,6 @@ import redis
 from app.stores import get_redis
 
 log = logging.getLogger(__name__)
-
-
-def submission_channel(submission_id: int) -> str:
-    """The channel a submission's events go to."""
-    return f"submission:{submission_id}"
 
 
 def publish(channel: str, event: dict[str, Any]) -> None:

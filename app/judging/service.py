@@ -9,8 +9,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select
 
+from app.channels import submission_channel
 from app.extensions import db
-from app.judging.events import publish, submission_channel
+from app.judging.events import publish
 from app.judging.outcome import JudgeOutcome
 from app.models import ExecutionLog, Judgement, TestResult, utcnow
 from app.stores import get_mongo

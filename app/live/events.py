@@ -10,16 +10,6 @@ from flask import Flask
 from app.stores import get_redis
 
 
-def submission_channel(submission_id: int) -> str:
-    """Channel of one submission's progress (`submission.test`, `submission.done`)."""
-    return f"submission:{submission_id}"
-
-
-def user_channel(user_id: int) -> str:
-    """Channel of one user's notifications."""
-    return f"user:{user_id}"
-
-
 def publish(channel: str, event: dict[str, Any], app: Flask | None = None) -> int:
     """Publish one event; returns how many web processes received it."""
     if "type" not in event:

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 import redis
 from flask import Flask, current_app
 
+from app.channels import KINDS, channel_prefix
+
 log = logging.getLogger(__name__)
 
-PATTERNS = ("submission:*", "contest:*", "user:*")
 # Put in every inbox after the subscription was re-established: events may have been missed,
 # so each socket re-sends its stored state.
 RESYNC = object()
@@ -32,8 +33,9 @@ class Inbox(queue.Queue):
 class Hub:
     """Forwards every message on the patterns to the inboxes registered for its channel."""
 
-    def __init__(self, connect: Callable[[], redis.Redis]) -> None:
+    def __init__(self, connect: Callable[[], redis.Redis], patterns: tuple[str, ...]) -> None:
         self._connect = connect
+        self._patterns = patterns
         self._lock = threading.Lock()
         self._inboxes: dict[str, set[Inbox]] = {}
         self._ready = threading.Event()
@@ -103,7 +105,7 @@ class Hub:
             try:
                 pubsub = self._connect().pubsub()
                 self._pubsub = pubsub
-                pubsub.psubscribe(*PATTERNS)
+                pubsub.psubscribe(*self._patterns)
                 confirmed = 0
                 for message in pubsub.listen():
                     if self._stopping.is_set():
@@ -114,7 +116,7 @@ class Hub:
                         self.dispatch(channel, _text(message["data"]))
                     elif kind == "psubscribe":
                         confirmed += 1
-                        if confirmed == len(PATTERNS):
+                        if confirmed == len(self._patterns):
                             delay = 0.5
                             if not first:
                                 self._broadcast_resync()
@@ -152,8 +154,12 @@ def get_hub(app: Flask | None = None) -> Hub:
             hub = app.extensions.get("live_hub")
             if hub is None:
                 url = app.config["REDIS_URL"]
+                prefix = channel_prefix(app)
                 # Its own connection: a subscribed connection can do nothing else.
-                hub = Hub(lambda: redis.Redis.from_url(url, health_check_interval=30))
+                hub = Hub(
+                    lambda: redis.Redis.from_url(url, health_check_interval=30),
+                    tuple(f"{prefix}{kind}:*" for kind in KINDS),
+                )
                 app.extensions["live_hub"] = hub
     return hub
 

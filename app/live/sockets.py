@@ -11,6 +11,7 @@ from typing import Any
 from flask import abort, request
 from flask_login import current_user
 
+from app.channels import submission_channel, user_channel
 from app.errors import AppError, NotFound
 from app.extensions import db, sock
 from app.live import bp
@@ -115,7 +116,7 @@ def _pump(
 def submission_socket(ws: Any, submission_id: int) -> None:
     """The submission's stored state, then its `submission.*` events as they are published."""
     watch = _watch(submission_id, current_user)
-    with get_hub().listen(f"submission:{submission_id}") as inbox:
+    with get_hub().listen(submission_channel(submission_id)) as inbox:
         # Subscribed first, then the snapshot: an event in between arrives twice, never zero
         # times (clients keep one row per test position).
         ws.send(watch.state_frame())
@@ -127,6 +128,6 @@ def me_socket(ws: Any) -> None:
     """The user's own notifications (channel user:<id>)."""
     user_id = current_user.id
     db.session.remove()
-    with get_hub().listen(f"user:{user_id}") as inbox:
+    with get_hub().listen(user_channel(user_id)) as inbox:
         ws.send(json.dumps({"type": "ready", "user_id": user_id}))
         _pump(ws, inbox, lambda raw: [raw])

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.channels import submission_channel
 from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.live.events import publish, submission_channel
+from app.live.events import publish
 from app.models import Challenge, Judgement, Submission, User
 from app.models.submission import VERDICTS
 from app.solve.access import (

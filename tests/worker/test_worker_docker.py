@@ -8,6 +8,7 @@ import signal
 import pytest
 from sqlalchemy import func, select
 
+from app.channels import submission_channel
 from app.extensions import db
 from app.judging.queue import lease_key
 from app.models import Judgement, TestResult
@@ -51,7 +52,7 @@ def test_worker_judges_and_events_arrive_in_order(env, tmp_path):
     pubsub = get_redis().pubsub()
     submission = create_submission(make_user(), challenge, "python3", SUM)
     judgement_id = submission.judgements[0].id
-    pubsub.subscribe(f"submission:{submission.id}")
+    pubsub.subscribe(submission_channel(submission.id))
     with worker_process(env, tmp_path / "worker.log"):
         events = collect_events(pubsub)
         wait_for(lambda: finished(judgement_id), 60, "the verdict")
@@ -93,7 +94,7 @@ def test_killed_work_horse_is_judged_again_exactly_once(env, tmp_path):
     submission = create_submission(make_user(), challenge, "python3", SLOW_SUM)
     judgement_id = submission.judgements[0].id
     pubsub = get_redis().pubsub()
-    pubsub.subscribe(f"submission:{submission.id}")
+    pubsub.subscribe(submission_channel(submission.id))
     with worker_process(env, tmp_path / "worker.log") as worker:
         wait_for(lambda: started_tests(judgement_id, pubsub), 60, "the first test result")
         pid = horse_pid(judgement_id)

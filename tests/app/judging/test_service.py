@@ -10,6 +10,7 @@ from rq.job import Job
 from sqlalchemy import func, select
 
 from app import stores
+from app.channels import submission_channel
 from app.extensions import db
 from app.judging import service
 from app.judging.events import BackgroundPublisher, publish
@@ -86,7 +87,7 @@ def test_a_failed_attempt_is_queued_again_until_attempts_run_out(app, judgement)
 
 def test_done_event_is_published(app, judgement):
     pubsub = get_redis().pubsub()
-    pubsub.subscribe(f"submission:{judgement.submission_id}")
+    pubsub.subscribe(submission_channel(judgement.submission_id))
     pubsub.get_message(timeout=1)  # the subscribe confirmation
     service.start_attempt(judgement.id, "w1")
     service.record_result(judgement.id, outcome("AC"))

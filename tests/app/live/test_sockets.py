@@ -10,6 +10,7 @@ import requests
 from simple_websocket import ConnectionError as Refused
 
 from app.auth.service import create_token
+from app.channels import submission_channel, user_channel
 from app.extensions import db
 from app.live.events import publish
 from app.models import TestResult
@@ -60,7 +61,7 @@ def test_owner_token_gets_state_then_events(live_server, owned):
         nonce = uuid.uuid4().hex
         event = {"type": "submission.test", "position": 2, "total": 3, "verdict": "AC",
                  "name": "02", "message": "secret feedback", "nonce": nonce}  # fmt: skip
-        publish(f"submission:{submission.id}", event)
+        publish(submission_channel(submission.id), event)
         frame = receive_until(ws, lambda f: f.get("nonce") == nonce)
         # Test 2 is hidden: a student sees its verdict, not its name or the checker's message.
         assert frame["verdict"] == "AC" and frame["total"] == 3
@@ -78,7 +79,7 @@ def test_staff_see_hidden_test_names(live_server, owned):
     try:
         assert receive(ws)["type"] == "submission.state"
         nonce = uuid.uuid4().hex
-        publish(f"submission:{submission.id}", {"type": "submission.test", "position": 3,
+        publish(submission_channel(submission.id), {"type": "submission.test", "position": 3,
                                                 "name": "03-big", "message": "m", "nonce": nonce})  # fmt: skip
         frame = receive_until(ws, lambda f: f.get("nonce") == nonce)
         assert frame["name"] == "03-big" and frame["message"] == "m"
@@ -122,7 +123,7 @@ def test_done_is_followed_by_the_stored_state(live_server, owned):
         judgement = submission.judgements[-1]
         judgement.status, judgement.verdict, judgement.compile_output = "done", "CE", "line 1: oops"
         db.session.commit()
-        publish(f"submission:{submission.id}", {"type": "submission.done", "verdict": "CE",
+        publish(submission_channel(submission.id), {"type": "submission.done", "verdict": "CE",
                                                 "judgement_id": judgement.id})  # fmt: skip
         receive_until(ws, lambda f: f["type"] == "submission.done")
         state = receive_until(ws, lambda f: f["type"] == "submission.state")
@@ -156,7 +157,7 @@ def test_me_socket_gets_the_users_notifications(live_server, owned):
     try:
         assert receive(ws) == {"type": "ready", "user_id": student.id}
         nonce = uuid.uuid4().hex
-        publish(f"user:{student.id}", {"type": "notification", "text": "hi", "nonce": nonce})
+        publish(user_channel(student.id), {"type": "notification", "text": "hi", "nonce": nonce})
         assert receive_until(ws, lambda f: f.get("nonce") == nonce)["text"] == "hi"
     finally:
         ws.close()
@@ -165,7 +166,7 @@ def test_me_socket_gets_the_users_notifications(live_server, owned):
 def test_one_publish_reaches_sockets_on_two_web_processes(app, owned):
     _, token, submission = owned
     path = f"/ws/submissions/{submission.id}"
-    channel = f"submission:{submission.id}"
+    channel = submission_channel(submission.id)
     db.session.remove()  # SQLite: the web processes must be able to read what was written
     with web_process(app) as first_url, web_process(app) as second_url:
         sockets = [connect(url, path, token=token) for url in (first_url, second_url)]
