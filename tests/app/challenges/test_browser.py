@@ -56,10 +56,13 @@ def test_teacher_authors_validates_publishes_and_student_sees(
     page.click("#publish")  # refused before a validation
     page.wait_for_selector("text=Validate first")
     page.click("#validate")
-    page.wait_for_selector("#validation-running")  # queued: the page refreshes by itself
+    page.wait_for_selector("#validation-running")  # queued: the page follows it by itself
     assert page.locator("#validate").is_disabled()
+    page.fill("input[name=ref-name]", "typed-meanwhile.py")
     with worker_process(worker_env(stack, tmp_path / "blobs"), tmp_path / "worker.log"):
         page.wait_for_selector("#validation-report.ok", timeout=120_000)
+    assert page.input_value("input[name=ref-name]") == "typed-meanwhile.py"  # no reload
+    assert page.locator("#validate").is_enabled()
     assert "AC" in page.inner_text("#validation-report")
     page.click("#publish")
     page.wait_for_url(f"{base}/challenges/add-two")

@@ -56,7 +56,8 @@ def test_validate_queues_a_job_and_the_page_says_it_runs(teacher, client):
     assert job.func_name == queued.JOB_FUNCTION and job.origin == "default"
     page = client.get("/challenges/add/solutions").get_data(as_text=True)
     assert 'id="validation-running"' in page
-    assert 'http-equiv="refresh"' in page  # the page follows the job by itself
+    assert "js/validation.js" in page  # the page follows the job by itself
+    assert 'http-equiv="refresh"' in page  # inside <noscript>: without scripts, by reloading
     button = re.search(r'<button[^>]*id="validate"[^>]*>', page)
     assert button is not None and "disabled" in button.group(0)
 
@@ -112,7 +113,7 @@ def test_a_worker_runs_the_validation_and_the_page_shows_the_report(
     assert [run["verdict"] for run in report["runs"]] == ["AC"]
     page = client.get("/challenges/add/solutions").get_data(as_text=True)
     assert 'id="validation-report"' in page and "Validation passed" in page
-    assert 'http-equiv="refresh"' not in page
+    assert 'http-equiv="refresh"' not in page and "js/validation.js" not in page
     service.set_published(
         the_teacher(teacher), "add", True
     )  # the stored report is what publishing reads
