@@ -14,6 +14,7 @@ from app.models import (
     Course,
     Enrollment,
     Judgement,
+    ReferenceSolution,
     Submission,
     TestCase,
     TestResult,
@@ -92,6 +93,21 @@ def make_challenge(tests: list[tuple[str, str]] | None = None, **overrides: Any)
         )
     db.session.commit()
     return challenge
+
+
+def make_reference(challenge: Challenge, **overrides: Any) -> ReferenceSolution:
+    """A reference solution of challenge (committed): an accepted Python one by default."""
+    solution = ReferenceSolution(
+        challenge_id=challenge.id,
+        name=overrides.pop("name", "solution.py"),
+        language=overrides.pop("language", "python3"),
+        source=overrides.pop("source", "print(sum(map(int, input().split())))\n"),
+        expected_verdict=overrides.pop("expected_verdict", "AC"),
+        **overrides,
+    )
+    db.session.add(solution)
+    db.session.commit()
+    return solution
 
 
 def make_submission(

@@ -8,9 +8,7 @@ import pytest
 
 from app.challenges import validation
 from app.challenges.validation_report import SolutionRun, TestRun, ValidationReport
-from app.extensions import db
-from app.models import ReferenceSolution
-from tests.factories import make_challenge
+from tests.factories import make_challenge, make_reference
 
 TESTS = [("01", ""), ("02", "big"), ("03", "big")]
 
@@ -97,16 +95,7 @@ def test_wrong_solutions_but_tle_run_every_test(app, monkeypatch, expected, all_
 
     monkeypatch.setattr(validation, "judge_source", judged)
     challenge = make_challenge()
-    db.session.add(
-        ReferenceSolution(
-            challenge_id=challenge.id,
-            name="x.py",
-            language="python3",
-            source="",
-            expected_verdict=expected,
-        )
-    )
-    db.session.commit()
+    make_reference(challenge, name="x.py", source="", expected_verdict=expected)
     report = validation.validate_challenge(challenge)
     assert asked == [all_tests]
     assert report.ok and report.test_names == [("01", "")]

@@ -22,7 +22,7 @@ from tests.app.packages.builders import (
     legacy_package,
     write_tree,
 )
-from tests.factories import make_challenge
+from tests.factories import make_challenge, make_reference
 
 COLUMNS = (
     "title",
@@ -136,16 +136,7 @@ def test_authored_challenge_round_trips(app) -> None:
         languages=["python3"],
         checker_options={"case_sensitive": True},
     )
-    db.session.add(
-        ReferenceSolution(
-            challenge_id=challenge.id,
-            name="my solution",
-            language="python3",
-            source="print(sum(map(int, input().split())))\n",
-            expected_verdict="AC",
-        )
-    )
-    db.session.commit()
+    make_reference(challenge, name="my solution")
     copy = import_zip_bytes(export_package(challenge), "authored-copy.zip").challenge
     assert copy.title == "Authored"
     assert (copy.time_limit_ms, copy.output_limit_kb, copy.difficulty) == (1234, 1000, "easy")
