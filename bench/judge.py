@@ -110,13 +110,14 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
                 break
             time.sleep(0.05)
         connection = app.extensions["redis"]
-        job_seconds, per_test_us, phases = [], [], []
+        job_seconds, per_test_us, per_test_wall, phases = [], [], [], []
         for judgement in states:
             assert judgement.verdict == "AC", (judgement.id, judgement.verdict, judgement.error)
             started = Job.fetch(job_id(judgement.id, 0), connection=connection).started_at
             started = started.replace(tzinfo=None)
             log_data = execution_log(judgement.id) or {"tests": []}
             per_test_us += [t["judge_us"] for t in log_data["tests"]]
+            per_test_wall += [t["wall_ms"] for t in log_data["tests"]]
             job_ms = (judgement.finished_at - started).total_seconds() * 1000
             job_seconds.append(job_ms / 1000)
             timings = log_data.get("timings", {})
@@ -132,7 +133,8 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
         # From the first submission's creation: the first dequeue and fork count, as in a queue.
         span = (max(j.finished_at for j in states) - begun).total_seconds()
         return {"span": span, "count": len(ids), "job_seconds": job_seconds,
-                "per_test_us": per_test_us, "phases": phases}  # fmt: skip
+                "per_test_us": per_test_us, "per_test_wall": per_test_wall,
+                "phases": phases}  # fmt: skip
 
 
 def bare_round(languages: list[str], folder: Path) -> dict:
@@ -226,11 +228,15 @@ def main() -> None:
         )
         rows = [p for r in done for p in r["phases"]]
         phases[batch] = [statistics.median(column) for column in zip(*rows, strict=True)]
+        # The program's own wall time as the runner measured it in the box, per test.
+        phases[batch].append(statistics.median(w for r in done for w in r["per_test_wall"]))
     print(
-        "where a submission's time goes (medians, ms): acquire, compile, tests, outside the pipeline"
+        "where a submission's time goes (medians, ms): acquire, compile, tests, outside the "
+        "pipeline; and a test's program wall time in the box"
     )
-    for batch, (acquire, compiled, tests_ms, outside) in phases.items():
-        print(f"{batch:<8} {acquire:>8.1f} {compiled:>8.1f} {tests_ms:>8.1f} {outside:>8.1f}")
+    for batch, (acquire, compiled, tests_ms, outside, wall) in phases.items():
+        print(f"{batch:<8} {acquire:>8.1f} {compiled:>8.1f} {tests_ms:>8.1f} {outside:>8.1f} "
+              f"{wall:>8.1f}")  # fmt: skip
     naive_sub = 1 / (naive_per_test * len(TESTS))
     print(f"naive `docker run` per test (python3): {naive_per_test * 1000:.0f} ms/test, "
           f"{naive_sub:.2f} sub/s")  # fmt: skip

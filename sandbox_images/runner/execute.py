@@ -26,6 +26,7 @@ CPU_CHECK_S = 0.02  # how often the main process's CPU time is looked at while i
 _OWN_PYTHON = os.path.realpath(sys.executable) if sys.executable else ""
 _INLINE_FLAGS = ["-I", "-S", "-c"]
 MAX_FD = 1 << 16
+LAUNCHER = "/opt/codedev/launch"  # built from launcher/launch.c into every image
 
 # SIGCHLD only wakes the poll loop; the wake-up pipe makes the signal race-free.
 _WAKE_R, _WAKE_W = os.pipe()
@@ -160,17 +161,33 @@ def _stdin_fd(data: bytes) -> int:
     return fd
 
 
-def _child(argv: list[str], uid: int, cwd: str, fds: tuple[int, int, int], report: int,
-           limits: Limits, env: dict[str, str]) -> None:  # fmt: skip
-    """In the forked child: drop to uid with limits, then exec. Never returns."""
+def _spawn(argv: list[str], uid: int, cwd: str, fds: tuple[int, int, int], report: int,
+           limits: Limits, env: dict[str, str]) -> int:  # fmt: skip
+    """Start argv through the launcher (launcher/launch.c); returns its pid, the program's."""
+    # posix_spawn shares the runner's memory until the launcher's exec; a fork would copy it,
+    # and every page either side then touched would fault (about 2 ms a test on a VM).
+    cpu, file_bytes, stack = _rlimits(limits)
+    actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate((*fds, report))]
+    wanted = [LAUNCHER, str(uid), cwd, str(cpu), str(file_bytes), str(stack), *argv]
+    return os.posix_spawn(LAUNCHER, wanted, env, file_actions=actions)
+
+
+def _rlimits(limits: Limits) -> tuple[int, int, int]:
+    """CPU seconds (a backstop: the poll loop enforces the real limit), file and stack bytes."""
+    return math.ceil(limits.time_ms / 1000) + 1, limits.file_bytes, limits.memory_mb << 20
+
+
+def _inline_child(code: str, args: list[str], uid: int, cwd: str, fds: tuple[int, int, int],
+                  report: int, limits: Limits, env: dict[str, str]) -> None:  # fmt: skip
+    """In the forked child: drop to uid within limits, then run code inline. Never returns."""
     try:
-        os.setsid()  # own session and process group, detached from the runner's
+        # The launcher's steps (launcher/launch.c), in Python: keep the two the same.
+        os.setsid()
         with open("/proc/self/oom_score_adj", "w") as handle:
-            handle.write("1000")  # the OOM killer takes the program, never the runner
-        cpu = math.ceil(limits.time_ms / 1000) + 1
+            handle.write("1000")
+        cpu, file_bytes, stack = _rlimits(limits)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-        stack = limits.memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
         resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.chdir(cwd)
@@ -182,14 +199,11 @@ def _child(argv: list[str], uid: int, cwd: str, fds: tuple[int, int, int], repor
         # Python ignores these; the program must get the default behaviour back.
         for signum in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
-        if inline_python(argv):
-            # Set up: close the report pipe as exec would, and every other fd of the runner's.
-            os.closerange(3, MAX_FD)
-            _run_inline(argv[4], argv[5:], env)
-        os.execve(argv[0], argv, env)  # noqa: S606 (argv, never a shell)
+        os.closerange(3, MAX_FD)  # as an exec would close the report pipe, and all the rest
     except BaseException as error:  # noqa: BLE001 (a forked child must never return)
         os.write(report, f"{type(error).__name__}: {error}".encode()[:1000])
-    os._exit(127)
+        os._exit(127)
+    _run_inline(code, args, env)
 
 
 def inline_python(argv: list[str]) -> bool:
@@ -251,13 +265,25 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
     oom_before = oom_kills()
     _drain_wake()
     start = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        _child(argv, uid, cwd, (stdin_fd, out_w, err_w), report_w, limits, env)
+    fds = (stdin_fd, out_w, err_w)
+    spawn_error = ""
+    if inline_python(argv):
+        pid = os.fork()
+        if pid == 0:
+            _inline_child(argv[4], argv[5:], uid, cwd, fds, report_w, limits, env)
+    else:
+        try:
+            pid = _spawn(argv, uid, cwd, fds, report_w, limits, env)
+        except OSError as error:  # the launcher itself is missing or broken
+            pid, spawn_error = 0, f"launcher: {error}"
     for fd in {stdin_fd, out_w, err_w, report_w}:
         os.close(fd)
     with os.fdopen(report_r, "rb") as handle:
-        setup_error = handle.read().decode(errors="replace")
+        setup_error = spawn_error or handle.read().decode(errors="replace")
+    if not pid:
+        for fd in {out_r, err_r}:
+            os.close(fd)
+        return _not_started(setup_error)
 
     keep_err = limits.output_bytes if merge_output else limits.keep_stderr
     sinks = {out_r: Sink(limits.output_bytes, limits.output_bytes)}
@@ -332,6 +358,15 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
         "stdout": stdout_sink.data(),
         "stderr": stderr_sink.data(),
     }
+
+
+def _not_started(setup_error: str) -> dict:
+    """The report of a program whose launcher could not even be started."""
+    return {
+        "status": "sandbox_error", "exit_code": None, "signal": None, "time_ms": 0,
+        "wall_ms": 0, "memory_kb": 0, "message": f"could not start the program: {setup_error}",
+        "oom_killed": False, "stdout_total": 0, "stderr_total": 0, "stdout": b"", "stderr": b"",
+    }  # fmt: skip
 
 
 def _classify(setup_error: str, reason: str, signum: int | None, exit_code: int | None,

@@ -24,7 +24,7 @@ BUILDER_VERSION = "1"  # bump when the way images are built changes
 def folder_hash(language_id: str, images_dir: Path = IMAGES_DIR) -> str:
     """Hash of everything an image is made of: its folder, the base and the runner."""
     digest = hashlib.sha256(BUILDER_VERSION.encode())
-    for folder in ("base", "runner", language_id):
+    for folder in ("base", "launcher", "runner", language_id):
         for path in sorted((images_dir / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(images_dir)).encode() + b"\0")

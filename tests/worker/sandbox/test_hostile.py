@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 
@@ -10,10 +11,11 @@ import pytest
 from tests.worker.sandbox.conftest import PROGRAMS
 from worker.sandbox import Limits
 from worker.sandbox.api import OK, OUTPUT_LIMIT, SANDBOX_ERROR, TIME_LIMIT
-from worker.sandbox.docker_sandbox import CHECK_LIMITS, _wire_limits
+from worker.sandbox.docker_sandbox import CHECK_LIMITS, FILE_MB, _wire_limits
 
 pytestmark = pytest.mark.docker
 
+COMPILE_UID, RUN_UID = 10000, 10001  # the box users (sandbox_images/base/setup.sh)
 FAST = Limits(time_ms=1000, memory_mb=64, output_kb=1024, wall_ms=3000)
 SLOW_COMPILE = Limits(time_ms=3000, memory_mb=512, output_kb=64, wall_ms=5000)
 
@@ -182,6 +184,54 @@ def test_the_python_check_runs_as_the_compile_uid(open_box) -> None:
     assert reply["status"] == "nonzero"
     assert b"10000\n" in blobs[0] and b"PermissionError" in blobs[0]
     assert b"execute.py" not in blobs[0]  # the traceback is the check's, as in its own process
+
+
+def _started_clean(state: dict, uid: int, cwd: str, limits: Limits) -> None:
+    """What every program and compiler starts with (see launcher/launch.c)."""
+    assert state["uid"] == state["gid"] == [uid, uid, uid]
+    assert state["groups"] == [] and state["session_leader"] and state["cwd"] == cwd
+    assert state["fds"] == []  # only its standard streams
+    cpu = -(-limits.time_ms // 1000) + 1
+    assert state["cpu"] == [cpu, cpu + 1]
+    assert state["fsize"] == [FILE_MB << 20] * 2
+    assert state["stack"] == [limits.memory_mb << 20] * 2
+    assert state["core"] == [0, 0]
+    assert state["oom_score_adj"] == "1000"
+    assert state["SigBlk"] == state["CapPrm"] == state["CapEff"] == "0" * 16
+    assert state["NoNewPrivs"] == "1"
+
+
+def test_a_program_starts_unprivileged_and_clean(open_box) -> None:
+    """Through the launcher: run uid, own session, no other fds, its limits, no capabilities."""
+    result = open_box("python3", "process_state.py").run(b"", FAST)
+    assert result.status == OK, (result.message, result.stderr)
+    _started_clean(json.loads(result.stdout), RUN_UID, "/box/run", FAST)
+
+
+def test_the_inline_python_check_starts_the_same(open_box) -> None:
+    """The check runs in a fork of the runner, not through the launcher: the same start."""
+    box = open_box("python3")
+    reply, blobs = box._call(
+        {"op": "compile", "source_name": "main.py",
+         "argv": ["/usr/bin/python3", "-I", "-S", "-c",
+                  (PROGRAMS / "process_state.py").read_text(), "main.py"],
+         "limits": _wire_limits(CHECK_LIMITS, keep_stderr=65536)},
+        (b"x = 1\n",), timeout=30,
+    )  # fmt: skip
+    assert reply["status"] == "ok", blobs[0]
+    _started_clean(json.loads(blobs[0]), COMPILE_UID, "/box/build", CHECK_LIMITS)
+
+
+def test_a_program_that_cannot_start_is_a_sandbox_error(open_box) -> None:
+    """The launcher says why an exec failed; the box goes on."""
+    box = open_box("python3", "echo.py")
+    reply, _ = box._call(
+        {"op": "run", "argv": ["/box/run/missing"], "limits": _wire_limits(FAST, keep_stderr=0)},
+        (b"",), timeout=30,
+    )  # fmt: skip
+    assert reply["status"] == SANDBOX_ERROR
+    assert reply["message"] == "could not start the program: exec: No such file or directory"
+    assert box.run(b"hi\n", FAST).stdout == b"HI\n"
 
 
 def test_wall_limit_on_a_sleeper_reports_wall_time(open_box) -> None:
