@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import logging
@@ -19,6 +20,10 @@ from app.extensions import db
 from app.judging.queue import reap_orphan_sandboxes, requeue_stale
 from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
+from worker.jobs import own_connections
+from worker.sandbox.api import ServiceUnavailable
+from worker.sandbox.engine import get_client
+from worker.spare import Spare, fork_spare
 
 # Imported once by the worker rather than by every work horse (each job is a fork of it).
 PRELOAD = ("worker.jobs", "worker.checkers.exact", "worker.checkers.tokens")
@@ -37,6 +42,7 @@ class JudgeWorker(Worker):
         recover()
 
     _warmed = False
+    _spare: Spare | None = None
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         super().execute_job(job, queue)
@@ -44,13 +50,27 @@ class JudgeWorker(Worker):
             self._warmed = warm_up()
 
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
-        # The horse never collects what the worker already holds, so its garbage collections
-        # don't touch (and copy) the worker's pages; the worker itself goes on collecting.
-        gc.freeze()
-        try:
-            super().fork_work_horse(job, queue)
-        finally:
-            gc.unfreeze()
+        spare, self._spare = self._spare, None
+        execution = self.execution
+        if spare is not None and execution is not None and spare.hand_over(job, queue, execution):
+            self._horse_pid = spare.pid
+            self.procline(f"Handed {job.id} to spare horse {spare.pid}")
+        else:
+            # The horse never collects what the worker already holds, so its garbage
+            # collections don't touch (and copy) the worker's pages.
+            gc.freeze()
+            try:
+                super().fork_work_horse(job, queue)
+            finally:
+                gc.unfreeze()
+        # The next job's horse, warmed up while this one works.
+        self._spare = fork_spare(self, warm_spare)
+
+    def teardown(self) -> None:
+        if self._spare is not None:
+            self._spare.discard()
+            self._spare = None
+        super().teardown()
 
 
 def recover() -> None:
@@ -83,6 +103,15 @@ def warm_up() -> bool:
     finally:
         db.session.rollback()
         db.session.remove()
+
+
+def warm_spare() -> None:
+    """In a spare horse: its own connections and a judge job's first reads, before the job."""
+    own_connections()
+    warm_up()
+    get_redis().ping()
+    with contextlib.suppress(ServiceUnavailable):  # the job says so if it needs the engine
+        get_client().ping()
 
 
 def start_pool_keeper() -> None:

@@ -17,10 +17,21 @@ from worker.pipeline import judge_source
 log = logging.getLogger(__name__)
 
 
+_connections_of: int | None = None  # the process whose connections the engine's pool holds
+
+
+def own_connections() -> None:
+    """Drop the database connections a forked horse inherited from its worker (never shared);
+    a spare horse (worker.spare) did this before its job came and keeps the ones it opened."""
+    global _connections_of
+    if _connections_of != os.getpid():
+        db.engine.dispose(close=False)
+        _connections_of = os.getpid()
+
+
 def judge(judgement_id: int) -> str:
     """Judge one judgement; a repeat of a finished one (or one a live worker holds) is a no-op."""
-    # The work horse is a fork: connections inherited from the parent must not be shared.
-    db.engine.dispose(close=False)
+    own_connections()
     lease = Lease(judgement_id)
     if not lease.acquire():
         return "busy"
