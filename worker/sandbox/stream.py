@@ -46,7 +46,11 @@ class RunnerStream:
         return reply, payload
 
     def close(self) -> None:
-        """Close our end; the runner reads EOF and exits."""
+        """End the stream now; the runner reads EOF and exits."""
+        # shutdown, not just close: docker-py's file wrapper around this socket may still be
+        # referenced (until garbage collection), and close() alone waits for it.
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._sock.close()
 
