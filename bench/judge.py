@@ -10,6 +10,7 @@ Targets: per-test overhead <= 5 ms; per-submission overhead <= 150 ms (median);
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -110,11 +111,12 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
                 break
             time.sleep(0.05)
         connection = app.extensions["redis"]
-        job_seconds, per_test_us, per_test_wall, phases = [], [], [], []
+        job_seconds, per_test_us, per_test_wall, phases, windows = [], [], [], [], []
         for judgement in states:
             assert judgement.verdict == "AC", (judgement.id, judgement.verdict, judgement.error)
             started = Job.fetch(job_id(judgement.id, 0), connection=connection).started_at
             started = started.replace(tzinfo=None)
+            windows.append((started, judgement.finished_at))
             log_data = execution_log(judgement.id) or {"tests": []}
             per_test_us += [t["judge_us"] for t in log_data["tests"]]
             per_test_wall += [t["wall_ms"] for t in log_data["tests"]]
@@ -132,7 +134,11 @@ def run_batch(app, label: str, languages: list[str]) -> dict:
             )
         # From the first submission's creation: the first dequeue and fork count, as in a queue.
         span = (max(j.finished_at for j in states) - begun).total_seconds()
-        return {"span": span, "count": len(ids), "job_seconds": job_seconds,
+        # From one verdict to the next job's start: RQ's bookkeeping, the dequeue, the hand-over.
+        windows.sort()
+        gaps = [(later[0] - earlier[1]).total_seconds() * 1000
+                for earlier, later in itertools.pairwise(windows)]  # fmt: skip
+        return {"span": span, "count": len(ids), "job_seconds": job_seconds, "gaps": gaps,
                 "per_test_us": per_test_us, "per_test_wall": per_test_wall,
                 "phases": phases}  # fmt: skip
 
@@ -230,13 +236,14 @@ def main() -> None:
         phases[batch] = [statistics.median(column) for column in zip(*rows, strict=True)]
         # The program's own wall time as the runner measured it in the box, per test.
         phases[batch].append(statistics.median(w for r in done for w in r["per_test_wall"]))
+        phases[batch].append(statistics.median(g for r in done for g in r["gaps"]))
     print(
         "where a submission's time goes (medians, ms): acquire, compile, tests, outside the "
-        "pipeline; and a test's program wall time in the box"
+        "pipeline; a test's program wall time in the box; from a verdict to the next job's start"
     )
-    for batch, (acquire, compiled, tests_ms, outside, wall) in phases.items():
+    for batch, (acquire, compiled, tests_ms, outside, wall, gap) in phases.items():
         print(f"{batch:<8} {acquire:>8.1f} {compiled:>8.1f} {tests_ms:>8.1f} {outside:>8.1f} "
-              f"{wall:>8.1f}")  # fmt: skip
+              f"{wall:>8.1f} {gap:>8.1f}")  # fmt: skip
     naive_sub = 1 / (naive_per_test * len(TESTS))
     print(f"naive `docker run` per test (python3): {naive_per_test * 1000:.0f} ms/test, "
           f"{naive_sub:.2f} sub/s")  # fmt: skip

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from app.channels import submission_channel
 from app.extensions import db
@@ -54,20 +54,22 @@ def record_result(judgement_id: int, outcome: JudgeOutcome) -> bool:
         return False
     db.session.execute(delete(TestResult).where(TestResult.judgement_id == judgement.id))
     db.session.expire(judgement, ["test_results"])
-    for test in outcome.tests:
-        db.session.add(
-            TestResult(
-                judgement_id=judgement.id,
-                test_case_id=test.test_case_id,
-                position=test.position,
-                name=test.name[:120],
-                group=test.group[:80],
-                verdict=test.verdict,
-                time_ms=test.time_ms,
-                memory_kb=test.memory_kb,
-                message=test.message[:MESSAGE_LIMIT],
-            )
-        )
+    if outcome.tests:  # one bulk INSERT: no unit of work for each row
+        rows = [
+            {
+                "judgement_id": judgement.id,
+                "test_case_id": test.test_case_id,
+                "position": test.position,
+                "name": test.name[:120],
+                "group": test.group[:80],
+                "verdict": test.verdict,
+                "time_ms": test.time_ms,
+                "memory_kb": test.memory_kb,
+                "message": test.message[:MESSAGE_LIMIT],
+            }
+            for test in outcome.tests
+        ]
+        db.session.execute(insert(TestResult), rows)
     judgement.status = "done"
     judgement.verdict = outcome.verdict
     judgement.score = outcome.score
@@ -135,12 +137,9 @@ def _store_execution_log(judgement: Judgement, outcome: JudgeOutcome) -> None:
             upsert=True,
         )
         return
-    row = db.session.scalar(select(ExecutionLog).where(ExecutionLog.judgement_id == judgement.id))
-    if row is None:
-        db.session.add(ExecutionLog(judgement_id=judgement.id, data=data))
-    else:
-        row.data = data
-        row.created_at = utcnow()
+    # Replaced whole, as the test results are: a retry's log supersedes the earlier attempt's.
+    db.session.execute(delete(ExecutionLog).where(ExecutionLog.judgement_id == judgement.id))
+    db.session.execute(insert(ExecutionLog), [{"judgement_id": judgement.id, "data": data}])
 
 
 def _mongo_collection(mongo: Any) -> Any:
