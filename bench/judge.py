@@ -236,7 +236,8 @@ def main() -> None:
         phases[batch] = [statistics.median(column) for column in zip(*rows, strict=True)]
         # The program's own wall time as the runner measured it in the box, per test.
         phases[batch].append(statistics.median(w for r in done for w in r["per_test_wall"]))
-        phases[batch].append(statistics.median(g for r in done for g in r["gaps"]))
+        gaps = [g for r in done for g in r["gaps"]]  # none with one submission a round
+        phases[batch].append(statistics.median(gaps) if gaps else float("nan"))
     print(
         "where a submission's time goes (medians, ms): acquire, compile, tests, outside the "
         "pipeline; a test's program wall time in the box; from a verdict to the next job's start"
