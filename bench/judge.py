@@ -163,7 +163,15 @@ def main() -> None:
                         help="each batch alternates this many rounds of ours and bare")  # fmt: skip
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
-    redis_url = ensure_embedded_redis(scratch / "redis")
+    try:
+        run_benchmark(args, scratch, ensure_embedded_redis(scratch / "redis"))
+    finally:  # a failed run must not leave its Redis server behind
+        stop_embedded_redis(scratch / "redis")
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
+    """Judge the batches with a worker on SQLite + this Redis, bare rounds between; print."""
     config = {
         "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
         "REDIS_URL": redis_url,
@@ -248,8 +256,6 @@ def main() -> None:
     naive_sub = 1 / (naive_per_test * len(TESTS))
     print(f"naive `docker run` per test (python3): {naive_per_test * 1000:.0f} ms/test, "
           f"{naive_sub:.2f} sub/s")  # fmt: skip
-    stop_embedded_redis(scratch / "redis")
-    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
