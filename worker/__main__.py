@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import importlib
 import logging
@@ -21,8 +20,6 @@ from app.judging.queue import reap_orphan_sandboxes, requeue_stale
 from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
 from worker.jobs import own_connections
-from worker.sandbox.api import ServiceUnavailable
-from worker.sandbox.engine import get_client
 from worker.spare import Spare, fork_spare
 
 # Imported once by the worker rather than by every work horse (each job is a fork of it).
@@ -52,6 +49,9 @@ class JudgeWorker(Worker):
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
         spare, self._spare = self._spare, None
         execution = self.execution
+        if spare is not None and execution is None:
+            spare.discard()  # nothing to hand it (never seen): a plain horse takes the job
+            spare = None
         if spare is not None and execution is not None and spare.hand_over(job, queue, execution):
             self._horse_pid = spare.pid
             self.procline(f"Handed {job.id} to spare horse {spare.pid}")
@@ -64,7 +64,7 @@ class JudgeWorker(Worker):
             finally:
                 gc.unfreeze()
         # The next job's horse, warmed up while this one works.
-        self._spare = fork_spare(self, warm_spare)
+        self._spare = fork_spare(self, warm_spare, freshen_spare)
 
     def teardown(self) -> None:
         if self._spare is not None:
@@ -110,8 +110,12 @@ def warm_spare() -> None:
     own_connections()
     warm_up()
     get_redis().ping()
-    with contextlib.suppress(ServiceUnavailable):  # the job says so if it needs the engine
-        get_client().ping()
+
+
+def freshen_spare() -> None:
+    """In a spare whose job came after a long wait: reopen connections that may be stale."""
+    db.engine.dispose()  # its own connections: closed, and new ones opened on demand
+    get_redis().connection_pool.disconnect()
 
 
 def start_pool_keeper() -> None:

@@ -19,6 +19,7 @@ import logging
 import os
 import select
 import signal
+import time
 from collections.abc import Callable
 
 from rq.executions import Execution
@@ -28,6 +29,7 @@ from rq.worker import Worker
 
 log = logging.getLogger(__name__)
 PARENT_CHECK_S = 5.0  # how often a waiting spare makes sure its worker is still there
+FRESH_FOR_S = 60.0  # connections idle longer than this are reopened before the job
 MAX_MESSAGE = 4096
 
 
@@ -75,8 +77,11 @@ class Spare:
             pass
 
 
-def fork_spare(worker: Worker, warm: Callable[[], None]) -> Spare | None:
-    """Fork a spare of this worker; it runs warm() and waits for a job. None if fork failed."""
+def fork_spare(
+    worker: Worker, warm: Callable[[], None], freshen: Callable[[], None]
+) -> Spare | None:
+    """Fork a spare of this worker: it runs warm() and waits for a job, and runs freshen()
+    first if the job comes after its connections sat idle for long. None if fork failed."""
     read_end, write_end = os.pipe()
     parent = os.getpid()
     gc.freeze()  # as for a horse: the spare's collections don't touch the worker's pages
@@ -90,37 +95,51 @@ def fork_spare(worker: Worker, warm: Callable[[], None]) -> Spare | None:
         return None
     if pid == 0:
         os.close(write_end)
-        _run_spare(worker, warm, read_end, parent)  # never returns
+        _run_spare(worker, (warm, freshen), read_end, parent)  # never returns
     gc.unfreeze()
     os.close(read_end)
     return Spare(pid, write_end)
 
 
-def _run_spare(worker: Worker, warm: Callable[[], None], pipe: int, parent: int) -> None:
+def _run_spare(worker: Worker, hooks: tuple[Callable[[], None], Callable[[], None]], pipe: int,
+               parent: int) -> None:  # fmt: skip
     """In the spare: warm up, wait for a job's ids, then be its work horse. Never returns."""
+    warm, freshen = hooks
     status = 1
     try:
         os.setpgrp()  # as RQ's horse: killing the horse's group leaves the worker alone
         # Until it is a horse, a signal meant for the worker (Ctrl+C, a warm stop) is not its.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        warm()
+        _best_effort(warm)  # the job may already be in the pipe: a failure must not lose it
+        warmed = time.monotonic()
         message = _wait_for_job(pipe, parent)
         if message is None:
             status = 0
         else:
+            if time.monotonic() - warmed > FRESH_FOR_S:  # a server or proxy may have closed them
+                _best_effort(freshen)
             _become_horse(worker, *message)
     except BaseException:  # noqa: BLE001 (a forked child must never return into the worker)
         log.exception("spare work horse %s failed", os.getpid())
     os._exit(status)
 
 
+def _best_effort(step: Callable[[], None]) -> None:
+    """Warming up only saves time: the job opens what it needs itself if a step fails."""
+    try:
+        step()
+    except Exception:
+        log.warning("spare work horse %s could not warm up", os.getpid(), exc_info=True)
+
+
 def _wait_for_job(pipe: int, parent: int) -> tuple[str, str, str] | None:
     """The job id, queue name and execution id; None at end of file or if the worker is gone."""
     data = b""
+    poller = select.poll()
+    poller.register(pipe, select.POLLIN)
     while True:
-        ready, _, _ = select.select([pipe], [], [], PARENT_CHECK_S)
-        if not ready:
+        if not poller.poll(PARENT_CHECK_S * 1000):
             if os.getppid() != parent:
                 return None
             continue
@@ -137,6 +156,7 @@ def _become_horse(worker: Worker, job_id: str, queue_name: str, execution_id: st
     """Run the job as RQ's work horse would (main_work_horse exits the process)."""
     os.environ["RQ_WORKER_ID"] = worker.name
     os.environ["RQ_JOB_ID"] = job_id
+    os.environ["RQ_EXECUTION_ID"] = execution_id
     connection = worker.connection
     job = worker.job_class.fetch(job_id, connection=connection, serializer=worker.serializer)
     queue = worker.queue_class(

@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
     rlim_t cpu = (rlim_t)number(argv[3], "cpu seconds");
     rlim_t file = (rlim_t)number(argv[4], "file bytes");
     rlim_t stack = (rlim_t)number(argv[5], "stack bytes");
-    if (uid == 0) {
+    if (uid == 0 || uid == (uid_t)-1) { /* -1 would mean "leave the ids as they are": root */
         errno = EPERM;
         fail("uid");
     }
@@ -94,6 +94,13 @@ int main(int argc, char **argv) {
     }
     if (setresuid(uid, uid, uid) != 0) {
         fail("setresuid");
+    }
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0 ||
+        ruid != uid || euid != uid || suid != uid || rgid != uid || egid != uid || sgid != uid) {
+        errno = EPERM;
+        fail("dropping privileges"); /* never run anything as root */
     }
 
     closefrom(REPORT_FD + 1);

@@ -180,6 +180,7 @@ def _inline_child(code: str, args: list[str], uid: int, cwd: str, fds: tuple[int
     """In the forked child: drop to uid within limits, then run code inline. Never returns."""
     try:
         # The launcher's steps (launcher/launch.c), in Python: keep the two the same.
+        signal.set_wakeup_fd(-1)  # the runner's wake-up pipe is not the program's
         os.setsid()
         with open("/proc/self/oom_score_adj", "w") as handle:
             handle.write("1000")
@@ -272,7 +273,7 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
     else:
         try:
             pid = _spawn(argv, uid, cwd, fds, report_w, limits, env)
-        except OSError as error:  # the launcher itself is missing or broken
+        except (OSError, ValueError, TypeError) as error:  # no launcher, or a NUL in argv
             pid, spawn_error = 0, f"launcher: {error}"
     for fd in {stdin_fd, out_w, err_w, report_w}:
         os.close(fd)

@@ -231,7 +231,27 @@ def test_a_program_that_cannot_start_is_a_sandbox_error(open_box) -> None:
     )  # fmt: skip
     assert reply["status"] == SANDBOX_ERROR
     assert reply["message"] == "could not start the program: exec: No such file or directory"
+    reply, _ = box._call(
+        {"op": "run", "argv": ["/bin/echo", "a\x00b"], "limits": _wire_limits(FAST, keep_stderr=0)},
+        (b"",), timeout=30,
+    )  # fmt: skip
+    assert reply["status"] == SANDBOX_ERROR and "null" in reply["message"]
     assert box.run(b"hi\n", FAST).stdout == b"HI\n"
+
+
+def test_a_program_starts_with_default_signal_handling(open_box) -> None:
+    """Nothing the runner ignores or blocks (SIGPIPE, SIGXFSZ, SIGCHLD) reaches the program."""
+    box = open_box("python3", "echo.py")
+    reply, blobs = box._call(
+        {"op": "run", "argv": ["/usr/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"],
+         "limits": _wire_limits(FAST, keep_stderr=0)},
+        (b"",), timeout=30,
+    )  # fmt: skip
+    assert reply["status"] == OK, reply
+    state = dict(line.split(":\t") for line in blobs[0].decode().splitlines())
+    assert int(state["SigBlk"], 16) == 0
+    # Only the C library's two internal signals (32, 33) may stay ignored: no handler can be set.
+    assert int(state["SigIgn"], 16) & ~(0b11 << 31) == 0
 
 
 def test_wall_limit_on_a_sleeper_reports_wall_time(open_box) -> None:
