@@ -1,4 +1,4 @@
-"""Publishing a judgement's live events (channels: app.live.events.submission_channel)."""
+"""Publishing a judgement's live events (channel names: app.channels), never failing a judgement."""
 
 from __future__ import annotations
 
