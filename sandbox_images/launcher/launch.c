@@ -2,15 +2,16 @@
  *
  * The runner starts it with posix_spawn, which shares the runner's memory until the exec
  * instead of copying it as fork does (a forked Python runner cost about 2 ms a test). Here, in
- * C, it takes its own session, becomes the OOM killer's first choice, sets its limits, drops to
- * the unprivileged uid and execs the program.
+ * C, it becomes the OOM killer's first choice, sets its limits and drops to the unprivileged
+ * uid; then the program's own process takes a session of its own and execs the program.
  *
  *   launch UID CWD CPU_SECONDS FILE_BYTES STACK_BYTES PROGRAM [ARG...]
  *
- * Standard streams arrive on fds 0-2; fd 3 is the report pipe. A failure before the exec is
- * written there ("step: reason") and the launcher exits 127; the exec closes fd 3, so the
- * runner reading EOF with nothing said means the program started. Every other fd is closed.
- * runner/execute.py's _drop_privileges does the same steps for a program it runs in a fork.
+ * Standard streams arrive on fds 0-2; fd 3 is the report pipe. The program's process (a new
+ * one: see the end of main) writes "pid N" there, then execs, which closes fd 3. A failure is
+ * written there as "step: reason" (after the pid line if the process exists) and ends with
+ * exit code 127. Every other fd is closed.
+ * runner/execute.py's _inline_child does the same steps for a program it runs in a fork.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { REPORT_FD = 3, FIRST_ARG = 6 };
@@ -71,9 +74,6 @@ int main(int argc, char **argv) {
         fail("uid");
     }
 
-    if (setsid() < 0) {
-        fail("setsid"); /* own session and process group, detached from the runner's */
-    }
     int adjust = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (adjust < 0 || write(adjust, "1000", 4) != 4) {
         fail("oom_score_adj"); /* the OOM killer takes the program, never the runner */
@@ -110,6 +110,25 @@ int main(int argc, char **argv) {
     sigprocmask(SIG_SETMASK, &none, NULL);
     for (int signum = 1; signum < NSIG; signum++) {
         signal(signum, SIG_DFL); /* fails, harmlessly, for SIGKILL, SIGSTOP and libc's own */
+    }
+    /* The program runs in a new process, made a child of the runner (CLONE_PARENT): its peak
+     * memory then starts from this launcher's few pages. The launcher itself started on the
+     * runner's memory (posix_spawn shares it until the exec), and the kernel counts that
+     * memory's high-water mark in the peak of the process that exec'd from it. */
+    pid_t program = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+    if (program < 0) {
+        fail("clone");
+    }
+    if (program > 0) {
+        _exit(0); /* the runner waits for the program; it reaps this launcher too */
+    }
+    if (setsid() < 0) {
+        fail("setsid"); /* own session and process group, detached from the runner's */
+    }
+    char started[32];
+    int length = snprintf(started, sizeof started, "pid %d\n", (int)getpid());
+    if (write(REPORT_FD, started, (size_t)length) != length) {
+        _exit(127);
     }
     execve(argv[FIRST_ARG], argv + FIRST_ARG, environ);
     fail("exec");

@@ -161,13 +161,22 @@ def _stdin_fd(data: bytes) -> int:
 
 def _spawn(argv: list[str], uid: int, cwd: str, fds: tuple[int, int, int], report: int,
            limits: Limits, env: dict[str, str]) -> int:  # fmt: skip
-    """Start argv through the launcher (launcher/launch.c); returns its pid, the program's."""
+    """Start argv through the launcher (launcher/launch.c); returns the launcher's pid."""
     # posix_spawn shares the runner's memory until the launcher's exec; a fork would copy it,
     # and every page either side then touched would fault (about 2 ms a test on a VM).
     cpu, file_bytes, stack = _rlimits(limits)
     actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate((*fds, report))]
     wanted = [LAUNCHER, str(uid), cwd, str(cpu), str(file_bytes), str(stack), *argv]
     return os.posix_spawn(LAUNCHER, wanted, env, file_actions=actions)
+
+
+def _program_of(launcher: int, report: str) -> tuple[int, str]:
+    """The program's pid and any setup error, from the launcher's report: "pid N" once the
+    program's process exists, then what went wrong, if anything; else the launcher's error."""
+    first, newline, rest = report.partition("\n")
+    if newline and first.startswith("pid ") and first[4:].isdigit():
+        return int(first[4:]), rest
+    return launcher, report or "the launcher ended without starting the program"
 
 
 def _rlimits(limits: Limits) -> tuple[int, int, int]:
@@ -260,13 +269,14 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
     stdin_fd = _stdin_fd(stdin)
     out_r, out_w = os.pipe()
     err_r, err_w = (out_r, out_w) if merge_output else os.pipe()
-    report_r, report_w = os.pipe()  # close-on-exec: EOF means exec worked
+    report_r, report_w = os.pipe()  # close-on-exec: EOF means the program's exec is done
     oom_before = oom_kills()
     _drain_wake()
     start = time.monotonic()
     fds = (stdin_fd, out_w, err_w)
     spawn_error = ""
-    if inline_python(argv):
+    launched = not inline_python(argv)
+    if not launched:
         pid = os.fork()
         if pid == 0:
             _inline_child(argv[4], argv[5:], uid, cwd, fds, report_w, limits, env)
@@ -279,6 +289,8 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
         os.close(fd)
     with os.fdopen(report_r, "rb") as handle:
         setup_error = spawn_error or handle.read().decode(errors="replace")
+    if pid and launched:  # the program runs in a process of its own (launch.c)
+        pid, setup_error = _program_of(pid, setup_error)
     if not pid:
         for fd in {out_r, err_r}:
             os.close(fd)

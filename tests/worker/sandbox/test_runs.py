@@ -84,6 +84,25 @@ def test_report_fields(open_box) -> None:
     assert segv.status == OK
 
 
+def test_peak_memory_is_the_programs_own(open_box) -> None:
+    """A small C program's peak is its own few MB, not the Python runner's memory (about 12 MB)
+    that a fork or a spawn from the runner would count; a larger one's grows with it."""
+    box = open_box("c")
+    small = "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n"
+    assert box.compile(small).ok
+    tiny = box.run(b"", FAST)
+    assert tiny.status == OK and 0 < tiny.memory_kb < 4 * 1024, tiny.memory_kb
+    big = open_box("c")
+    touch = (  # volatile: the optimiser may not drop the writes
+        "#include <stdlib.h>\n"
+        "int main(void) { volatile char *p = malloc(32 << 20);\n"
+        "  for (long i = 0; i < (32 << 20); i += 4096) p[i] = 1;\n  return p[4096] - 1; }\n"
+    )
+    assert big.compile(touch).ok
+    grown = big.run(b"", FAST)
+    assert grown.status == OK and 32 * 1024 <= grown.memory_kb < 40 * 1024, grown.memory_kb
+
+
 def test_memory_limit_reports_peak(open_box) -> None:
     """A memory bomb's report says what it reached."""
     result = open_box("c", "membomb.c").run(b"", FAST)
