@@ -2,9 +2,9 @@
 
 RQ forks a work horse per job, after the job is dequeued. A fresh fork then pays, on the
 judgement's own clock, for the copy-on-write faults of every page it touches and for its own
-connections to the database, Redis and Docker (about 20-40 ms on a small VM). A spare is forked
-while the worker waits or while the previous horse judges; it opens its connections and runs a
-judge job's first reads, then blocks on a pipe. The worker hands it the next job's ids (as RQ's
+database and Redis connections (about 10-20 ms on a small VM). A spare is forked while the
+worker waits or while the previous horse judges; it opens its connections and runs a judge
+job's first reads, then blocks on a pipe. The worker hands it the next job's ids (as RQ's
 SpawnWorker does for a spawned horse) and it becomes that job's work horse: same process group
 of its own, same monitoring, same kill and timeout handling.
 
