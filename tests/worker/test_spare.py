@@ -60,25 +60,29 @@ def gone(pid: int) -> bool:
     return fields is None or fields[0] == "Z"
 
 
+def first_job_and_spare(worker_pid: int) -> tuple[int, int]:
+    """Run a first job (a plain fork runs it); its horse's pid and the one spare then waiting."""
+    first = run_job()
+    wait_for(lambda: gone(first), 30, "the first horse to exit")
+    (spare,) = wait_for(lambda: spares_of(worker_pid), 30, "a spare horse")
+    return first, spare
+
+
 def test_the_next_job_runs_in_the_spare_forked_before_it(env, tmp_path):
     with worker_process(env, tmp_path / "worker.log") as worker:
-        first = run_job()
-        wait_for(lambda: gone(first), 30, "the first horse to exit")
-        spares = wait_for(lambda: spares_of(worker.pid), 30, "a spare horse")
-        assert len(spares) == 1 and first not in spares
-        assert run_job() == spares[0]  # forked before the job was even enqueued
+        first, spare = first_job_and_spare(worker.pid)
+        assert spare != first
+        assert run_job() == spare  # forked before the job was even enqueued
         # ...and a new spare is waiting for the job after it.
-        wait_for(lambda: gone(spares[0]), 30, "the spare-turned-horse to exit")
+        wait_for(lambda: gone(spare), 30, "the spare-turned-horse to exit")
         following = wait_for(lambda: spares_of(worker.pid), 30, "the next spare")
-        assert spares[0] not in following
+        assert spare not in following
         assert worker.poll() is None
 
 
 def test_a_dead_spare_is_replaced_by_a_forked_horse(env, tmp_path):
     with worker_process(env, tmp_path / "worker.log") as worker:
-        first = run_job()
-        wait_for(lambda: gone(first), 30, "the first horse to exit")
-        (spare,) = wait_for(lambda: spares_of(worker.pid), 30, "a spare horse")
+        first, spare = first_job_and_spare(worker.pid)
         os.kill(spare, signal.SIGKILL)
         # Dead before the job comes (one dying during the hand-over is a killed horse: the
         # judgement's lease puts it back, as tests/worker/test_worker_docker.py shows).
@@ -90,9 +94,7 @@ def test_a_dead_spare_is_replaced_by_a_forked_horse(env, tmp_path):
 
 def test_a_spare_leaves_with_its_worker(env, tmp_path):
     with worker_process(env, tmp_path / "worker.log") as worker:
-        first = run_job()
-        wait_for(lambda: gone(first), 30, "the first horse to exit")
-        (spare,) = wait_for(lambda: spares_of(worker.pid), 30, "a spare horse")
+        first, spare = first_job_and_spare(worker.pid)
         os.kill(worker.pid, signal.SIGKILL)  # the worker alone: the spare has its own group
         worker.wait(timeout=30)
         wait_for(lambda: gone(spare), 30, "the orphaned spare to exit")
@@ -100,9 +102,7 @@ def test_a_spare_leaves_with_its_worker(env, tmp_path):
 
 def test_a_stopped_worker_reaps_its_spare(env, tmp_path):
     with worker_process(env, tmp_path / "worker.log") as worker:
-        first = run_job()
-        wait_for(lambda: gone(first), 30, "the first horse to exit")
-        (spare,) = wait_for(lambda: spares_of(worker.pid), 30, "a spare horse")
+        first, spare = first_job_and_spare(worker.pid)
         # Stopped, it cannot notice its pipe closing: only the worker's teardown can end it.
         os.kill(spare, signal.SIGSTOP)
         os.kill(worker.pid, signal.SIGTERM)  # a warm stop
@@ -113,13 +113,11 @@ def test_a_stopped_worker_reaps_its_spare(env, tmp_path):
 
 @pytest.mark.docker
 def test_a_spare_judges_with_connections_of_its_own(env, tmp_path):
-    """The spare opened its database and Docker connections before its judgement came."""
+    """The spare opened its database and Redis connections before its judgement came."""
     require_sandbox()
     challenge = make_challenge(tests=[("1 2\n", "3\n"), ("2 2\n", "4\n")])
     with worker_process(env, tmp_path / "worker.log") as worker:
-        first = run_job()
-        wait_for(lambda: gone(first), 30, "the first horse to exit")
-        (spare,) = wait_for(lambda: spares_of(worker.pid), 30, "a spare horse")
+        first, spare = first_job_and_spare(worker.pid)
         judgement_id = create_submission(make_user(), challenge, "python3", SUM).judgements[0].id
 
         def judged() -> Judgement | None:
