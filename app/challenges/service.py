@@ -18,6 +18,7 @@ from app.challenges.validation import validate_challenge
 from app.challenges.validation_report import ValidationReport
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
+from app.judging import languages as judge_languages
 from app.models import (
     Challenge,
     ChallengeFile,
@@ -27,11 +28,9 @@ from app.models import (
     User,
 )
 from app.models.challenge import CHECKERS
-from app.packages.config import EXTENSION_FOR_LANGUAGE
 from app.packages.importer import DIFFICULTIES, slugify
 from app.solve.access import may_see_challenge
 
-LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 NOT_FOUND = "No such challenge."
@@ -124,13 +123,14 @@ def _check(data: ChallengeData) -> None:
     if not 1 <= data.output_limit_kb <= 65536:
         raise ValidationError("The output limit must be 1 to 65536 KB.", field="output_limit_kb")
     for language in [*(data.languages or []), *data.starter_code]:
-        if language not in LANGUAGES:
+        if not judge_languages.is_known(language):
             raise ValidationError(f"Unknown language {language!r}.", field="languages")
     if data.checker not in CHECKERS:
         raise ValidationError("Unknown checker.", field="checker")
     custom = data.checker == "custom"
     if custom and (
-        data.checker_language not in LANGUAGES or not (data.checker_source or "").strip()
+        not judge_languages.is_known(data.checker_language)
+        or not (data.checker_source or "").strip()
     ):
         raise ValidationError(
             "A custom checker needs its language and source.", field="checker_source"
@@ -264,13 +264,13 @@ def add_reference(
 ) -> ReferenceSolution:
     """A reference solution with the verdict it should get."""
     challenge = editable_challenge(user, slug)
-    if language not in LANGUAGES:
+    if not judge_languages.is_known(language):
         raise ValidationError(f"Unknown language {language!r}.", field="language")
     if expected not in VERDICTS:
         raise ValidationError(f"Unknown verdict {expected!r}.", field="expected_verdict")
     if not source.strip() or len(source.encode()) > 256 * 1024:
         raise ValidationError("The source must be 1 byte to 256 KB.", field="source")
-    name = name.strip() or f"solution{EXTENSION_FOR_LANGUAGE[language]}"
+    name = name.strip() or f"solution{judge_languages.extension(language)}"
     solution = ReferenceSolution(
         challenge_id=challenge.id, name=name[:200], language=language,
         source=source, expected_verdict=expected,

@@ -28,8 +28,9 @@ from app.challenges.validation_report import (
 )
 from app.errors import ServiceUnavailable
 from app.extensions import db
+from app.judging import languages
 from app.models import Challenge, ReferenceSolution
-from app.packages.config import EXTENSION_FOR_LANGUAGE, ProblemConfig, derived_time_limit_ms
+from app.packages.config import ProblemConfig, derived_time_limit_ms
 
 # Limit used while measuring accepted runs of a package that gives no time limit.
 MEASURING_TIME_LIMIT_MS = 10_000
@@ -37,7 +38,7 @@ MEASURING_TIME_LIMIT_MS = 10_000
 
 def _file_name(solution_name: str, language: str, source: str) -> str:
     """A file name the judge infers the same language from (Java needs its class name)."""
-    extension = EXTENSION_FOR_LANGUAGE.get(language, ".txt")
+    extension = languages.extension(language)
     base = solution_name.rsplit("/", 1)[-1]
     if base.endswith(extension) and base[0].isalnum():
         return base

@@ -9,14 +9,13 @@ from flask import current_app
 
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
+from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Submission, User
 from app.solve.access import may_see_challenge
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")
-# Language ids the judge knows (DESIGN.md "Stable interfaces"); a challenge may allow fewer.
-KNOWN_LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 
 
 def create_submission(
@@ -27,7 +26,8 @@ def create_submission(
         raise NotFound("No such challenge.")
     if kind not in KINDS:
         raise ValidationError(f"Unknown submission kind {kind!r}.")
-    if language not in known_languages() or not challenge.allows_language(language):
+    # The judge must know the language (its registry); a challenge may allow fewer.
+    if not languages.is_known(language) or not challenge.allows_language(language):
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
     text = validate_source(source)
     check_rate(user, rate_limit_for(challenge))
@@ -100,12 +100,3 @@ def check_rate(user: User, limit: int) -> None:
         # Refused tries do not count against the next minute.
         get_redis().zrem(key, member)
         raise TooMany(f"At most {limit} submissions per minute; try again shortly.")
-
-
-def known_languages() -> tuple[str, ...]:
-    """The judge's language ids: its registry when installed, else the stable list."""
-    try:
-        from worker.languages import LANGUAGES
-    except ImportError:
-        return KNOWN_LANGUAGES
-    return tuple(LANGUAGES)
