@@ -19,8 +19,9 @@ from app.extensions import db
 from app.stores import get_redis
 from tests.stacks import Stack, missing, start_postgres_stack, start_sqlite_stack
 
-# Fixtures for browser tests (live_server, chromium, page) live in tests/live.py.
-pytest_plugins = ["tests.live"]
+# Fixtures for browser tests (live_server, chromium, page) live in tests/live.py; MongoDB's
+# marker and fixture in tests/support/mongo.py.
+pytest_plugins = ["tests.live", "tests.support.mongo"]
 
 STACKS = ("sqlite", "postgres")
 # Test sessions running at once on one Redis server keep their live events apart (pub/sub

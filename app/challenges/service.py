@@ -293,7 +293,11 @@ def delete_reference(user: User, slug: str, solution_id: int) -> None:
 
 def validate(user: User, slug: str) -> ValidationReport:
     """Judge every reference solution now, in the foreground (CLI, tests), and keep the report."""
-    challenge = editable_challenge(user, slug)
+    return validate_now(editable_challenge(user, slug))
+
+
+def validate_now(challenge: Challenge) -> ValidationReport:
+    """Validate in the foreground as the Validate button's job does, and keep its report."""
     report = validate_challenge(challenge)
     validation_queue.store_result(challenge, None, report)
     return report
@@ -308,15 +312,34 @@ def set_published(user: User, slug: str, published: bool) -> Challenge:
     """Publish (only with tests and a passing validation with an accepted solution) or hide."""
     challenge = editable_challenge(user, slug)
     if published:
-        if not challenge.tests:
-            raise ValidationError("Add at least one test before publishing.")
-        if not any(r.expected_verdict == "AC" for r in references(challenge)):
-            raise ValidationError("Add an accepted reference solution before publishing.")
-        validation = (challenge.package_meta or {}).get("validation")
-        if not validation or not validation.get("ok"):
-            raise ValidationError(
-                "Validate first: every reference solution must get its expected verdict."
-            )
+        _check_publishable(challenge)
     challenge.published = published
     db.session.commit()
     return challenge
+
+
+def validate_and_publish(challenge: Challenge) -> ValidationReport:
+    """Validate now and publish only if every reference solution got its verdict (the CLI).
+
+    The report is kept as the Validate button's is, so the solutions page shows it, and
+    publishing then reads it by the same rule as the Publish button.
+    """
+    _check_publishable(challenge, validated=False)
+    report = validate_now(challenge)
+    if report.ok:
+        _check_publishable(challenge)
+        challenge.published = True
+        db.session.commit()
+    return report
+
+
+def _check_publishable(challenge: Challenge, *, validated: bool = True) -> None:
+    if not challenge.tests:
+        raise ValidationError("Add at least one test before publishing.")
+    if not any(r.expected_verdict == "AC" for r in references(challenge)):
+        raise ValidationError("Add an accepted reference solution before publishing.")
+    validation = (challenge.package_meta or {}).get("validation")
+    if validated and (not validation or not validation.get("ok")):
+        raise ValidationError(
+            "Validate first: every reference solution must get its expected verdict."
+        )

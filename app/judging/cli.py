@@ -7,16 +7,16 @@ import os
 from typing import Any
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
 from app.judging.outcome import JudgeOutcome
 from app.judging.queue import requeue_stale
 from app.models import Challenge
+from app.schema import DatabaseGroup
 
 
-class JudgeGroup(AppGroup):
+class JudgeGroup(DatabaseGroup):
     """A group that is also a command: anything but a subcommand name means `judge SLUG FILE`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
