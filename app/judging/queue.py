@@ -19,6 +19,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.judging import service
@@ -72,24 +73,27 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
             "could not enqueue judgement %s; requeue_stale will", judgement.id, exc_info=True
         )
         return False
-    _mark_enqueued(judgement.id)
+    _mark_enqueued(judgement)
     return True
 
 
-def _mark_enqueued(judgement_id: int) -> None:
-    """Note in the outbox row that its job is on the queue (the job is already there)."""
+def _mark_enqueued(judgement: Judgement) -> None:
+    """Note in the outbox row that its job is on the queue (the job is already there), on a
+    connection of its own: the caller's session and the objects it holds stay as they are."""
+    now = utcnow()
 
     def mark() -> None:
-        db.session.execute(
-            update(Judgement).where(Judgement.id == judgement_id).values(enqueued_at=utcnow())
-        )
-        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(Judgement).where(Judgement.id == judgement.id).values(enqueued_at=now)
+            )
 
     try:
         retry_transaction(mark)
     except SQLAlchemyError:  # the job is queued all the same; the sweep sees it pending
-        db.session.rollback()
-        log.warning("could not mark judgement %s enqueued", judgement_id, exc_info=True)
+        log.warning("could not mark judgement %s enqueued", judgement.id, exc_info=True)
+        return
+    set_committed_value(judgement, "enqueued_at", now)
 
 
 class Lease:
