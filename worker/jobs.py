@@ -8,10 +8,11 @@ import socket
 
 from app.channels import submission_channel
 from app.extensions import db
+from app.judging import events as judging_events
 from app.judging import service
-from app.judging.events import BackgroundPublisher
 from app.judging.outcome import TestOutcome
 from app.judging.queue import Lease, enqueue_judgement, requeue_stale
+from app.live.events import BackgroundPublisher
 from worker.pipeline import judge_source
 
 log = logging.getLogger(__name__)
@@ -46,15 +47,7 @@ def judge(judgement_id: int) -> str:
 
         def on_test(test: TestOutcome, total: int) -> None:
             events.publish(
-                channel,
-                {
-                    "type": "submission.test",
-                    "submission_id": submission.id,
-                    "judgement_id": judgement_id,
-                    "position": test.position,
-                    "total": total,
-                    **test.public(),
-                },
+                channel, judging_events.test_judged(submission.id, judgement_id, test, total)
             )
 
         try:
@@ -66,6 +59,9 @@ def judge(judgement_id: int) -> str:
                     samples_only=submission.kind == "samples",
                     on_test=on_test,
                 )
+            # A consequence that must agree with the verdict and fails rolls the verdict back:
+            # the attempt failed, and is retried as any failed attempt is.
+            service.record_result(judgement_id, outcome)
         except Exception as error:
             db.session.rollback()
             status = service.record_failure(judgement_id, f"{type(error).__name__}: {error}")
@@ -74,7 +70,6 @@ def judge(judgement_id: int) -> str:
             if status == "queued":
                 enqueue_judgement(judgement)
             raise
-        service.record_result(judgement_id, outcome)
         return outcome.verdict
     finally:
         if held:

@@ -12,7 +12,7 @@ from simple_websocket import ConnectionError as Refused
 from app.auth.service import create_token
 from app.channels import submission_channel, user_channel
 from app.extensions import db
-from app.live.events import publish
+from app.live import publish
 from app.models import TestResult
 from tests.app.live.wsclient import connect, receive, receive_until
 from tests.conftest import CSRF_RE, PASSWORD
