@@ -47,7 +47,7 @@ def judge(judgement_id: int) -> str:
 
         def on_test(test: TestOutcome, total: int) -> None:
             events.publish(
-                channel, judging_events.test_judged(submission.id, judgement_id, test, total)
+                channel, judging_events.judged_test(submission.id, judgement_id, test, total)
             )
 
         try:

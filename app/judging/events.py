@@ -18,7 +18,7 @@ def judging_started(judgement: Judgement) -> dict[str, Any]:
     }
 
 
-def test_judged(
+def judged_test(
     submission_id: int, judgement_id: int, test: TestOutcome, total: int
 ) -> dict[str, Any]:
     """`submission.test`: one test's result (test_case_id lets each viewer's projection tell a
