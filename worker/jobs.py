@@ -8,10 +8,11 @@ import socket
 
 from app.channels import submission_channel
 from app.extensions import db
+from app.judging import events as judging_events
 from app.judging import service
-from app.judging.events import BackgroundPublisher
 from app.judging.outcome import TestOutcome
 from app.judging.queue import Lease, enqueue_judgement, requeue_stale
+from app.live.events import BackgroundPublisher
 from app.stores import retry_transaction
 from worker.pipeline import judge_source
 
@@ -47,15 +48,7 @@ def judge(judgement_id: int) -> str:
 
         def on_test(test: TestOutcome, total: int) -> None:
             events.publish(
-                channel,
-                {
-                    "type": "submission.test",
-                    "submission_id": submission.id,
-                    "judgement_id": judgement_id,
-                    "position": test.position,
-                    "total": total,
-                    **test.public(),
-                },
+                channel, judging_events.judged_test(submission.id, judgement_id, test, total)
             )
 
         try:
@@ -67,6 +60,11 @@ def judge(judgement_id: int) -> str:
                     samples_only=submission.kind == "samples",
                     on_test=on_test,
                 )
+            # A consequence that must agree with the verdict and fails rolls the verdict back:
+            # the attempt failed, and is retried as any failed attempt is. Recording is
+            # idempotent (a finished judgement is never written twice): safe to repeat while the
+            # database restarts under it.
+            retry_transaction(lambda: service.record_result(judgement_id, outcome))
         except Exception as error:
             db.session.rollback()
             reason = f"{type(error).__name__}: {error}"
@@ -76,9 +74,6 @@ def judge(judgement_id: int) -> str:
             if status == "queued":
                 enqueue_judgement(judgement)
             raise
-        # Idempotent (a finished judgement is never written twice): safe to repeat while the
-        # database restarts under it.
-        retry_transaction(lambda: service.record_result(judgement_id, outcome))
         return outcome.verdict
     finally:
         if held:

@@ -13,9 +13,11 @@ from app import stores
 from app.channels import submission_channel
 from app.extensions import db
 from app.judging import service
-from app.judging.events import BackgroundPublisher, publish
+from app.judging.consequences import IN_TRANSACTION, Judged, register
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import Lease, job_id, lease_key, requeue_stale
+from app.live import publish
+from app.live.events import BackgroundPublisher
 from app.models import ExecutionLog, Judgement, TestResult
 from app.stores import get_queue, get_redis
 from app.submissions.service import create_submission
@@ -45,16 +47,17 @@ def results_of(judgement_id: int) -> int:
     return db.session.scalar(query)
 
 
-def test_record_is_idempotent_and_hooks_run_once(app, judgement):
+def test_record_is_idempotent_and_consequences_run_once(app, judgement):
     calls: list[int] = []
-    service.IN_TRANSACTION.append(lambda j: calls.append(j.id))
-    try:
-        assert service.start_attempt(judgement.id, "w1") is not None
-        assert service.record_result(judgement.id, outcome("AC", "AC")) is True
-        assert service.record_result(judgement.id, outcome("AC", "AC", "AC")) is False
-        assert service.start_attempt(judgement.id, "w2") is None  # done: a re-run is a no-op
-    finally:
-        service.IN_TRANSACTION.pop()
+
+    def count(event: Judged) -> None:
+        calls.append(event.judgement.id)
+
+    register(app, IN_TRANSACTION, count)
+    assert service.start_attempt(judgement.id, "w1") is not None
+    assert service.record_result(judgement.id, outcome("AC", "AC")) is True
+    assert service.record_result(judgement.id, outcome("AC", "AC", "AC")) is False
+    assert service.start_attempt(judgement.id, "w2") is None  # done: a re-run is a no-op
     db.session.remove()
     stored = db.session.get(Judgement, judgement.id)
     assert (stored.status, stored.verdict, stored.score, stored.attempts) == ("done", "AC", 100, 1)
