@@ -192,7 +192,9 @@ def answers_by_outage(answers: list[Answer], outages: list[Outage]) -> dict[str,
     elsewhere: Counter[str] = Counter()
     for answer in answers:
         label = str(answer.status) if answer.status is not None else answer.code
-        outage = next((o for o in outages if o.caught(answer.sent)), None)
+        # The latest outage begun before it: an earlier one's grace may reach into the next.
+        outage = max((o for o in outages if o.caught(answer.sent)), key=lambda o: o.start,
+                     default=None)  # fmt: skip
         if outage is not None:
             caught[outage.kind][label] += 1
         elif answer.status != 201:
