@@ -42,6 +42,7 @@ def judge(judgement_id: int) -> str:
         judgement = service.start_attempt(judgement_id, _worker_name())
         if judgement is None:
             return "finished"
+        attempt = judgement.attempts  # this attempt's fence: a later one makes its writes stale
         submission = judgement.submission
         channel = submission_channel(submission.id)
         events = BackgroundPublisher()
@@ -64,11 +65,13 @@ def judge(judgement_id: int) -> str:
             # the attempt failed, and is retried as any failed attempt is. Recording is
             # idempotent (a finished judgement is never written twice): safe to repeat while the
             # database restarts under it.
-            retry_transaction(lambda: service.record_result(judgement_id, outcome))
+            retry_transaction(lambda: service.record_result(judgement_id, outcome, attempt=attempt))
         except Exception as error:
             db.session.rollback()
             reason = f"{type(error).__name__}: {error}"
-            status = retry_transaction(lambda: service.record_failure(judgement_id, reason))
+            status = retry_transaction(
+                lambda: service.record_failure(judgement_id, reason, attempt=attempt)
+            )
             lease.release()
             held = False
             if status == "queued":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
@@ -15,16 +16,35 @@ from app.judging.consequences import commit_judged, verdict_event
 from app.judging.outcome import JudgeOutcome
 from app.live import publish
 from app.models import ExecutionLog, Judgement, Submission, TestResult, utcnow
-from app.stores import get_mongo
+from app.stores import get_mongo, get_redis
 
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 2000
+# Counts late writes refused: a result (or failure) of an attempt the judgement has moved past.
+STALE_WRITES_KEY = "judge:stale-writes-refused"
+
+
+def _stale(judgement: Judgement, attempt: int | None) -> bool:
+    """Whether a write of this attempt comes too late (fenced by the attempt number)."""
+    return judgement.is_finished or (attempt is not None and attempt != judgement.attempts)
+
+
+def _refuse_stale(judgement: Judgement, attempt: int | None, what: str) -> None:
+    """Drop a stale attempt's write: logged and counted, never applied."""
+    state = (judgement.id, judgement.status, judgement.attempts)
+    db.session.rollback()
+    log.warning("stale %s refused: judgement %s is %s at attempt %s; this was attempt %s",
+                what, *state, attempt if attempt is not None else "?")  # fmt: skip
+    try:
+        get_redis().incr(STALE_WRITES_KEY)
+    except redis.RedisError:  # the log line is the record; the counter is a metric
+        log.warning("could not count a refused stale write", exc_info=True)
 
 
 def start_attempt(judgement_id: int, worker: str) -> Judgement | None:
     """Mark a judgement `judging` (one more attempt); None when it is finished or gone."""
-    judgement = db.session.get(Judgement, judgement_id, with_for_update=True)
+    judgement = _lock(judgement_id)
     if judgement is None or judgement.is_finished:
         db.session.rollback()
         return None
@@ -37,14 +57,18 @@ def start_attempt(judgement_id: int, worker: str) -> Judgement | None:
     return judgement
 
 
-def record_result(judgement_id: int, outcome: JudgeOutcome) -> bool:
-    """Store a finished judgement, replacing any earlier partial run; False if already finished.
+def record_result(judgement_id: int, outcome: JudgeOutcome, attempt: int | None = None) -> bool:
+    """Store a finished judgement, replacing any earlier partial run; False (refused, counted)
+    if it is already finished or, given the attempt that judged it, has moved past it.
 
     Its consequences run once (a Judged event): a failing in-transaction one rolls it all back
     and raises, so the worker retries the attempt."""
     judgement = _lock(judgement_id)
-    if judgement is None or judgement.is_finished:
+    if judgement is None:
         db.session.rollback()
+        return False
+    if _stale(judgement, attempt):
+        _refuse_stale(judgement, attempt, "result")
         return False
     db.session.execute(delete(TestResult).where(TestResult.judgement_id == judgement.id))
     db.session.expire(judgement, ["test_results"])
@@ -77,13 +101,19 @@ def record_result(judgement_id: int, outcome: JudgeOutcome) -> bool:
     return True
 
 
-def record_failure(judgement_id: int, error: str, *, give_up: bool = False) -> str:
+def record_failure(
+    judgement_id: int, error: str, *, give_up: bool = False, attempt: int | None = None
+) -> str:
     """Note a failed attempt: back to `queued`, or `failed`/IE once attempts run out (a verdict:
-    its consequences run; if one fails the judgement stays unfinished for requeue_stale)."""
+    its consequences run; if one fails the judgement stays unfinished for requeue_stale). A
+    failure of an attempt the judgement has moved past is refused and counted."""
     judgement = _lock(judgement_id)
     if judgement is None or judgement.is_finished:
         db.session.rollback()
         return judgement.status if judgement else "missing"
+    if attempt is not None and attempt != judgement.attempts:
+        _refuse_stale(judgement, attempt, "failure")
+        return "stale"  # not "queued": the caller must not enqueue the judgement again
     judgement.error = error[-MESSAGE_LIMIT:]
     if give_up or judgement.attempts >= current_app.config["JUDGE_MAX_ATTEMPTS"]:
         judgement.status = "failed"
@@ -109,7 +139,9 @@ def _lock(judgement_id: int) -> Judgement | None:
     if submission_id is None:
         return None
     db.session.get(Submission, submission_id, with_for_update=True)
-    return db.session.get(Judgement, judgement_id, with_for_update=True)
+    # Read afresh under the lock: the copy this session loaded when the attempt started may be
+    # long out of date (another worker may have finished it since).
+    return db.session.get(Judgement, judgement_id, with_for_update=True, populate_existing=True)
 
 
 def execution_log(judgement_id: int) -> dict[str, Any] | None:

@@ -175,3 +175,35 @@ def test_submission_survives_a_redis_outage_at_enqueue(app):
     assert requeue_stale().requeued == [submission.judgements[0].id]
     assert get_queue("judge").count == 1
     assert stores.get_redis(app) is working
+
+
+def finish_elsewhere(judgement_id: int, attempts: int) -> None:
+    """Another worker's attempt, committed on a connection of its own."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            Judgement.__table__.update()
+            .where(Judgement.id == judgement_id)
+            .values(status="done", verdict="WA", score=0.0, attempts=attempts)
+        )
+
+
+def test_stale_result_is_refused_and_counted(app, judgement):
+    started = service.start_attempt(judgement.id, "w1")
+    assert started is not None and started.status == "judging"  # this session's copy
+    finish_elsewhere(judgement.id, attempts=2)  # the attempt went on without us and finished
+    assert service.record_result(judgement.id, outcome("AC"), attempt=1) is False
+    db.session.remove()
+    stored = db.session.get(Judgement, judgement.id)
+    assert (stored.status, stored.verdict, stored.attempts) == ("done", "WA", 2)
+    assert results_of(judgement.id) == 0
+    assert int(get_redis().get(service.STALE_WRITES_KEY)) == 1
+
+
+def test_result_of_an_attempt_moved_past_is_refused(app, judgement):
+    service.start_attempt(judgement.id, "w1")
+    db.session.remove()
+    service.start_attempt(judgement.id, "w2")  # requeued after a lapsed lease: attempt 2 runs
+    assert service.record_result(judgement.id, outcome("AC"), attempt=1) is False
+    assert service.record_failure(judgement.id, "late", attempt=1) == "stale"
+    assert service.record_result(judgement.id, outcome("AC"), attempt=2) is True
+    assert int(get_redis().get(service.STALE_WRITES_KEY)) == 2
