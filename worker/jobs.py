@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
+
+from flask import current_app
 
 from app.channels import submission_channel
 from app.extensions import db
@@ -15,8 +18,10 @@ from app.judging.queue import Lease, enqueue_judgement, requeue_stale
 from app.live.events import BackgroundPublisher
 from app.stores import retry_transaction
 from worker.pipeline import judge_source
+from worker.sandbox.engine import get_client
 
 log = logging.getLogger(__name__)
+ENGINE_POLL_S = 1.0
 
 
 _connections_of: int | None = None  # the process whose connections the engine's pool holds
@@ -69,6 +74,7 @@ def judge(judgement_id: int) -> str:
         except Exception as error:
             db.session.rollback()
             reason = f"{type(error).__name__}: {error}"
+            wait_for_engine()
             status = retry_transaction(
                 lambda: service.record_failure(judgement_id, reason, attempt=attempt)
             )
@@ -81,6 +87,29 @@ def judge(judgement_id: int) -> str:
     finally:
         if held:
             lease.release()
+
+
+def wait_for_engine() -> None:
+    """After a failed attempt: while the Docker engine does not answer, wait for it (bounded by
+    JUDGE_ENGINE_WAIT_SECONDS), so the retry runs once it is back instead of failing at once."""
+    limit = float(current_app.config.get("JUDGE_ENGINE_WAIT_SECONDS", 60))
+    deadline = time.monotonic() + limit
+    waited = False
+    while True:
+        try:
+            get_client().ping()
+        except Exception as error:  # noqa: BLE001  (any failure to answer means "away")
+            if time.monotonic() >= deadline:
+                log.warning("the Docker engine is still away after %.0f s: %s", limit, error)
+                return
+            if not waited:
+                log.warning("the Docker engine is away (%s); waiting up to %.0f s", error, limit)
+                waited = True
+            time.sleep(ENGINE_POLL_S)
+            continue
+        if waited:
+            log.info("the Docker engine is back; the judgement is retried")
+        return
 
 
 def requeue_stale_judgements() -> dict[str, list[int]]:
