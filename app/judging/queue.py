@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 JOB_FUNCTION = "worker.jobs.judge"
 DEFAULT_LEASE_SECONDS = 30
+SWEEP_LOCK_SECONDS = 20  # a sweep takes well under a second; a dead sweeper frees it soon
 _PENDING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 # Refresh only while we still hold the lease; release only our own.
 _REFRESH = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
@@ -208,7 +209,8 @@ def requeue_stale() -> RequeueReport:
     """
     report = RequeueReport()
     connection = get_redis()
-    lock = connection.lock("judge:requeue-stale", timeout=120, blocking=False)
+    # Short-lived: a worker SIGKILLed mid-sweep must not hold off every other sweep for long.
+    lock = connection.lock("judge:requeue-stale", timeout=SWEEP_LOCK_SECONDS, blocking=False)
     if not lock.acquire(blocking=False):
         report.skipped = True
         return report
