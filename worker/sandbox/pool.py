@@ -250,10 +250,10 @@ def reap_orphans() -> int:
     for container in _ours(client):
         name = _name(container)
         owner = name.rsplit("-busy-", 1)[1] if "-busy-" in name else ""
-        stopped = container.attrs.get("State") in ("exited", "dead", "created")
         orphan = owner.isdigit() and not _pid_alive(int(owner))
-        if (stopped and "-busy-" in name) or orphan or container.attrs.get("State") in (
-            "exited", "dead"):  # fmt: skip
+        # A busy box that is only "created" is being started by its live owner: removing it
+        # then ended that judgement's runner stream (an attempt lost under load).
+        if orphan or container.attrs.get("State") in ("exited", "dead"):
             _remove(container)
             removed += 1
     return removed
