@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.challenges import validation_queue
+from app.challenges.access import may_see_challenge
 from app.challenges.render import files_url, render_markdown
-from app.challenges.validation import validate_challenge
-from app.challenges.validation_report import ValidationReport
+from app.challenges.validation import queue as validation_queue
+from app.challenges.validation.report import ValidationReport
+from app.challenges.validation.solutions import validate_challenge
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
 from app.models import (
@@ -29,7 +30,6 @@ from app.models import (
 from app.models.challenge import CHECKERS
 from app.packages.config import EXTENSION_FOR_LANGUAGE
 from app.packages.importer import DIFFICULTIES, slugify
-from app.solve.access import may_see_challenge
 
 LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from app.challenges import bp, forms
 from app.challenges import service as challenges
-from app.challenges.validation_queue import validation_state
+from app.challenges.validation.queue import validation_state
 from app.errors import AppError
 from app.packages import export_package, import_zip_bytes
 

@@ -66,7 +66,7 @@ def export_command(slug: str, out: Path) -> None:
 @click.argument("slug")
 def verify_command(slug: str) -> None:
     """Judge every reference solution; exit 1 if any verdict differs from its folder's."""
-    from app.challenges.validation import validate_challenge
+    from app.challenges.validation.solutions import validate_challenge
 
     challenge = _challenge(slug)
     try:

@@ -1,1 +1,7 @@
-"""Submissions: accepting source code and sending it to the judge."""
+"""Submissions: the solve page, submitting, history, rejudge and override, and their state."""
+
+from flask import Blueprint
+
+bp = Blueprint("solve", __name__)
+
+from app.submissions import views  # noqa: E402,F401

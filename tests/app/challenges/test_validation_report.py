@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.challenges import validation
-from app.challenges.validation_report import SolutionRun, TestRun, ValidationReport
+from app.challenges.validation import solutions as validation
+from app.challenges.validation.report import SolutionRun, TestRun, ValidationReport
 from tests.factories import make_challenge, make_reference
 
 TESTS = [("01", ""), ("02", "big"), ("03", "big")]

@@ -7,19 +7,19 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.channels import submission_channel
-from app.errors import Conflict, ValidationError
-from app.extensions import db
-from app.live.events import publish
-from app.models import Challenge, Judgement, Submission, User
-from app.models.submission import VERDICTS
-from app.solve.access import (
+from app.challenges.access import (
     managed_challenge_ids,
     require_manager,
     require_staff,
     visible_challenge,
     visible_submission,
 )
+from app.channels import submission_channel
+from app.errors import Conflict, ValidationError
+from app.extensions import db
+from app.live.events import publish
+from app.models import Challenge, Judgement, Submission, User
+from app.models.submission import VERDICTS
 from app.submissions import service as submissions
 
 MAX_REASON = 2000

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.errors import AppError, ValidationError
-from app.solve import bp, service, staff
+from app.submissions import bp, staff
+from app.submissions import solve as service
 
 
 @bp.get("/solve/<slug>")
@@ -17,7 +18,7 @@ from app.solve import bp, service, staff
 def solve(slug: str) -> str:
     """The statement beside the editor: run on samples, submit, watch the verdict arrive."""
     page = service.solve_page(current_user, slug)
-    return render_template("solve/solve.html", page=page, challenge=page.challenge)
+    return render_template("submissions/solve.html", page=page, challenge=page.challenge)
 
 
 @bp.get("/solve/<slug>/history")
@@ -27,7 +28,7 @@ def history(slug: str) -> str:
     user_id = request.args.get("user", type=int)
     challenge, submissions = service.history(current_user, slug, user_id=user_id)
     return render_template(
-        "solve/history.html", challenge=challenge, submissions=submissions, user_id=user_id
+        "submissions/history.html", challenge=challenge, submissions=submissions, user_id=user_id
     )
 
 
@@ -37,7 +38,7 @@ def submission(submission_id: int) -> str:
     """One submission with its code, tests and (staff) rejudge and override forms."""
     page = service.submission_detail(current_user, submission_id)
     return render_template(
-        "solve/submission.html",
+        "submissions/submission.html",
         submission=page.submission,
         state=page.state,
         manages=page.manages,
@@ -63,7 +64,7 @@ def failed() -> str:
     """Staff: judgements the judge gave up on, with the reason and a rejudge button each."""
     slug = request.args.get("challenge") or None
     judgements = staff.failed_judgements(current_user, slug=slug)
-    return render_template("solve/failed.html", judgements=judgements, slug=slug)
+    return render_template("submissions/failed.html", judgements=judgements, slug=slug)
 
 
 @bp.post("/submissions/failed/rejudge")

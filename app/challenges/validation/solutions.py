@@ -20,7 +20,7 @@ from flask import current_app
 from flask.cli import ScriptInfo
 from sqlalchemy import select
 
-from app.challenges.validation_report import (
+from app.challenges.validation.report import (
     WRONG_VERDICTS,
     SolutionRun,
     TestRun,

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from app.challenges import render
+from app.challenges.access import manages_challenge, visible_challenge, visible_submission
 from app.extensions import db
 from app.models import Challenge, Submission, User
-from app.solve.access import manages_challenge, visible_challenge, visible_submission
-from app.solve.state import sample_view, submission_state
 from app.submissions import service as submissions
+from app.submissions.state import sample_view, submission_state
 
 LANGUAGE_NAMES = {
     "python3": "Python 3",
