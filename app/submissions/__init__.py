@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("solve", __name__)
+bp = Blueprint("submissions", __name__)
 
 from app.submissions import views  # noqa: E402,F401

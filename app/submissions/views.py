@@ -54,8 +54,8 @@ def rejudge(submission_id: int) -> Response:
     staff.rejudge_one(current_user, submission_id)
     flash("Rejudging; the new verdict replaces the old one when it is done.", "success")
     if request.form.get("back") == "failed":  # from the list of failed judgements
-        return redirect(url_for("solve.failed", challenge=request.form.get("challenge") or None))
-    return redirect(url_for("solve.submission", submission_id=submission_id))
+        return redirect(url_for("submissions.failed", challenge=request.form.get("challenge") or None))
+    return redirect(url_for("submissions.submission", submission_id=submission_id))
 
 
 @bp.get("/submissions/failed")
@@ -74,7 +74,7 @@ def rejudge_failed() -> Response:
     slug = request.form.get("challenge") or None
     count = staff.rejudge_failed(current_user, slug=slug)
     flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
-    return redirect(url_for("solve.failed", challenge=slug))
+    return redirect(url_for("submissions.failed", challenge=slug))
 
 
 @bp.post("/submissions/<int:submission_id>/override")
@@ -91,7 +91,7 @@ def override(submission_id: int) -> Response:
         flash("Verdict updated; the judge's own verdict stays in the history.", "success")
     except ValidationError as error:
         flash(error.message, "error")
-    return redirect(url_for("solve.submission", submission_id=submission_id))
+    return redirect(url_for("submissions.submission", submission_id=submission_id))
 
 
 @bp.post("/solve/<slug>/rejudge")
@@ -106,7 +106,7 @@ def rejudge_challenge(slug: str) -> Response:
         flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
     except AppError as error:
         flash(error.message, "error")
-    return redirect(url_for("solve.history", slug=slug))
+    return redirect(url_for("submissions.history", slug=slug))
 
 
 def _parse_since(text: str) -> datetime:
