@@ -11,13 +11,14 @@ from typing import Any
 from flask import abort, request
 from flask_login import current_user
 
-from app.challenges.access import manages_challenge, visible_submission
+from app.challenges.access import manages_challenge
 from app.channels import submission_channel, user_channel
 from app.errors import AppError, NotFound
 from app.extensions import db, sock
 from app.live import bp
 from app.live.hub import RESYNC, Inbox, get_hub
 from app.models import User
+from app.submissions.access import visible_submission
 from app.submissions.state import judged_tests, submission_state
 
 # How often a handler wakes to notice that its client went away.

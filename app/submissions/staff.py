@@ -12,7 +12,6 @@ from app.challenges.access import (
     require_manager,
     require_staff,
     visible_challenge,
-    visible_submission,
 )
 from app.channels import submission_channel
 from app.errors import Conflict, ValidationError
@@ -21,6 +20,7 @@ from app.live.events import publish
 from app.models import Challenge, Judgement, Submission, User
 from app.models.submission import VERDICTS
 from app.submissions import service as submissions
+from app.submissions.access import visible_submission
 
 MAX_REASON = 2000
 

@@ -54,7 +54,9 @@ def rejudge(submission_id: int) -> Response:
     staff.rejudge_one(current_user, submission_id)
     flash("Rejudging; the new verdict replaces the old one when it is done.", "success")
     if request.form.get("back") == "failed":  # from the list of failed judgements
-        return redirect(url_for("submissions.failed", challenge=request.form.get("challenge") or None))
+        return redirect(
+            url_for("submissions.failed", challenge=request.form.get("challenge") or None)
+        )
     return redirect(url_for("submissions.submission", submission_id=submission_id))
 
 
