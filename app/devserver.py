@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.auth import service as accounts
 from app.extensions import db
+from app.judging import runner
 
 ADMIN_EMAIL = "admin@codedev.local"
 
@@ -35,12 +36,7 @@ def _ensure_admin(instance: Path) -> tuple[str, str]:
 def _judging_hint() -> str:
     """One line on whether this machine can judge: a Docker engine and current images."""
     try:
-        from worker.languages import LANGUAGES
-        from worker.sandbox.engine import get_client
-        from worker.sandbox.images import is_current
-
-        client = get_client()
-        missing = [language for language in LANGUAGES if not is_current(client, language)]
+        missing = runner.stale_images()
     except Exception as error:  # noqa: BLE001  (any failure here only means "cannot judge yet")
         return f"judging:               off - no Docker engine ({type(error).__name__}); pages work"
     if missing:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import socket
@@ -19,7 +18,7 @@ from rq.job import Job, JobStatus
 from sqlalchemy import select
 
 from app.extensions import db
-from app.judging import service
+from app.judging import runner, service
 from app.models import Challenge, Judgement
 from app.stores import get_queue, get_redis
 
@@ -201,6 +200,6 @@ def _forget_job(connection: redis.Redis, old_id: str) -> None:
 def reap_orphan_sandboxes() -> None:
     """Remove containers left by killed workers (the sandbox's reap_orphans), if Docker is up."""
     try:
-        importlib.import_module("worker.sandbox").reap_orphans()
+        runner.reap_orphan_sandboxes()
     except Exception:  # Docker down or the sandbox not installed: requeueing matters more
         log.warning("could not reap orphan sandboxes", exc_info=True)

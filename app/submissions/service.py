@@ -10,13 +10,12 @@ from flask import current_app
 from app.challenges.access import may_see_challenge
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
+from app.judging import runner
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Submission, User
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")
-# Language ids the judge knows (DESIGN.md "Stable interfaces"); a challenge may allow fewer.
-KNOWN_LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 
 
 def create_submission(
@@ -103,9 +102,5 @@ def check_rate(user: User, limit: int) -> None:
 
 
 def known_languages() -> tuple[str, ...]:
-    """The judge's language ids: its registry when installed, else the stable list."""
-    try:
-        from worker.languages import LANGUAGES
-    except ImportError:
-        return KNOWN_LANGUAGES
-    return tuple(LANGUAGES)
+    """The judge's language ids, from its registry."""
+    return tuple(runner.LANGUAGES)
