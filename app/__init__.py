@@ -47,12 +47,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Blueprints of every area, then the Flask CLI groups (users, problems, judge, sandbox)."""
-    from app import admin, api, auth, challenges, courses, live, main, submissions
+    from app import admin, api, auth, challenges, courses, live, main, packages, submissions
     from app.judging import cli as judging_cli
+    from app.judging.runner import sandbox_cli
     from app.packages import cli as packages_cli
-    from worker.sandbox.cli import sandbox_cli
 
-    for area in (main, auth, courses, admin, challenges, submissions, live, api):
+    for area in (main, auth, courses, admin, challenges, packages, submissions, live, api):
         app.register_blueprint(area.bp)
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)

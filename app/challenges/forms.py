@@ -17,8 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.challenges.service import LANGUAGES, MAX_STATEMENT_CHARS, VERDICTS
-from app.models import Challenge
-from app.packages.importer import DIFFICULTIES
+from app.models import DIFFICULTIES, Challenge
 
 NO_GROUP = SelectChoice(0, "— none —")  # an int value: the field coerces to int
 LANGUAGE_CHOICES = [SelectChoice(language) for language in LANGUAGES]
@@ -116,13 +115,6 @@ class ReferenceForm(FlaskForm):
     language = SelectField("Language", choices=LANGUAGE_CHOICES)
     expected_verdict = SelectField("Expected verdict", choices=[SelectChoice(v) for v in VERDICTS])
     source = TextAreaField("Source", render_kw={"rows": 10}, validators=[DataRequired()])
-
-
-class PackageForm(FlaskForm):
-    """A Kattis problem package as a .zip."""
-
-    file = FileField("Problem package (.zip)", validators=[FileRequired()])
-    slug = StringField("Slug", validators=[Length(max=80)], description="Empty: the zip's name.")
 
 
 class EmptyForm(FlaskForm):

@@ -19,6 +19,7 @@ from app.challenges.validation.report import ValidationReport
 from app.challenges.validation.solutions import validate_challenge
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
+from app.judging import runner
 from app.models import (
     Challenge,
     ChallengeFile,
@@ -27,9 +28,7 @@ from app.models import (
     TestGroup,
     User,
 )
-from app.models.challenge import CHECKERS
-from app.packages.config import EXTENSION_FOR_LANGUAGE
-from app.packages.importer import DIFFICULTIES, slugify
+from app.models.challenge import CHECKERS, DIFFICULTIES
 
 LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
@@ -57,6 +56,12 @@ class ChallengeData:
     checker_language: str | None = None
     checker_source: str | None = None
     stop_on_first_failure: bool = True
+
+
+def slugify(text: str) -> str:
+    """A URL slug: lowercase letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "problem"
 
 
 def can_edit(user: User, challenge: Challenge) -> bool:
@@ -270,7 +275,7 @@ def add_reference(
         raise ValidationError(f"Unknown verdict {expected!r}.", field="expected_verdict")
     if not source.strip() or len(source.encode()) > 256 * 1024:
         raise ValidationError("The source must be 1 byte to 256 KB.", field="source")
-    name = name.strip() or f"solution{EXTENSION_FOR_LANGUAGE[language]}"
+    name = name.strip() or f"solution{runner.get_language(language).extensions[0]}"
     solution = ReferenceSolution(
         challenge_id=challenge.id, name=name[:200], language=language,
         source=source, expected_verdict=expected,

@@ -1,25 +1,23 @@
-"""Socket routes: /ws/submissions/<id> (state, then live events) and /ws/me (notifications)."""
+"""Socket plumbing: pump() sends a channel's events to a client; /ws/me carries notifications.
+
+An area's own sockets (/ws/submissions/<id> in app/submissions/sockets.py) decide what a
+viewer may see and use pump() to send it; live knows no area.
+"""
 
 from __future__ import annotations
 
 import json
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
-from app.challenges.access import manages_challenge
-from app.channels import submission_channel, user_channel
-from app.errors import AppError, NotFound
+from app.channels import user_channel
 from app.extensions import db, sock
 from app.live import bp
 from app.live.hub import RESYNC, Inbox, get_hub
-from app.models import User
-from app.submissions.access import visible_submission
-from app.submissions.state import judged_tests, submission_state
 
 # How often a handler wakes to notice that its client went away.
 IDLE_SECONDS = 2.0
@@ -27,70 +25,12 @@ IDLE_SECONDS = 2.0
 
 @bp.before_request
 def _authorize() -> None:
-    """Refuse the handshake itself (401/404) before any socket is opened."""
+    """Refuse the handshake itself (401) before any socket is opened."""
     if not current_user.is_authenticated:
         abort(401)
-    if request.endpoint == "live.submission_socket":
-        try:
-            visible_submission(current_user, int((request.view_args or {})["submission_id"]))
-        except AppError:
-            abort(404)
 
 
-@dataclass(frozen=True)
-class _Watch:
-    """Who watches which submission: decides what of each event they may see."""
-
-    submission_id: int
-    viewer_id: int
-    staff: bool
-    sample_positions: frozenset[int]
-
-    def state_frame(self) -> str:
-        """The stored state as a `submission.state` frame; releases the DB connection after."""
-        try:
-            viewer = db.session.get(User, self.viewer_id)
-            if viewer is None:
-                raise NotFound("No such user.")
-            submission = visible_submission(viewer, self.submission_id)
-            state = submission_state(submission, viewer)
-            return json.dumps({"type": "submission.state", "submission": state})
-        finally:
-            # A socket lives for minutes: it must not hold a pooled connection meanwhile.
-            db.session.remove()
-
-    def frames(self, raw: str) -> list[str]:
-        """What to send for one published event: hidden tests lose their name and message."""
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return []
-        kind = event.get("type") if isinstance(event, dict) else None
-        if kind == "submission.test" and not self.staff:
-            position = event.get("position")
-            if position not in self.sample_positions:
-                event["name"] = f"test {position}"
-                event.pop("message", None)
-                return [json.dumps(event)]
-        if kind in ("submission.done", "submission.override"):
-            # The done event is short; the stored state adds compile output and sample outputs.
-            return [raw, self.state_frame()]
-        return [raw]
-
-
-def _watch(submission_id: int, viewer: User) -> _Watch:
-    submission = visible_submission(viewer, submission_id)
-    samples = frozenset(
-        position
-        for position, test in enumerate(judged_tests(submission), start=1)
-        if test.is_sample
-    )
-    return _Watch(
-        submission_id, viewer.id, manages_challenge(viewer, submission.challenge), samples
-    )
-
-
-def _pump(
+def pump(
     ws: Any,
     inbox: Inbox,
     frames: Callable[[str], list[str]],
@@ -113,17 +53,6 @@ def _pump(
             ws.send(frame)
 
 
-@sock.route("/ws/submissions/<int:submission_id>", bp=bp)
-def submission_socket(ws: Any, submission_id: int) -> None:
-    """The submission's stored state, then its `submission.*` events as they are published."""
-    watch = _watch(submission_id, current_user)
-    with get_hub().listen(submission_channel(submission_id)) as inbox:
-        # Subscribed first, then the snapshot: an event in between arrives twice, never zero
-        # times (clients keep one row per test position).
-        ws.send(watch.state_frame())
-        _pump(ws, inbox, watch.frames, resync=watch.state_frame)
-
-
 @sock.route("/ws/me", bp=bp)
 def me_socket(ws: Any) -> None:
     """The user's own notifications (channel user:<id>)."""
@@ -131,4 +60,4 @@ def me_socket(ws: Any) -> None:
     db.session.remove()
     with get_hub().listen(user_channel(user_id)) as inbox:
         ws.send(json.dumps({"type": "ready", "user_id": user_id}))
-        _pump(ws, inbox, lambda raw: [raw])
+        pump(ws, inbox, lambda raw: [raw])

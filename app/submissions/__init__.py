@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
 
-from app.submissions import views  # noqa: E402,F401
+from app.submissions import sockets, views  # noqa: E402,F401
