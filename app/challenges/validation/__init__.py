@@ -1,1 +1,1 @@
-"""Validation of a challenge: judge its reference solutions, report, and run it in the background."""
+"""Validation of a challenge: judge its reference solutions, report, run it in the background."""
