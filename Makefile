@@ -28,7 +28,7 @@ run: $(STAMP) $(ASSETS)  ## migrate, create the admin, start worker + web on SQL
 	$(BIN)/python -m app.devserver
 
 test: $(STAMP) $(ASSETS)  ## the whole suite: unit, integration on both store pairs, docker, browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
 	$(BIN)/ruff check app worker tests bench

@@ -49,6 +49,7 @@ def _register_areas(app: Flask) -> None:
     """Blueprints of every area, then the Flask CLI groups (users, problems, judge, sandbox)."""
     from app import admin, api, auth, challenges, courses, live, main, packages, submissions
     from app.judging import cli as judging_cli
+    from app.judging import readiness
     from app.judging.runner import sandbox_cli
     from app.packages import cli as packages_cli
 
@@ -57,6 +58,7 @@ def _register_areas(app: Flask) -> None:
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
     auth.init_app(app)
+    readiness.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

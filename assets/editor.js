@@ -1,5 +1,6 @@
-// The code editor: CodeMirror 6 with the judge's languages, bundled by esbuild into
-// app/static/build/editor.js (see scripts/build-assets.sh). Pages import createEditor.
+// The code editor: CodeMirror 6 with a mode per language family, bundled by esbuild into
+// app/static/build/editor.js (see scripts/build-assets.sh). Pages import createEditor and pass
+// the mode the language registry names (worker/languages/, Language.editor_mode).
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
 import { EditorState, Compartment } from "@codemirror/state";
@@ -10,16 +11,16 @@ import { cpp } from "@codemirror/lang-cpp";
 import { java } from "@codemirror/lang-java";
 import { javascript } from "@codemirror/lang-javascript";
 
-const LANGUAGES = {
-  python3: () => [python(), indentUnit.of("    ")],
-  c: () => [cpp(), indentUnit.of("    ")],
+const MODES = {
+  python: () => [python(), indentUnit.of("    ")],
   cpp: () => [cpp(), indentUnit.of("    ")],
   java: () => [java(), indentUnit.of("    ")],
   javascript: () => [javascript(), indentUnit.of("  ")],
 };
 
-function languageSupport(id) {
-  return (LANGUAGES[id] || (() => []))();
+// An unknown or empty mode is plain text: a new language works before it has highlighting.
+function modeSupport(mode) {
+  return (MODES[mode] || (() => []))();
 }
 
 // Sizes live here: page CSS does not reach into the editor's shadow root.
@@ -32,14 +33,14 @@ const theme = EditorView.theme({
 });
 
 // A small facade so page modules never touch CodeMirror's API directly.
-export function createEditor(parent, { doc = "", language = "python3", onChange = null } = {}) {
+export function createEditor(parent, { doc = "", mode = "", onChange = null } = {}) {
   // CodeMirror injects its styles at run time. In a document that is a <style> element, which
   // the CSP (style-src 'self') refuses; in a shadow root it is a constructed stylesheet, which
   // the CSP allows. So the editor lives in a shadow root.
   const shadow = parent.attachShadow({ mode: "open" });
   const mount = document.createElement("div");
   shadow.append(mount);
-  const mode = new Compartment();
+  const language = new Compartment();
   const view = new EditorView({
     parent: mount,
     root: shadow,
@@ -49,7 +50,7 @@ export function createEditor(parent, { doc = "", language = "python3", onChange 
         basicSetup,
         theme,
         keymap.of([indentWithTab]),
-        mode.of(languageSupport(language)),
+        language.of(modeSupport(mode)),
         EditorView.contentAttributes.of({ "aria-label": "Source code", "data-testid": "editor" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && onChange) onChange(update.state.doc.toString());
@@ -63,8 +64,8 @@ export function createEditor(parent, { doc = "", language = "python3", onChange 
     setValue(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
-    setLanguage(id) {
-      view.dispatch({ effects: mode.reconfigure(languageSupport(id)) });
+    setMode(name) {
+      view.dispatch({ effects: language.reconfigure(modeSupport(name)) });
     },
     focus: () => view.focus(),
   };

@@ -17,10 +17,11 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from app.stores import get_redis
-from tests.stacks import Stack, start_postgres_stack, start_sqlite_stack
+from tests.stacks import Stack, missing, start_postgres_stack, start_sqlite_stack
 
-# Fixtures for browser tests (live_server, chromium, page) live in tests/live.py.
-pytest_plugins = ["tests.live"]
+# Fixtures for browser tests (live_server, chromium, page) live in tests/live.py; MongoDB's
+# marker and fixture in tests/support/mongo.py.
+pytest_plugins = ["tests.live", "tests.support.mongo"]
 
 STACKS = ("sqlite", "postgres")
 # Test sessions running at once on one Redis server keep their live events apart (pub/sub
@@ -41,6 +42,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             keep.append(item)
     if drop:
         items[:] = keep
+
+
+# Building the five images on a new machine takes minutes: the first test that needs them may
+# take that long (every later one finds them built).
+IMAGE_BUILD_TIMEOUT_S = 3600
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Give the first Docker test the time a build of every image takes."""
+    first = next((item for item in session.items if item.get_closest_marker("docker")), None)
+    if first is not None:
+        first.add_marker(pytest.mark.timeout(IMAGE_BUILD_TIMEOUT_S))
+
+
+@pytest.fixture(scope="session")
+def sandbox_images(pytestconfig: pytest.Config) -> None:
+    """Every language image, built (or found current) once per session, for every Docker test."""
+    from worker.sandbox import ServiceUnavailable, ensure_images
+
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+
+    def say(line: str) -> None:
+        if reporter is not None:
+            reporter.write_line(f"sandbox images: {line}")
+
+    try:
+        ensure_images(say=say)
+    except ServiceUnavailable as error:
+        missing(str(error))
+
+
+@pytest.fixture(autouse=True)
+def _docker_tests_get_images(request: pytest.FixtureRequest) -> None:
+    """A test marked `docker` gets the sandbox images, wherever it lives."""
+    if request.node.get_closest_marker("docker"):
+        request.getfixturevalue("sandbox_images")
 
 
 @pytest.fixture(scope="session", params=STACKS)

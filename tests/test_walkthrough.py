@@ -5,32 +5,27 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.embedded import stop_embedded_redis
 from tests.live import SCREENSHOTS
+from tests.support.polling import wait_for
+from tests.support.ports import accepts_connections, free_port
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def devserver(tmp_path: Path) -> Iterator[dict[str, str]]:
     """What `make run` starts (app.devserver) on a fresh instance folder; yields URL and login."""
-    port = _free_port()
+    port = free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -46,18 +41,16 @@ def devserver(tmp_path: Path) -> Iterator[dict[str, str]]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+    def up() -> tuple[re.Match[str], re.Match[str]] | None:
+        printed = (tmp_path / "devserver.log").read_text()
+        login = re.search(r"admin login:\s+(\S+)\s+/\s+(\S+)", printed)
+        url = re.search(r"running at\s+(http://\S+)", printed)
+        assert process.poll() is None, f"make run's server exited:\n{printed}"
+        return (url, login) if login and url and accepts_connections(port) else None
+
     try:
-        printed = ""
-        for _ in range(600):  # up to a minute for migrations and start-up
-            printed = (tmp_path / "devserver.log").read_text()
-            login = re.search(r"admin login:\s+(\S+)\s+/\s+(\S+)", printed)
-            url = re.search(r"running at\s+(http://\S+)", printed)
-            if login and url and _answers(port):
-                break
-            assert process.poll() is None, f"make run's server exited:\n{printed}"
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"the server did not come up:\n{printed}")
+        url, login = wait_for(up, 60, "make run's server")  # migrations and start-up
         yield {"url": url.group(1).rstrip("/"), "email": login.group(1), "password": login.group(2)}
     finally:
         process.send_signal(signal.SIGTERM)
@@ -67,14 +60,6 @@ def devserver(tmp_path: Path) -> Iterator[dict[str, str]]:
             os.killpg(process.pid, signal.SIGKILL)
         stop_embedded_redis(tmp_path / "instance" / "redis")
         log.close()
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
 
 
 def _log_in(page, url: str, email: str, password: str) -> None:
@@ -87,6 +72,8 @@ def _log_in(page, url: str, email: str, password: str) -> None:
 
 def _log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
+    # Wait for the logout to land: a log-in started before it would find the old session.
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
 
 
 def test_admin_teacher_course_student(devserver, page):
@@ -100,7 +87,7 @@ def test_admin_teacher_course_student(devserver, page):
     form.get_by_label("Role").select_option("teacher")
     form.get_by_label("Password").fill("teacher-pass-1")
     form.get_by_role("button", name="Create user").click()
-    assert page.get_by_text("grace@school.example").first.is_visible()
+    expect(page.get_by_text("grace@school.example").first).to_be_visible()
     _log_out(page)
 
     # The teacher creates a course and reads its join code.
@@ -119,11 +106,13 @@ def test_admin_teacher_course_student(devserver, page):
     page.get_by_label("Password", exact=True).fill("student-pass-1")
     page.get_by_label("Repeat the password").fill("student-pass-1")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Welcome to codedev!")).to_be_visible()
     page.goto(f"{url}/courses/join")
     page.get_by_label("Join code").fill(code.lower())
     page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("Welcome to Algorithms 101!")).to_be_visible()
     page.goto(f"{url}/dashboard")
-    assert page.locator("#taking").get_by_text("Algorithms 101").is_visible()
+    expect(page.locator("#taking").get_by_text("Algorithms 101")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "walkthrough-student-dashboard.png"), full_page=True)
 
@@ -131,4 +120,4 @@ def test_admin_teacher_course_student(devserver, page):
     _log_out(page)
     _log_in(page, url, "grace@school.example", "teacher-pass-1")
     page.get_by_role("link", name="Algorithms 101").click()
-    assert page.get_by_text("ada@school.example").is_visible()
+    expect(page.get_by_text("ada@school.example")).to_be_visible()

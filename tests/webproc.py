@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 from flask import Flask
+
+from tests.support.polling import wait_for
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,12 +30,6 @@ def build() -> Flask:
             "REDIS_URL": os.environ["CODEDEV_TEST_REDIS"],
         }
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
@@ -54,17 +49,17 @@ def web_process(app: Flask, threads: int = 32) -> Iterator[str]:
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
+
+    def serving() -> bool:
+        assert process.poll() is None, f"gunicorn exited with {process.returncode}"
+        try:
+            requests.get(url + "/api/v1/openapi.json", timeout=10)
+        except requests.RequestException:
+            return False
+        return True
+
     try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}")
-            try:
-                requests.get(url + "/api/v1/openapi.json", timeout=10)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
+        wait_for(serving, 60, "gunicorn to serve")
         yield url
     finally:
         process.terminate()

@@ -129,8 +129,17 @@ def start_pool_keeper() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run one RQ worker inside an app context so jobs can use the models (--burst: until empty)."""
-    burst = "--burst" in (sys.argv[1:] if argv is None else argv)
+    """Run one RQ worker inside an app context so jobs can use the models (--burst: until empty;
+    --queues=a,b: only those queues, as `make run` does while judging is not ready)."""
+    args = sys.argv[1:] if argv is None else argv
+    burst = "--burst" in args
+    queues = next((arg.split("=", 1)[1].split(",") for arg in args if arg.startswith("--queues=")),
+                  list(QUEUE_NAMES))  # fmt: skip
+    unknown = set(queues) - set(QUEUE_NAMES)
+    if unknown:
+        raise SystemExit(
+            f"unknown queue(s) {', '.join(sorted(unknown))}; known: {', '.join(QUEUE_NAMES)}"
+        )
     app = create_app()
     with app.app_context():
         connection = get_redis(app)
@@ -138,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
         interval = int(app.config.get("JUDGE_MAINTENANCE_SECONDS", DEFAULT_MAINTENANCE_SECONDS))
         # The blocking dequeue waits worker_ttl - 15 s; keep it within one maintenance tick.
         worker = JudgeWorker(
-            list(QUEUE_NAMES),
+            queues,
             connection=connection,
             name=name,
             maintenance_interval=interval,
@@ -146,10 +155,12 @@ def main(argv: list[str] | None = None) -> None:
         )
         for module in PRELOAD:
             importlib.import_module(module)
-        reap_orphan_sandboxes()
-        worker._warmed = warm_up()
-        start_pool_keeper()
-        log.info("worker %s listening on %s", name, ", ".join(QUEUE_NAMES))
+        judges = "judge" in queues
+        if judges:  # a worker that judges nothing needs no sandbox (nor a Docker engine)
+            reap_orphan_sandboxes()
+            worker._warmed = warm_up()
+            start_pool_keeper()
+        log.info("worker %s listening on %s", name, ", ".join(queues))
         # The first maintenance tick runs requeue_stale (and so reaps orphans) before any job.
         worker.work(burst=burst, with_scheduler=not burst)
 

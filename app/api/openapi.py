@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.judging import languages
 from app.models.submission import STATUSES, VERDICTS
 
 _ERROR = {"$ref": "#/components/responses/Error"}
@@ -16,6 +17,7 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 def openapi_document() -> dict[str, Any]:
     """The document served at /api/v1/openapi.json."""
     verdict = {"type": "string", "enum": list(VERDICTS)}
+    language_ids = list(languages.ids())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -123,7 +125,9 @@ def openapi_document() -> dict[str, Any]:
                         "challenge": {"type": "string", "description": "The challenge's slug"},
                         "language": {
                             "type": "string",
-                            "examples": ["python3", "c", "cpp", "java", "javascript"],
+                            "enum": language_ids,
+                            "description": "A language id; a challenge may allow fewer. "
+                            "Compilers and flags: /languages",
                         },
                         "source": {"type": "string"},
                         "kind": {

@@ -6,13 +6,13 @@ import secrets
 import sys
 
 import click
-from flask.cli import AppGroup
 
 from app.auth import service
 from app.errors import AppError
 from app.models import ROLES_ALL
+from app.schema import DatabaseGroup
 
-users = AppGroup("users", help="Create accounts and personal API tokens.")
+users = DatabaseGroup("users", help="Create accounts and personal API tokens.")
 
 
 @users.command("create")

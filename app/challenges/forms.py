@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, cast
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    Field,
     FloatField,
     IntegerField,
     SelectChoice,
@@ -16,11 +20,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.challenges.service import LANGUAGES, MAX_STATEMENT_CHARS, VERDICTS
+from app.challenges.service import MAX_STATEMENT_CHARS, VERDICTS
+from app.judging import languages as judge_languages
 from app.models import DIFFICULTIES, Challenge
 
 NO_GROUP = SelectChoice(0, "— none —")  # an int value: the field coerces to int
-LANGUAGE_CHOICES = [SelectChoice(language) for language in LANGUAGES]
+STARTER = "starter_"  # name prefix of the per-language starter-code fields
+
+
+def language_choices() -> list[SelectChoice]:
+    """The registry's languages as select choices (read per form: the registry is the list)."""
+    return [SelectChoice(id_, name) for id_, name in judge_languages.choices()]
 
 
 class ChallengeForm(FlaskForm):
@@ -40,14 +50,8 @@ class ChallengeForm(FlaskForm):
     time_limit_ms = IntegerField("Time limit (ms)", default=2000, validators=[InputRequired()])
     memory_limit_mb = IntegerField("Memory limit (MB)", default=256, validators=[InputRequired()])
     output_limit_kb = IntegerField("Output limit (KB)", default=8192, validators=[InputRequired()])
-    languages = SelectMultipleField(
-        "Allowed languages", choices=LANGUAGE_CHOICES, description="None selected: all."
-    )
-    starter_python3 = TextAreaField("Starter code: python3", render_kw={"rows": 3})
-    starter_c = TextAreaField("Starter code: c", render_kw={"rows": 3})
-    starter_cpp = TextAreaField("Starter code: cpp", render_kw={"rows": 3})
-    starter_java = TextAreaField("Starter code: java", render_kw={"rows": 3})
-    starter_javascript = TextAreaField("Starter code: javascript", render_kw={"rows": 3})
+    languages = SelectMultipleField("Allowed languages", description="None selected: all.")
+    # One starter-code field per language is added by challenge_form().
     checker = SelectField(
         "Checker",
         choices=[
@@ -61,7 +65,7 @@ class ChallengeForm(FlaskForm):
     float_tolerance = FloatField(
         "Float tolerance", validators=[Optional(), NumberRange(min=0)], description="e.g. 1e-6"
     )
-    checker_language = SelectField("Custom checker language", choices=LANGUAGE_CHOICES)
+    checker_language = SelectField("Custom checker language")
     checker_source = TextAreaField(
         "Custom checker source",
         render_kw={"rows": 6},
@@ -69,6 +73,37 @@ class ChallengeForm(FlaskForm):
     )
     checker_file = FileField("…or upload the checker source")
     stop_on_first_failure = BooleanField("Stop at the first failing test (ICPC style)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.languages.choices = language_choices()
+        self.checker_language.choices = language_choices()
+
+    def __iter__(self) -> Iterator[Field]:
+        """The fields in order, with the starter-code fields right after the languages."""
+        starters = list(self.starters().values())
+        for name, field in self._fields.items():
+            if not name.startswith(STARTER):
+                yield field
+            if name == "languages":
+                yield from starters
+
+    def starters(self) -> dict[str, Field]:
+        """The starter-code field of each language, by language id."""
+        return {
+            name.removeprefix(STARTER): field
+            for name, field in self._fields.items()
+            if name.startswith(STARTER)
+        }
+
+
+def challenge_form() -> ChallengeForm:
+    """The challenge form with a starter-code field for every language of the registry."""
+    fields = {
+        f"{STARTER}{id_}": TextAreaField(f"Starter code: {name}", render_kw={"rows": 3})
+        for id_, name in judge_languages.choices()
+    }
+    return cast(ChallengeForm, type("ChallengeForm", (ChallengeForm,), fields)())
 
 
 class TestForm(FlaskForm):
@@ -112,9 +147,13 @@ class ReferenceForm(FlaskForm):
     """A reference solution and the verdict it should get."""
 
     name = StringField("Name", validators=[Length(max=200)])
-    language = SelectField("Language", choices=LANGUAGE_CHOICES)
+    language = SelectField("Language")
     expected_verdict = SelectField("Expected verdict", choices=[SelectChoice(v) for v in VERDICTS])
     source = TextAreaField("Source", render_kw={"rows": 10}, validators=[DataRequired()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
 
 
 class EmptyForm(FlaskForm):

@@ -19,7 +19,7 @@ from app.challenges.validation.report import ValidationReport
 from app.challenges.validation.solutions import validate_challenge
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
-from app.judging import runner
+from app.judging import languages as judge_languages
 from app.models import (
     Challenge,
     ChallengeFile,
@@ -30,7 +30,6 @@ from app.models import (
 )
 from app.models.challenge import CHECKERS, DIFFICULTIES
 
-LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 NOT_FOUND = "No such challenge."
@@ -129,13 +128,14 @@ def _check(data: ChallengeData) -> None:
     if not 1 <= data.output_limit_kb <= 65536:
         raise ValidationError("The output limit must be 1 to 65536 KB.", field="output_limit_kb")
     for language in [*(data.languages or []), *data.starter_code]:
-        if language not in LANGUAGES:
+        if not judge_languages.is_known(language):
             raise ValidationError(f"Unknown language {language!r}.", field="languages")
     if data.checker not in CHECKERS:
         raise ValidationError("Unknown checker.", field="checker")
     custom = data.checker == "custom"
     if custom and (
-        data.checker_language not in LANGUAGES or not (data.checker_source or "").strip()
+        not judge_languages.is_known(data.checker_language)
+        or not (data.checker_source or "").strip()
     ):
         raise ValidationError(
             "A custom checker needs its language and source.", field="checker_source"
@@ -269,13 +269,13 @@ def add_reference(
 ) -> ReferenceSolution:
     """A reference solution with the verdict it should get."""
     challenge = editable_challenge(user, slug)
-    if language not in LANGUAGES:
+    if not judge_languages.is_known(language):
         raise ValidationError(f"Unknown language {language!r}.", field="language")
     if expected not in VERDICTS:
         raise ValidationError(f"Unknown verdict {expected!r}.", field="expected_verdict")
     if not source.strip() or len(source.encode()) > 256 * 1024:
         raise ValidationError("The source must be 1 byte to 256 KB.", field="source")
-    name = name.strip() or f"solution{runner.get_language(language).extensions[0]}"
+    name = name.strip() or f"solution{judge_languages.extension(language)}"
     solution = ReferenceSolution(
         challenge_id=challenge.id, name=name[:200], language=language,
         source=source, expected_verdict=expected,
@@ -298,7 +298,11 @@ def delete_reference(user: User, slug: str, solution_id: int) -> None:
 
 def validate(user: User, slug: str) -> ValidationReport:
     """Judge every reference solution now, in the foreground (CLI, tests), and keep the report."""
-    challenge = editable_challenge(user, slug)
+    return validate_now(editable_challenge(user, slug))
+
+
+def validate_now(challenge: Challenge) -> ValidationReport:
+    """Validate in the foreground as the Validate button's job does, and keep its report."""
     report = validate_challenge(challenge)
     validation_queue.store_result(challenge, None, report)
     return report
@@ -313,15 +317,34 @@ def set_published(user: User, slug: str, published: bool) -> Challenge:
     """Publish (only with tests and a passing validation with an accepted solution) or hide."""
     challenge = editable_challenge(user, slug)
     if published:
-        if not challenge.tests:
-            raise ValidationError("Add at least one test before publishing.")
-        if not any(r.expected_verdict == "AC" for r in references(challenge)):
-            raise ValidationError("Add an accepted reference solution before publishing.")
-        validation = (challenge.package_meta or {}).get("validation")
-        if not validation or not validation.get("ok"):
-            raise ValidationError(
-                "Validate first: every reference solution must get its expected verdict."
-            )
+        _check_publishable(challenge)
     challenge.published = published
     db.session.commit()
     return challenge
+
+
+def validate_and_publish(challenge: Challenge) -> ValidationReport:
+    """Validate now and publish only if every reference solution got its verdict (the CLI).
+
+    The report is kept as the Validate button's is, so the solutions page shows it, and
+    publishing then reads it by the same rule as the Publish button.
+    """
+    _check_publishable(challenge, validated=False)
+    report = validate_now(challenge)
+    if report.ok:
+        _check_publishable(challenge)
+        challenge.published = True
+        db.session.commit()
+    return report
+
+
+def _check_publishable(challenge: Challenge, *, validated: bool = True) -> None:
+    if not challenge.tests:
+        raise ValidationError("Add at least one test before publishing.")
+    if not any(r.expected_verdict == "AC" for r in references(challenge)):
+        raise ValidationError("Add an accepted reference solution before publishing.")
+    validation = (challenge.package_meta or {}).get("validation")
+    if validated and (not validation or not validation.get("ok")):
+        raise ValidationError(
+            "Validate first: every reference solution must get its expected verdict."
+        )

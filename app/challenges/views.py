@@ -37,9 +37,9 @@ def _data_from(form: forms.ChallengeForm) -> challenges.ChallengeData:
         except UnicodeDecodeError as error:
             raise ValidationError("The checker must be UTF-8 text.") from error
     starter = {
-        language: getattr(form, f"starter_{language}").data
-        for language in challenges.LANGUAGES
-        if (getattr(form, f"starter_{language}").data or "").strip()
+        language: field.data
+        for language, field in form.starters().items()
+        if (field.data or "").strip()
     }
     return challenges.ChallengeData(
         title=form.title.data or "",
@@ -68,9 +68,10 @@ def _fill(form: forms.ChallengeForm, challenge: Any) -> None:
     form.case_sensitive.data = bool(options.get("case_sensitive"))
     form.space_change_sensitive.data = bool(options.get("space_change_sensitive"))
     form.float_tolerance.data = options.get("float_tolerance")
+    starters = form.starters()
     for language, code in (challenge.starter_code or {}).items():
-        if hasattr(form, f"starter_{language}"):
-            getattr(form, f"starter_{language}").data = code
+        if language in starters:
+            starters[language].data = code
 
 
 def _statement(form: forms.ChallengeForm, slug: str | None = None) -> str:
@@ -117,7 +118,7 @@ def index() -> str:
 def create() -> str | Response:
     """Create a draft challenge."""
     challenges.require_staff(current_user)
-    form = forms.ChallengeForm()
+    form = forms.challenge_form()
     if request.method == "GET":
         form.stop_on_first_failure.data = True
     if form.validate_on_submit():
@@ -162,7 +163,7 @@ def show(slug: str) -> str:
 def edit(slug: str) -> str | Response:
     """Edit a challenge's text, limits, languages and checker."""
     challenge = challenges.editable_challenge(current_user, slug)
-    form = forms.ChallengeForm()
+    form = forms.challenge_form()
     if request.method == "GET":
         _fill(form, challenge)
     elif form.validate_on_submit():

@@ -7,7 +7,6 @@ import os
 from typing import Any
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,9 +14,10 @@ from app.judging.outcome import JudgeOutcome
 from app.judging.queue import requeue_stale
 from app.judging.runner import judge_source, language_for_filename
 from app.models import Challenge
+from app.schema import DatabaseGroup
 
 
-class JudgeGroup(AppGroup):
+class JudgeGroup(DatabaseGroup):
     """A group that is also a command: anything but a subcommand name means `judge SLUG FILE`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

@@ -1,16 +1,26 @@
-"""The app's one seam to the worker: the language registry, the judging pipeline, the sandbox.
+"""The app's one seam to the worker: everything the app needs of the judge goes through here.
 
 DESIGN.md: worker → app only. The worker imports the app freely; the app imports the worker
 here and nowhere else (tests/test_import_graph.py checks it), so what the app relies on is
-this short list. Importing it never reaches the Docker engine: only judging and the image
-and container functions below do, so pages and the CLI work on a machine without one.
+this short list: the language registry (read through app/judging/languages.py), the judging
+pipeline, the sandbox CLI, images and containers. Importing it never reaches the Docker
+engine: only judging and the image and container functions below do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from worker.blobs import BlobError
-from worker.languages import LANGUAGES, Language, get_language, language_for_filename
+from worker.languages import (
+    LANGUAGES,
+    Language,
+    get_language,
+    language_for_code,
+    language_for_filename,
+)
 from worker.pipeline import SandboxFactory, SandboxFailure, judge_source
+from worker.sandbox import ServiceUnavailable as SandboxUnavailable
 from worker.sandbox.api import SandboxError
 from worker.sandbox.cli import sandbox_cli
 
@@ -19,13 +29,20 @@ from worker.sandbox.cli import sandbox_cli
 JUDGE_ERRORS: tuple[type[Exception], ...] = (SandboxError, SandboxFailure, BlobError)
 
 
-def stale_images() -> list[str]:
-    """Ids of the languages whose sandbox image is missing or outdated (SandboxError: no engine)."""
+def missing_images() -> list[str]:
+    """Languages whose sandbox image is missing or outdated; SandboxUnavailable without an engine."""
     from worker.sandbox.engine import get_client
     from worker.sandbox.images import is_current
 
     client = get_client()
-    return [language for language in LANGUAGES if not is_current(client, language)]
+    return [language_id for language_id in LANGUAGES if not is_current(client, language_id)]
+
+
+def build_images(languages: Iterable[str] | None = None) -> list[str]:
+    """Build the missing or outdated images (all languages by default); the ids built."""
+    from worker.sandbox import ensure_images
+
+    return ensure_images(languages)
 
 
 def reap_orphan_sandboxes() -> int:
@@ -40,10 +57,13 @@ __all__ = [
     "LANGUAGES",
     "Language",
     "SandboxFactory",
+    "SandboxUnavailable",
+    "build_images",
     "get_language",
     "judge_source",
+    "language_for_code",
     "language_for_filename",
+    "missing_images",
     "reap_orphan_sandboxes",
     "sandbox_cli",
-    "stale_images",
 ]

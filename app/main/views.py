@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.courses import service as courses
+from app.judging import languages
 from app.main import bp
 
 
@@ -29,6 +30,12 @@ def dashboard() -> str:
         counts=courses.student_counts([course.id for course in teaching]),
         taking=courses.courses_taken_by(current_user),
     )
+
+
+@bp.get("/languages", endpoint="languages")
+def languages_page() -> str:
+    """Each language's compiler, version and flags, for anyone to read."""
+    return render_template("main/languages.html", builds=languages.builds())
 
 
 @bp.get("/healthz")

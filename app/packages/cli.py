@@ -1,4 +1,4 @@
-"""`flask problems import|export|verify`: Kattis problem packages from the command line."""
+"""`flask problems import|export|verify|publish`: Kattis problem packages from the command line."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.challenges.validation.report import ValidationReport
 from app.errors import AppError
 from app.extensions import db
 from app.models import Challenge, User
+from app.schema import DatabaseGroup
 
-problems = AppGroup("problems", help="Import, export and verify Kattis problem packages.")
+problems = DatabaseGroup(
+    "problems", help="Import, export, verify and publish Kattis problem packages."
+)
 
 
 def _challenge(slug: str) -> Challenge:
@@ -73,6 +76,36 @@ def verify_command(slug: str) -> None:
         report = validate_challenge(challenge)
     except AppError as error:
         raise click.ClickException(error.message) from error
+    _echo_report(report)
+    if not report.runs:
+        raise click.ClickException("the challenge has no reference solutions")
+    if not report.ok:
+        raise click.ClickException("some reference solutions did not get their expected verdict")
+    click.echo(f"all {len(report.runs)} reference solutions got their expected verdict")
+
+
+@problems.command("publish")
+@click.argument("slug")
+def publish_command(slug: str) -> None:
+    """Validate the reference solutions, then publish; refuse with the report if any fails."""
+    from app.challenges.service import validate_and_publish
+
+    challenge = _challenge(slug)
+    try:
+        report = validate_and_publish(challenge)
+    except AppError as error:
+        db.session.rollback()
+        raise click.ClickException(f"not published: {error.message}") from error
+    _echo_report(report)
+    if not report.ok:
+        raise click.ClickException(
+            "not published: some reference solutions did not get their expected verdict"
+        )
+    click.echo(f"published {challenge.slug}: students can see it now")
+
+
+def _echo_report(report: ValidationReport) -> None:
+    """Each reference solution's verdict, the time limit and the advice, as verify prints them."""
     for run in report.runs:
         mark = "ok" if run.ok else "BAD"
         click.echo(
@@ -85,11 +118,6 @@ def verify_command(slug: str) -> None:
         click.echo(slowest.describe())
     for warning in report.warnings():  # advice only: never changes the exit status
         click.echo(f"warning: {warning}", err=True)
-    if not report.runs:
-        raise click.ClickException("the challenge has no reference solutions")
-    if not report.ok:
-        raise click.ClickException("some reference solutions did not get their expected verdict")
-    click.echo(f"all {len(report.runs)} reference solutions got their expected verdict")
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ import yaml
 
 from app.challenges.validation.timing import DRAFT, LEGACY, TimingRule
 from app.errors import ValidationError
+from app.judging import languages as judge_languages
 
 # Submission folders we judge, and the verdict each one expects.
 VERDICT_FOLDERS = {
@@ -19,31 +20,6 @@ VERDICT_FOLDERS = {
     "run_time_error": "RE",
 }
 FOLDER_FOR_VERDICT = {verdict: folder for folder, verdict in VERDICT_FOLDERS.items()}
-# Kattis language table, restricted to the languages codedev judges (or plans to).
-EXTENSIONS = {
-    ".py": "python3",
-    ".c": "c",
-    ".cc": "cpp",
-    ".cpp": "cpp",
-    ".cxx": "cpp",
-    ".c++": "cpp",
-    ".C": "cpp",
-    ".java": "java",
-    ".js": "javascript",
-    ".kt": "kotlin",
-    ".go": "go",
-    ".rs": "rust",
-}
-EXTENSION_FOR_LANGUAGE = {
-    "python3": ".py",
-    "c": ".c",
-    "cpp": ".cpp",
-    "java": ".java",
-    "javascript": ".js",
-    "kotlin": ".kt",
-    "go": ".go",
-    "rust": ".rs",
-}
 UNSUPPORTED_TYPES = ("interactive", "multi-pass", "submit-answer")
 
 
@@ -259,9 +235,5 @@ def parse_group_yaml(data: bytes, where: str) -> GroupSettings:
 
 
 def language_for_path(name: str) -> str | None:
-    """The language of a source file by its extension (Kattis table), or None."""
-    dot = name.rfind(".")
-    if dot < 0:
-        return None
-    extension = name[dot:]
-    return EXTENSIONS.get(extension) or EXTENSIONS.get(extension.lower())
+    """The language of a source file by its extension (the registry's Kattis table), or None."""
+    return judge_languages.language_for_path(name)

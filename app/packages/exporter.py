@@ -12,8 +12,9 @@ import yaml
 from sqlalchemy import select
 
 from app.extensions import db
+from app.judging import languages
 from app.models import Blob, Challenge, ReferenceSolution
-from app.packages.config import DRAFT, EXTENSION_FOR_LANGUAGE, FOLDER_FOR_VERDICT, validator_flags
+from app.packages.config import DRAFT, FOLDER_FOR_VERDICT, validator_flags
 from app.packages.reader import EXTENSION_FILE
 
 # A fixed timestamp keeps the bytes of two exports of the same challenge identical.
@@ -70,7 +71,7 @@ def _solution_path(solution: ReferenceSolution, taken: set[str]) -> str | None:
     folder = FOLDER_FOR_VERDICT.get(solution.expected_verdict)
     if folder is None:
         return None
-    extension = EXTENSION_FOR_LANGUAGE.get(solution.language, ".txt")
+    extension = languages.extension(solution.language)
     base = solution.name.split("/", 1)[1] if solution.name.startswith(folder + "/") else ""
     if not base or "/" in base or not base.endswith(extension):
         stem = _SAFE.sub("_", solution.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip("._-")
@@ -113,7 +114,7 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
     if flags:
         files["data/test_group.yaml"] = _dump({"output_validator_args": flags})
     if custom and challenge.checker_source is not None:
-        extension = EXTENSION_FOR_LANGUAGE.get(challenge.checker_language or "", ".txt")
+        extension = languages.extension(challenge.checker_language or "")
         files[f"output_validator/validator{extension}"] = challenge.checker_source.encode()
     solutions = db.session.scalars(
         select(ReferenceSolution)

@@ -14,6 +14,7 @@ from app.blobs import store_blob
 from app.challenges.service import slugify
 from app.errors import Conflict, ValidationError
 from app.extensions import db
+from app.judging import languages
 from app.models import (
     DIFFICULTIES,
     Blob,
@@ -67,7 +68,10 @@ def _apply(parsed: ParsedPackage, challenge: Challenge) -> None:
     challenge.title = (parsed.title or challenge.slug)[:200]
     challenge.statement_md = parsed.statement_md
     challenge.tags = list(config.keywords)
-    challenge.languages = list(config.languages) if config.languages is not None else None
+    challenge.languages = None
+    if config.languages is not None:
+        # Packages name languages by Kattis or DOMjudge codes (py3, c++); we keep our ids.
+        challenge.languages = list(dict.fromkeys(map(languages.from_code, config.languages)))
     challenge.time_limit_ms, pending = _time_limit(config, extension)
     if config.memory_mb is not None:
         challenge.memory_limit_mb = config.memory_mb

@@ -10,7 +10,7 @@ from flask import current_app
 from app.challenges.access import may_see_challenge
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
-from app.judging import runner
+from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Submission, User
 from app.stores import get_redis
@@ -26,7 +26,8 @@ def create_submission(
         raise NotFound("No such challenge.")
     if kind not in KINDS:
         raise ValidationError(f"Unknown submission kind {kind!r}.")
-    if language not in known_languages() or not challenge.allows_language(language):
+    # The judge must know the language (its registry); a challenge may allow fewer.
+    if not languages.is_known(language) or not challenge.allows_language(language):
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
     text = validate_source(source)
     check_rate(user, rate_limit_for(challenge))
@@ -99,8 +100,3 @@ def check_rate(user: User, limit: int) -> None:
         # Refused tries do not count against the next minute.
         get_redis().zrem(key, member)
         raise TooMany(f"At most {limit} submissions per minute; try again shortly.")
-
-
-def known_languages() -> tuple[str, ...]:
-    """The judge's language ids, from its registry."""
-    return tuple(runner.LANGUAGES)

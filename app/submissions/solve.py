@@ -10,20 +10,11 @@ from sqlalchemy import select
 from app.challenges import render
 from app.challenges.access import manages_challenge, visible_challenge
 from app.extensions import db
+from app.judging import languages
 from app.models import Challenge, Submission, User
 from app.submissions import service as submissions
 from app.submissions.access import visible_submission
 from app.submissions.state import sample_view, submission_state
-
-LANGUAGE_NAMES = {
-    "python3": "Python 3",
-    "c": "C",
-    "cpp": "C++",
-    "java": "Java",
-    "javascript": "JavaScript",
-}
-# The file name a language's source is saved as when a student downloads it.
-EXTENSIONS = {"python3": ".py", "c": ".c", "cpp": ".cpp", "java": ".java", "javascript": ".js"}
 
 
 @dataclass
@@ -35,6 +26,8 @@ class SolvePage:
     samples: list[dict[str, str]]
     languages: list[tuple[str, str]]
     starter_code: dict[str, str] = field(default_factory=dict)
+    # The editor's per-language data (id, name, extensions, mode), for the page's JSON.
+    editor: list[dict[str, Any]] = field(default_factory=list)
 
 
 def submit(
@@ -53,22 +46,19 @@ def submission_view(user: User, submission_id: int) -> dict[str, Any]:
 
 def languages_for(challenge: Challenge) -> list[tuple[str, str]]:
     """(id, display name) of the languages a challenge accepts, in the judge's order."""
-    known = submissions.known_languages()
-    return [
-        (language, LANGUAGE_NAMES.get(language, language))
-        for language in known
-        if challenge.allows_language(language)
-    ]
+    return [(id_, name) for id_, name in languages.choices() if challenge.allows_language(id_)]
 
 
 def solve_page(user: User, slug: str) -> SolvePage:
     """Everything the solve page needs for a challenge the user may open."""
     challenge = visible_challenge(user, slug)
+    offered = languages_for(challenge)
     return SolvePage(
         challenge=challenge,
         statement_html=render_statement(challenge),
         samples=[sample_view(test) for test in challenge.tests if test.is_sample],
-        languages=languages_for(challenge),
+        languages=offered,
+        editor=languages.editor_data([id_ for id_, _ in offered]),
         starter_code={
             k: v for k, v in (challenge.starter_code or {}).items() if isinstance(v, str)
         },

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.errors import AppError, ValidationError
+from app.judging import languages
 from app.submissions import bp, staff
 from app.submissions import solve as service
 
@@ -43,7 +44,7 @@ def submission(submission_id: int) -> str:
         state=page.state,
         manages=page.manages,
         verdicts=staff.VERDICTS,
-        extension=service.EXTENSIONS.get(page.submission.language, ".txt"),
+        extension=languages.extension(page.submission.language),
     )
 
 

@@ -14,8 +14,9 @@ from app.models import Judgement
 from app.stores import get_queue, get_redis
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
+from tests.support.polling import wait_for
 from tests.worker.judge_support import require_sandbox
-from tests.worker.workers import kill_group, wait_for, worker_env, worker_process
+from tests.worker.workers import kill_group, worker_env, worker_process
 
 SUM = "a, b = map(int, input().split())\nprint(a + b)\n"
 

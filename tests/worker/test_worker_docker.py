@@ -15,8 +15,9 @@ from app.models import Judgement, TestResult
 from app.stores import get_redis
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
+from tests.support.polling import wait_for
 from tests.worker.judge_support import collect_events, require_sandbox
-from tests.worker.workers import kill_group, wait_for, worker_env, worker_process
+from tests.worker.workers import kill_group, worker_env, worker_process
 
 pytestmark = pytest.mark.docker
 

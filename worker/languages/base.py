@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 
 # Where the runner keeps the build (source, binaries) and the program's working dir.
@@ -15,7 +16,7 @@ class Language:
 
     id: str
     name: str
-    extensions: tuple[str, ...]
+    extensions: tuple[str, ...]  # the first is the one a source is saved and exported under
     source_name: str  # file name of the source in the build dir
     run: tuple[str, ...]  # {build} {main} {memory_mb} are filled in
     compile: tuple[str, ...] | None = None  # None: nothing to compile or check
@@ -28,6 +29,16 @@ class Language:
     min_processes: int = 1
     # stderr fragments that mean the runtime refused to allocate past its limit (-> MLE).
     memory_markers: tuple[bytes, ...] = field(default=())
+    # Listing order (forms, the solve page's picker, whose first entry the editor opens in);
+    # ties go by id.
+    order: int = 100
+    # What students read on the languages page; version_command prints it inside the image.
+    version: str = ""
+    version_command: tuple[str, ...] = ()
+    # The CodeMirror mode of the browser editor (assets/editor.js MODES); "" is plain text.
+    editor_mode: str = ""
+    # Other names packages and contest systems use for it (Kattis, DOMjudge, problem.yaml).
+    aliases: tuple[str, ...] = ()
 
     def image(self, prefix: str) -> str:
         """Name of this language's sandbox image."""
@@ -51,7 +62,15 @@ class Language:
         """The argv that runs the program with the given memory limit."""
         return [self._fill(part, source, memory_mb) for part in self.run]
 
-    def _fill(self, part: str, source: str, memory_mb: int) -> str:
+    def shown_command(self, parts: tuple[str, ...] | None) -> str:
+        """A command as a shell line for people: N is the memory limit, inline programs are …"""
+        if parts is None:
+            return ""
+        return " ".join(
+            "…" if "\n" in part else shlex.quote(self._fill(part, "", "N")) for part in parts
+        )
+
+    def _fill(self, part: str, source: str, memory_mb: int | str) -> str:
         return part.format(
             build=BUILD_DIR,
             src=self.source_file(source),

@@ -1,15 +1,19 @@
-"""C17 with GCC."""
+"""C with GCC in the GNU C17 dialect, as Kattis, DOMjudge and the ICPC World Finals build C.
+
+Strict -std=c17 hides POSIX names (pid_t, getline, strdup, M_PI), so a correct contest program
+would get CE here and AC there.
+"""
 
 from worker.languages.base import Language
 
 LANGUAGE = Language(
     id="c",
-    name="C (GCC, C17)",
+    name="C (GCC, gnu17)",
     extensions=(".c",),
     source_name="main.c",
     compile=(
         "/usr/bin/gcc",
-        "-std=c17",
+        "-std=gnu17",
         "-O2",
         "-pipe",
         "-fmax-errors=20",
@@ -19,4 +23,7 @@ LANGUAGE = Language(
         "-lm",
     ),  # fmt: skip
     run=("{build}/main",),
+    version="GCC 12.2",
+    version_command=("/usr/bin/gcc", "--version"),
+    editor_mode="cpp",
 )

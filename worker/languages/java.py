@@ -76,4 +76,7 @@ LANGUAGE = JavaLanguage(
     memory_extra_mb=128,
     min_processes=64,
     memory_markers=(b"java.lang.OutOfMemoryError",),
+    version="OpenJDK 17",
+    version_command=("/usr/bin/javac", "-version"),
+    editor_mode="java",
 )

@@ -19,4 +19,8 @@ LANGUAGE = Language(
     min_processes=32,
     compile_checks_only=True,
     memory_markers=(b"JavaScript heap out of memory", b"Allocation failed"),
+    version="Node.js 18",
+    version_command=("/usr/bin/node", "--version"),
+    editor_mode="javascript",
+    aliases=("js", "nodejs"),
 )

@@ -28,4 +28,9 @@ LANGUAGE = Language(
     run=("/usr/bin/python3", "-I", "{build}/{src}"),
     compile_checks_only=True,
     memory_markers=(b"MemoryError",),
+    version="CPython 3.11",
+    version_command=("/usr/bin/python3", "--version"),
+    editor_mode="python",
+    order=0,  # the classroom language comes first
+    aliases=("py3",),  # not "python": in old packages that is Python 2,
 )

@@ -18,7 +18,7 @@ from app.challenges.validation.report import (
 from app.challenges.validation.timing import derived_time_limit_ms, rule_for
 from app.errors import ServiceUnavailable
 from app.extensions import db
-from app.judging import runner
+from app.judging import languages, runner
 from app.judging.outcome import JudgeOutcome
 from app.models import Challenge, ReferenceSolution
 
@@ -30,7 +30,7 @@ def judge_solution(
     challenge: Challenge, solution: ReferenceSolution, *, run_all: bool
 ) -> JudgeOutcome:
     """The pipeline's outcome for one reference solution judged against challenge."""
-    if solution.language not in runner.LANGUAGES:
+    if not languages.is_known(solution.language):
         raise ServiceUnavailable(
             f"{solution.name}: the judge has no language {solution.language!r}."
         )

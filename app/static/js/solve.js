@@ -4,17 +4,10 @@ import { loadChoice, loadDraft, saveChoice, saveDraft } from "./drafts.js";
 import { followSubmission } from "./live.js";
 import { ResultView } from "./results.js";
 
-const EXTENSIONS = {
-  py: "python3",
-  c: "c",
-  cc: "cpp",
-  cpp: "cpp",
-  cxx: "cpp",
-  java: "java",
-  js: "javascript",
-};
-
 const root = document.getElementById("solve");
+// The challenge's languages from the registry (worker/languages/): id, name, extensions, mode.
+const languages = JSON.parse(document.getElementById("languages").textContent || "[]");
+const byId = new Map(languages.map((language) => [language.id, language]));
 const challenge = root.dataset.challenge;
 const starter = JSON.parse(document.getElementById("starter-code").textContent || "{}");
 const picker = document.getElementById("language");
@@ -30,13 +23,28 @@ if (remembered && [...picker.options].some((option) => option.value === remember
   picker.value = remembered;
 }
 
+function modeOf(language) {
+  return byId.get(language)?.mode ?? "";
+}
+
+// The language a file name's extension means: exact case first (.C is C++), then any case.
+function languageOfFile(name) {
+  for (const candidate of [name, name.toLowerCase()]) {
+    const found = languages.find((language) =>
+      language.extensions.some((extension) => candidate.endsWith(extension)),
+    );
+    if (found) return found.id;
+  }
+  return null;
+}
+
 function initialText(language) {
   return loadDraft(challenge, language) ?? starter[language] ?? "";
 }
 
 const editor = createEditor(document.getElementById("editor"), {
   doc: initialText(picker.value),
-  language: picker.value,
+  mode: modeOf(picker.value),
   onChange(text) {
     if (!loading) saveDraft(challenge, picker.value, text);
   },
@@ -50,7 +58,7 @@ function load(text) {
 
 picker.addEventListener("change", () => {
   saveChoice(`language:${challenge}`, picker.value);
-  editor.setLanguage(picker.value);
+  editor.setMode(modeOf(picker.value));
   load(initialText(picker.value));
 });
 
@@ -62,11 +70,11 @@ document.getElementById("reset-code").addEventListener("click", () => {
 document.getElementById("upload").addEventListener("change", async (event) => {
   const file = event.target.files[0];
   if (!file) return;
-  const language = EXTENSIONS[file.name.split(".").pop().toLowerCase()];
-  if (language && [...picker.options].some((option) => option.value === language)) {
+  const language = languageOfFile(file.name);
+  if (language && byId.has(language)) {
     picker.value = language;
     saveChoice(`language:${challenge}`, language);
-    editor.setLanguage(language);
+    editor.setMode(modeOf(language));
   }
   editor.setValue(await file.text());
   event.target.value = "";

@@ -11,6 +11,7 @@ from tests.app.challenges.images import png
 from tests.app.challenges.test_math_browser import RECORD_VIOLATIONS
 from tests.app.submissions.browser import log_in
 from tests.factories import make_challenge, make_user
+from tests.support.polling import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +20,8 @@ def _loaded_width(page: Any, selector: str) -> int:
     """The natural width of the image once it has loaded (polled: the CSP forbids eval)."""
     image = page.locator(selector)
     image.wait_for()
-    for _ in range(100):
-        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
-            break
-        page.wait_for_timeout(100)
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    wait_for(lambda: image.evaluate(loaded), 10, f"the image {selector} to load")
     return int(image.evaluate("img => img.naturalWidth"))
 
 

@@ -1,8 +1,6 @@
-"""Execution logs go to MongoDB when MONGO_URL is set (skipped without one, even in CI)."""
+"""Execution logs go to MongoDB when MONGO_URL is set (tests/support/mongo.py: run only then)."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -16,12 +14,11 @@ from app.submissions.service import create_submission
 from tests.conftest import config_for
 from tests.factories import make_challenge, make_user
 
-MONGO_URL = os.environ.get("MONGO_URL", "")
-pytestmark = pytest.mark.skipif(not MONGO_URL, reason="no MONGO_URL: MongoDB cannot run here")
+pytestmark = pytest.mark.mongo
 
 
-def test_execution_log_is_stored_in_mongo(app, stack):
-    mongo_app = create_app(config_for(stack, MONGO_URL=MONGO_URL))
+def test_execution_log_is_stored_in_mongo(app, stack, mongo_url):
+    mongo_app = create_app(config_for(stack, MONGO_URL=mongo_url))
     with mongo_app.app_context():
         judgement = create_submission(make_user(), make_challenge(), "python3", "print(3)\n")
         judgement_id = judgement.judgements[0].id

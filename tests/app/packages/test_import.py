@@ -165,3 +165,13 @@ def test_cli_import_prints_slug_and_notes_pending_time_limit(app, runner, tmp_pa
     assert again.exit_code != 0 and "exists already" in again.output
     renamed = runner.invoke(args=["problems", "import", str(root), "--slug", "Other Name"])
     assert renamed.exit_code == 0 and renamed.stdout.strip().endswith("other-name")
+
+
+def test_problem_yaml_language_codes_become_registry_ids(app, tmp_path: Path) -> None:
+    files = legacy_package()
+    files["problem.yaml"] = str(files["problem.yaml"]) + "languages: py3 C++ cpp c kotlin\n"
+    archive = tmp_path / "codes.zip"
+    archive.write_bytes(zip_tree(files, top="codes"))
+    challenge = import_package(archive).challenge
+    # DOMjudge's py3 and c++ are our python3 and cpp (once each); an unknown code is kept.
+    assert challenge.languages == ["python3", "cpp", "c", "kotlin"]

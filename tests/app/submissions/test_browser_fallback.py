@@ -51,3 +51,22 @@ def test_draft_is_kept_per_challenge_and_language(live_server, page):
     assert "print('draft')" not in editor_text(page)
     page.select_option("#language", "python3")
     assert "print('draft')" in editor_text(page)
+
+
+def test_an_opened_file_picks_its_language_and_editor_mode(live_server, page, tmp_path):
+    student = make_user()
+    slug = make_challenge().slug
+    email = student.email
+    db.session.remove()
+    log_in(page, live_server.url, email)
+    page.goto(f"{live_server.url}/solve/{slug}")
+    content = page.locator(".cm-content")
+    assert content.get_attribute("data-language") == "python"  # the registry's first language
+    source = tmp_path / "Sum.C"  # capital .C is C++ (the Kattis table), as the page was told
+    source.write_text("int main() { return 0; }\n")
+    page.set_input_files("#upload", str(source))
+    page.wait_for_function("document.getElementById('language').value === 'cpp'")
+    assert "int main()" in editor_text(page)
+    assert content.get_attribute("data-language") == "cpp"
+    page.select_option("#language", "java")
+    assert content.get_attribute("data-language") == "java"

@@ -1,4 +1,4 @@
-"""Sandbox test fixtures: the images are built once per session; a missing engine fails in CI."""
+"""Sandbox test fixtures: open boxes (the images come from tests/conftest.py's session fixture)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stacks import missing
-
 PROGRAMS = Path(__file__).parent / "programs"
-
-
-@pytest.fixture(scope="session")
-def sandbox_images() -> None:
-    """Every language image, built (or found current) once per session."""
-    from worker.sandbox import ServiceUnavailable, ensure_images
-
-    try:
-        ensure_images()
-    except ServiceUnavailable as error:
-        missing(str(error))
 
 
 @pytest.fixture

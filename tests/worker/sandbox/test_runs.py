@@ -79,9 +79,21 @@ def test_report_fields(open_box) -> None:
     result = box.run(b"abc\n", FAST)
     assert (result.status, result.exit_code, result.signal) == (OK, 0, None)
     assert 0 < result.memory_kb < 64 * 1024
-    assert result.time_ms >= 0 and result.wall_ms >= 0
-    segv = box.run(b"", FAST)  # same binary, fine again
-    assert segv.status == OK
+    # One thread: its CPU time can't pass the wall time around it.
+    assert 0 <= result.time_ms <= result.wall_ms < FAST.effective_wall_ms
+    again = box.run(b"", FAST)  # same binary, fine again
+    assert (again.status, again.stdout) == (OK, b"\n")
+
+
+def test_time_is_the_programs_cpu_and_wall_time_includes_sleep(open_box) -> None:
+    """A program that spins for 300 ms of its own CPU clock, then sleeps 200 ms: the report
+    counts the spin as CPU time and both as wall time, however loaded the machine is."""
+    box = open_box("c", "spin_then_sleep.c")
+    result = box.run(b"", Limits(time_ms=1000, memory_mb=64, output_kb=64, wall_ms=60_000))
+    assert result.status == OK, result.message
+    # The lower bound is the program's own clock; the upper one allows start-up, not sleep.
+    assert 300 <= result.time_ms < 450, result.time_ms
+    assert result.wall_ms >= result.time_ms + 200, (result.time_ms, result.wall_ms)
 
 
 def test_peak_memory_is_the_programs_own(open_box) -> None:

@@ -1,0 +1,1 @@
+"""Helpers the tests share: polling for a condition, free loopback ports."""
