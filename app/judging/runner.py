@@ -3,8 +3,8 @@
 DESIGN.md: worker → app only. The worker imports the app freely; the app imports the worker
 here and nowhere else (tests/test_import_graph.py checks it), so what the app relies on is
 this short list: the language registry (read through app/judging/languages.py), the judging
-pipeline, the sandbox CLI, images and containers. Importing it never reaches the Docker
-engine: only judging and the image and container functions below do.
+pipeline, the sandbox CLI, images and containers. Importing it loads the Docker SDK but never
+reaches the engine: only judging and the image and container functions below do.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from worker.languages import (
 )
 from worker.pipeline import SandboxFactory, SandboxFailure, judge_source
 from worker.sandbox import ServiceUnavailable as SandboxUnavailable
+from worker.sandbox import ensure_images, reap_orphans
 from worker.sandbox.api import SandboxError
 from worker.sandbox.cli import sandbox_cli
+from worker.sandbox.engine import get_client
+from worker.sandbox.images import is_current
 
 # What judge_source raises when the judge, not the program, failed (no engine, no image,
 # damaged test data, a runner fault): the caller reports it, never turns it into a verdict.
@@ -31,24 +34,17 @@ JUDGE_ERRORS: tuple[type[Exception], ...] = (SandboxError, SandboxFailure, BlobE
 
 def missing_images() -> list[str]:
     """Languages whose sandbox image is missing or outdated; SandboxUnavailable without an engine."""
-    from worker.sandbox.engine import get_client
-    from worker.sandbox.images import is_current
-
     client = get_client()
     return [language_id for language_id in LANGUAGES if not is_current(client, language_id)]
 
 
 def build_images(languages: Iterable[str] | None = None) -> list[str]:
     """Build the missing or outdated images (all languages by default); the ids built."""
-    from worker.sandbox import ensure_images
-
     return ensure_images(languages)
 
 
 def reap_orphan_sandboxes() -> int:
     """Remove this host's sandbox containers whose worker died; returns how many."""
-    from worker.sandbox import reap_orphans
-
     return reap_orphans()
 
 
