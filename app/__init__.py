@@ -77,6 +77,9 @@ def _resolve_stores(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1
         )
+    # A pooled connection the server dropped (a restart, a proxy's idle cut) is replaced
+    # before use rather than failing the request or job that drew it.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not app.config["REDIS_URL"]:
         app.config["REDIS_URL"] = ensure_embedded_redis(os.path.join(app.instance_path, "redis"))
     storage = app.config["REDIS_URL"]

@@ -75,6 +75,16 @@ def from_environment() -> dict[str, object]:
         "JUDGE_LEASE_SECONDS": _int("CODEDEV_JUDGE_LEASE_SECONDS", 30),
         # How often an idle worker runs requeue_stale (and RQ's own registry cleanup).
         "JUDGE_MAINTENANCE_SECONDS": _int("CODEDEV_JUDGE_MAINTENANCE_SECONDS", 60),
+        # Seconds a work horse may go without progress (its judgement's lease taken and
+        # renewed, or its job started) before its worker kills it and retries the job.
+        "JUDGE_STALL_SECONDS": _int("CODEDEV_JUDGE_STALL_SECONDS", 90),
+        # Seconds a queued judgement may wait beyond what the queue ahead of it explains
+        # (JUDGE_TYPICAL_SECONDS per job ahead, per worker) while a worker sits idle, before
+        # requeue_stale puts it back at the head of the queue.
+        "JUDGE_OVERDUE_SECONDS": _int("CODEDEV_JUDGE_OVERDUE_SECONDS", 120),
+        "JUDGE_TYPICAL_SECONDS": _int("CODEDEV_JUDGE_TYPICAL_SECONDS", 10),
+        # Tries of a transaction that is safe to repeat when the database drops or is busy.
+        "DB_RETRY_ATTEMPTS": _int("CODEDEV_DB_RETRY_ATTEMPTS", 8),
         # Warm containers kept per language on each worker host.
         "SANDBOX_POOL_SIZE": _int("CODEDEV_SANDBOX_POOL_SIZE", 2),
         # Prefix of the sandbox image names (codedev-sandbox-python3, ...).

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
+import redis
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import AppError
+from app.extensions import db
+from app.stores import store_down
+
+log = logging.getLogger(__name__)
+OUTAGE = "The site cannot reach its database or queue right now. Nothing was saved; try again in a minute."
 
 TITLES = {
     400: "Bad request",
@@ -58,6 +68,20 @@ def init_app(app: Flask) -> None:
         return _respond(
             status, (error.name or "error").lower().replace(" ", "_"), error.description or ""
         )
+
+    @app.errorhandler(redis.RedisError)
+    @app.errorhandler(SQLAlchemyError)
+    def _store_outage(error: Exception) -> tuple[Response | str, int]:
+        if not store_down(error):
+            raise error  # a bug, not an outage: the 500 handler, with its traceback logged
+        # The request's transaction goes with it: nothing half-written is left behind.
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        log.warning("store unavailable during %s %s: %s", request.method, request.path, error)
+        if _wants_json():
+            return jsonify({"error": {"code": "unavailable", "message": OUTAGE}}), 503
+        # Not base.html: it asks the database who is logged in.
+        return render_template("errors/unavailable.html", message=OUTAGE), 503
 
     @app.errorhandler(500)
     def _server_error(error: Exception) -> tuple[Response | str, int]:

@@ -1,14 +1,27 @@
-"""Connections to Redis (queues, events, rate limits) and MongoDB, one per app."""
+"""Connections to Redis (queues, events, rate limits) and MongoDB, one per app; retrying the
+SQL transactions that are safe to repeat while the database comes back."""
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import logging
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import redis
 from flask import Flask, current_app
 from rq import Queue
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from app.extensions import db
 
 QUEUE_NAMES = ("judge", "default", "maintenance")
+MAX_BACKOFF_S = 5.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
@@ -36,3 +49,40 @@ def get_queue(name: str, app: Flask | None = None) -> Queue:
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}")
     return Queue(name, connection=get_redis(app))
+
+
+def store_down(error: BaseException) -> bool:
+    """Whether an error means a store is unreachable or busy (a retry may cure it), not a bug."""
+    if isinstance(error, redis.ConnectionError | redis.TimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, OperationalError):
+        if isinstance(error.orig, sqlite3.OperationalError):  # a missing table is no outage
+            return any(word in str(error.orig) for word in ("locked", "busy", "unable to open"))
+        return True  # psycopg: refused, terminated, shutting down, too many clients
+    return False
+
+
+def retry_transaction(work: Callable[[], T], *, attempts: int | None = None) -> T:
+    """Run work (one whole transaction, committed inside it, that is safe to repeat), again
+    with backoff while the database is down or busy; the last error is raised."""
+    tries = attempts or int(current_app.config.get("DB_RETRY_ATTEMPTS", 8))
+    for attempt in range(1, tries + 1):
+        try:
+            return work()
+        except SQLAlchemyError as error:
+            with contextlib.suppress(SQLAlchemyError):
+                db.session.rollback()
+            if attempt >= tries or not store_down(error):
+                raise
+            delay = min(MAX_BACKOFF_S, 0.1 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
+            log.warning(
+                "database unavailable (%s); try %s of %s in %.1f s",
+                type(getattr(error, "orig", None) or error).__name__,
+                attempt + 1,
+                tries,
+                delay,
+            )
+            time.sleep(delay)
+    raise AssertionError("unreachable")  # the loop returns or raises

@@ -21,7 +21,7 @@ from app.auth.service import create_token
 from app.extensions import db
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
-from tests.webproc import free_port
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "a, b = map(int, input().split())\nprint(a + b)\n"

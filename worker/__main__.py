@@ -6,21 +6,25 @@ import gc
 import importlib
 import logging
 import os
+import signal
 import socket
 import sys
 
+from flask import current_app
 from rq import Queue, Worker
+from rq.executions import Execution
 from rq.job import Job
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import create_app
 from app.extensions import db
-from app.judging.queue import reap_orphan_sandboxes, requeue_stale
+from app.judging.queue import reap_orphan_sandboxes, requeue_stale, retry_stalled
 from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
 from worker.jobs import own_connections
 from worker.spare import Spare, fork_spare
+from worker.stall import HorseWatch, count_stall
 
 # Imported once by the worker rather than by every work horse (each job is a fork of it).
 PRELOAD = ("worker.jobs", "worker.checkers.exact", "worker.checkers.tokens")
@@ -40,11 +44,32 @@ class JudgeWorker(Worker):
 
     _warmed = False
     _spare: Spare | None = None
+    _watch: HorseWatch | None = None
+    _stalled: str | None = None  # why the current job's horse was killed, if it was
 
     def execute_job(self, job: Job, queue: Queue) -> None:
+        self._stalled = None
         super().execute_job(job, queue)
+        if self._stalled is not None:
+            retry_after_stall(job, queue, self._watch, self._stalled)
+        self._watch = None
         if not self._warmed:  # once there is a judgement to read (see warm_up)
             self._warmed = warm_up()
+
+    def monitor_work_horse(self, job: Job, queue: Queue, execution: Execution) -> None:
+        limit = float(current_app.config["JUDGE_STALL_SECONDS"])
+        self._watch = HorseWatch(self.connection, job, self.horse_pid, limit)
+        super().monitor_work_horse(job, queue, execution)
+
+    def maintain_heartbeats(self, job: Job, execution: Execution) -> None:
+        """Every monitoring interval while a horse works: also kill it if it has stalled."""
+        super().maintain_heartbeats(job, execution)
+        reason = self._watch.stalled() if self._watch and self._stalled is None else None
+        if reason is not None:
+            log.warning("work horse stalled: %s; killing it and retrying job %s", reason, job.id)
+            self._stalled = reason
+            count_stall(self.connection)
+            self.kill_horse(signal.SIGKILL)  # the monitor then reaps it and fails the job
 
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
         spare, self._spare = self._spare, None
@@ -71,6 +96,20 @@ class JudgeWorker(Worker):
             self._spare.discard()
             self._spare = None
         super().teardown()
+
+
+def retry_after_stall(job: Job, queue: Queue, watch: HorseWatch | None, reason: str) -> None:
+    """Put a stalled horse's job back at the head of its queue (a judgement: a new attempt
+    if it had started one, noted on its row for staff)."""
+    try:
+        if watch is not None and watch.judgement_id is not None:
+            retry_stalled(watch.judgement_id, reason)
+        else:
+            queue.failed_job_registry.requeue(job.id, at_front=True)
+    except Exception:  # never let a retry stop the worker
+        log.exception("could not retry stalled job %s; requeue_stale will", job.id)
+    finally:
+        db.session.remove()
 
 
 def recover() -> None:
@@ -145,6 +184,8 @@ def main(argv: list[str] | None = None) -> None:
         connection = get_redis(app)
         name = f"{socket.gethostname()}-{os.getpid()}"
         interval = int(app.config.get("JUDGE_MAINTENANCE_SECONDS", DEFAULT_MAINTENANCE_SECONDS))
+        # The horse is checked for stalls once per monitoring interval: a few per stall limit.
+        monitoring = max(1, min(30, int(app.config["JUDGE_STALL_SECONDS"]) // 3))
         # The blocking dequeue waits worker_ttl - 15 s; keep it within one maintenance tick.
         worker = JudgeWorker(
             queues,
@@ -152,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
             name=name,
             maintenance_interval=interval,
             worker_ttl=interval + 15,
+            job_monitoring_interval=monitoring,
         )
         for module in PRELOAD:
             importlib.import_module(module)

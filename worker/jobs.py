@@ -12,6 +12,7 @@ from app.judging import service
 from app.judging.events import BackgroundPublisher
 from app.judging.outcome import TestOutcome
 from app.judging.queue import Lease, enqueue_judgement, requeue_stale
+from app.stores import retry_transaction
 from worker.pipeline import judge_source
 
 log = logging.getLogger(__name__)
@@ -68,13 +69,16 @@ def judge(judgement_id: int) -> str:
                 )
         except Exception as error:
             db.session.rollback()
-            status = service.record_failure(judgement_id, f"{type(error).__name__}: {error}")
+            reason = f"{type(error).__name__}: {error}"
+            status = retry_transaction(lambda: service.record_failure(judgement_id, reason))
             lease.release()
             held = False
             if status == "queued":
                 enqueue_judgement(judgement)
             raise
-        service.record_result(judgement_id, outcome)
+        # Idempotent (a finished judgement is never written twice): safe to repeat while the
+        # database restarts under it.
+        retry_transaction(lambda: service.record_result(judgement_id, outcome))
         return outcome.verdict
     finally:
         if held:

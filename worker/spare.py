@@ -8,17 +8,25 @@ job's first reads, then blocks on a pipe. The worker hands it the next job's ids
 SpawnWorker does for a spawned horse) and it becomes that job's work horse: same process group
 of its own, same monitoring, same kill and timeout handling.
 
-A spare exits when its pipe reaches end of file (the worker closed it, or died) or when its
-parent is no longer the worker that forked it.
+The job's ids go down the pipe as one length-prefixed message: the spare reads exactly that
+many bytes and never waits for end of file, which a copy of the write end held by any other
+process (the RQ scheduler forked while a spare waited: issue 15) would keep from coming. No
+child holds such a copy anyway: the pipe is O_CLOEXEC for anything that execs, and every fork of
+the worker (horse, spare, scheduler) closes the spares' write ends first thing (an at-fork hook).
+
+A spare exits when its pipe reaches end of file before a whole message (the worker closed it,
+or died) or when its parent is no longer the worker that forked it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import select
 import signal
+import struct
 import time
 from collections.abc import Callable
 
@@ -31,6 +39,20 @@ log = logging.getLogger(__name__)
 PARENT_CHECK_S = 5.0  # how often a waiting spare makes sure its worker is still there
 FRESH_FOR_S = 60.0  # connections idle longer than this are reopened before the job
 MAX_MESSAGE = 4096
+_LENGTH = struct.Struct(">I")  # the message's length in bytes, before the message
+# The write ends of this worker's spares: only the worker may hold one (see _close_in_child).
+_WORKER_ONLY_FDS: set[int] = set()
+
+
+def _close_in_child() -> None:
+    """In every child forked from this process: drop the worker's spare pipe ends at once."""
+    for fd in _WORKER_ONLY_FDS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _WORKER_ONLY_FDS.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class Spare:
@@ -39,6 +61,7 @@ class Spare:
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid = pid
         self._pipe = pipe
+        _WORKER_ONLY_FDS.add(pipe)
 
     def hand_over(self, job: Job, queue: Queue, execution: Execution) -> bool:
         """Give the spare this job; False (and the spare is gone) if it can't take it."""
@@ -52,7 +75,8 @@ class Spare:
             return False
         message = "\n".join((job.id, queue.name, execution.id)).encode()
         try:
-            os.write(self._pipe, message)  # one short write to a pipe: atomic
+            # One short write to a pipe (under PIPE_BUF): atomic, whole or not at all.
+            os.write(self._pipe, _LENGTH.pack(len(message)) + message)
         except OSError as error:
             log.warning("could not hand a job to spare %s (%s)", self.pid, error)
             self.discard()
@@ -64,6 +88,7 @@ class Spare:
     def close(self) -> None:
         """Close the pipe: a spare still waiting reads end of file and exits."""
         if self._pipe >= 0:
+            _WORKER_ONLY_FDS.discard(self._pipe)
             os.close(self._pipe)
             self._pipe = -1
 
@@ -82,19 +107,20 @@ def fork_spare(
 ) -> Spare | None:
     """Fork a spare of this worker: it runs warm() and waits for a job, and runs freshen()
     first if the job comes after its connections sat idle for long. None if fork failed."""
-    read_end, write_end = os.pipe()
+    read_end, write_end = os.pipe2(os.O_CLOEXEC)
+    _WORKER_ONLY_FDS.add(write_end)  # the spare's own fork closes it too (_close_in_child)
     parent = os.getpid()
     gc.freeze()  # as for a horse: the spare's collections don't touch the worker's pages
     try:
         pid = os.fork()
     except OSError as error:
         gc.unfreeze()
+        _WORKER_ONLY_FDS.discard(write_end)
         os.close(read_end)
         os.close(write_end)
         log.warning("could not fork a spare work horse: %s", error)
         return None
     if pid == 0:
-        os.close(write_end)
         _run_spare(worker, (warm, freshen), read_end, parent)  # never returns
     gc.unfreeze()
     os.close(read_end)
@@ -138,17 +164,17 @@ def _wait_for_job(pipe: int, parent: int) -> tuple[str, str, str] | None:
     data = b""
     poller = select.poll()
     poller.register(pipe, select.POLLIN)
-    while True:
+    while len(data) < _LENGTH.size or len(data) < _LENGTH.size + _LENGTH.unpack_from(data)[0]:
         if not poller.poll(PARENT_CHECK_S * 1000):
             if os.getppid() != parent:
                 return None
             continue
         chunk = os.read(pipe, MAX_MESSAGE)
-        if not chunk:
-            break
+        if not chunk:  # closed before a whole message: no job is coming
+            return None
         data += chunk
     os.close(pipe)
-    parts = data.decode().split("\n")
+    parts = data[_LENGTH.size :].decode().split("\n")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
 
 

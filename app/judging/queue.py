@@ -13,14 +13,17 @@ from datetime import UTC, datetime
 
 import redis
 from flask import current_app
+from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.judging import runner, service
-from app.models import Challenge, Judgement
-from app.stores import get_queue, get_redis
+from app.models import Challenge, Judgement, utcnow
+from app.stores import get_queue, get_redis, retry_transaction
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +48,11 @@ def lease_seconds() -> int:
     return int(current_app.config.get("JUDGE_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
 
 
-def enqueue_judgement(judgement: Judgement) -> bool:
+def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
     """Put a committed `queued` judgement on the judge queue; False (logged) if Redis is down.
 
-    A judgement that could not be enqueued stays `queued` in SQL, where requeue_stale finds it.
+    The row is the outbox: a judgement that could not be enqueued stays `queued` with no
+    enqueued_at in SQL, where requeue_stale finds it and sends it once Redis is back.
     """
     challenge = db.session.get(Challenge, judgement.submission.challenge_id)
     tests = len(challenge.tests) if challenge else 1
@@ -61,13 +65,34 @@ def enqueue_judgement(judgement: Judgement) -> bool:
             job_timeout=int(300 + 1.5 * tests * wall_s),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
+            at_front=at_front,
         )
     except redis.RedisError:
         log.warning(
             "could not enqueue judgement %s; requeue_stale will", judgement.id, exc_info=True
         )
         return False
+    _mark_enqueued(judgement)
     return True
+
+
+def _mark_enqueued(judgement: Judgement) -> None:
+    """Note in the outbox row that its job is on the queue (the job is already there), on a
+    connection of its own: the caller's session and the objects it holds stay as they are."""
+    now = utcnow()
+
+    def mark() -> None:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(Judgement).where(Judgement.id == judgement.id).values(enqueued_at=now)
+            )
+
+    try:
+        retry_transaction(mark)
+    except SQLAlchemyError:  # the job is queued all the same; the sweep sees it pending
+        log.warning("could not mark judgement %s enqueued", judgement.id, exc_info=True)
+        return
+    set_committed_value(judgement, "enqueued_at", now)
 
 
 class Lease:
@@ -116,7 +141,43 @@ class RequeueReport:
     requeued: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     live: list[int] = field(default_factory=list)
+    overdue: list[int] = field(default_factory=list)  # requeued at the head: waited far too long
     skipped: bool = False  # another process was already doing it
+
+
+@dataclass
+class QueueView:
+    """What one sweep knows of the judge queue: who waits where, and who could take them."""
+
+    positions: dict[str, int]
+    workers: int
+    idle: int
+
+    @classmethod
+    def read(cls, connection: redis.Redis) -> QueueView:
+        queue = get_queue("judge")
+        workers = Worker.all(connection=connection, queue=queue)
+        idle = sum(1 for worker in workers if worker.get_state() == "idle")
+        return cls({job: at for at, job in enumerate(queue.job_ids)}, len(workers), idle)
+
+    def overdue(self, judgement: Judgement) -> str | None:
+        """Why this waiting judgement is overdue, or None: it waited far longer than the jobs
+        ahead of it explain while a worker sat idle (its job lost or held by a stuck worker)."""
+        if not self.idle:
+            return None
+        since = judgement.enqueued_at or judgement.created_at
+        waited = (utcnow() - since).total_seconds()
+        ahead = self.positions.get(job_id(judgement.id, judgement.attempts), 0)
+        config = current_app.config
+        allowed = config["JUDGE_OVERDUE_SECONDS"] + ahead * config["JUDGE_TYPICAL_SECONDS"] / max(
+            1, self.workers
+        )
+        if waited <= allowed:
+            return None
+        return (
+            f"queued {waited:.0f} s with {ahead} jobs ahead while {self.idle} of "
+            f"{self.workers} workers sat idle"
+        )
 
 
 def requeue_stale() -> RequeueReport:
@@ -137,25 +198,73 @@ def requeue_stale() -> RequeueReport:
             select(Judgement.id).where(Judgement.status.in_(("queued", "judging")))
         ).all()
         db.session.commit()
+        view = QueueView.read(connection)
         for judgement_id in stuck:
-            _requeue_one(connection, judgement_id, report)
+            _requeue_one(connection, judgement_id, report, view)
     finally:
         # A lock that expired during a very long run is simply gone: the next run proceeds.
         with contextlib.suppress(redis.exceptions.LockError):
             lock.release()
     if report.requeued or report.failed:
-        log.info("requeue_stale: requeued %s, failed %s", report.requeued, report.failed)
+        log.info(
+            "requeue_stale: requeued %s (overdue %s), failed %s",
+            report.requeued,
+            report.overdue,
+            report.failed,
+        )
     return report
 
 
-def _requeue_one(connection: redis.Redis, judgement_id: int, report: RequeueReport) -> None:
+def retry_stalled(judgement_id: int, reason: str) -> RequeueReport:
+    """A worker killed a horse that made no progress on this judgement: count it, requeue it."""
+    note_stall(judgement_id, reason)
+    report = RequeueReport()
+    _requeue_one(get_redis(), judgement_id, report, at_front=True)
+    return report
+
+
+def note_stall(judgement_id: int, reason: str) -> None:
+    """Count a stall of this judgement and say why, for the staff's failed-judgements page."""
+
+    def note() -> None:
+        db.session.execute(
+            update(Judgement)
+            .where(Judgement.id == judgement_id)
+            .values(stalls=Judgement.stalls + 1, stalled_at=utcnow(), stall_reason=reason[:2000])
+        )
+        db.session.commit()
+
+    retry_transaction(note)
+
+
+def _requeue_one(
+    connection: redis.Redis,
+    judgement_id: int,
+    report: RequeueReport,
+    view: QueueView | None = None,
+    *,
+    at_front: bool = False,
+) -> None:
     judgement = db.session.get(Judgement, judgement_id, with_for_update=True)
     if judgement is None or judgement.is_finished:
         db.session.rollback()
         return
-    if connection.exists(lease_key(judgement_id)) or _job_pending(connection, judgement):
+    if connection.exists(lease_key(judgement_id)):
         db.session.rollback()
         report.live.append(judgement_id)
+        return
+    if _job_pending(connection, judgement):
+        reason = view.overdue(judgement) if view and judgement.status == "queued" else None
+        db.session.rollback()
+        if reason is None:
+            report.live.append(judgement_id)
+            return
+        log.warning("judgement %s is overdue (%s); requeueing it first", judgement_id, reason)
+        note_stall(judgement_id, reason)
+        _forget_job(connection, job_id(judgement_id, judgement.attempts))
+        if enqueue_judgement(judgement, at_front=True):
+            report.requeued.append(judgement_id)
+            report.overdue.append(judgement_id)
         return
     max_attempts = current_app.config["JUDGE_MAX_ATTEMPTS"]
     if judgement.attempts >= max_attempts:
@@ -171,7 +280,7 @@ def _requeue_one(connection: redis.Redis, judgement_id: int, report: RequeueRepo
     judgement.status = "queued"
     db.session.commit()
     _forget_job(connection, job_id(judgement_id, judgement.attempts))
-    if enqueue_judgement(judgement):
+    if enqueue_judgement(judgement, at_front=at_front):
         report.requeued.append(judgement_id)
 
 

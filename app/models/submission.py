@@ -66,8 +66,16 @@ class Judgement(Base):
     override_verdict: Mapped[str | None] = mapped_column(String(8), default=None)
     override_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The row is the outbox: None until its job is on the judge queue (requeue_stale sends
+    # it if Redis was down), then when it last went there.
+    enqueued_at: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Times a worker killed a horse that made no progress on it, or requeue_stale found it
+    # waiting in the queue far too long; the last time and why (staff only).
+    stalls: Mapped[int] = mapped_column(default=0)
+    stalled_at: Mapped[datetime | None] = mapped_column(default=None)
+    stall_reason: Mapped[str] = mapped_column(Text, default="")
 
     submission: Mapped[Submission] = relationship(back_populates="judgements")
     test_results: Mapped[list[TestResult]] = relationship(

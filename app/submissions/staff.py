@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.challenges.access import (
     managed_challenge_ids,
@@ -100,6 +100,28 @@ def failed_judgements(staff: User, *, slug: str | None = None, limit: int = 200)
         .order_by(Judgement.finished_at.desc(), Judgement.id.desc())
         .limit(limit)
     )
+    return list(db.session.scalars(_of_staff(staff, query, slug)))
+
+
+def stalled_judgements(
+    staff: User, *, slug: str | None = None, limit: int = 200
+) -> list[Judgement]:
+    """Judgements that stalled (a stuck horse killed, or requeued as overdue), newest first."""
+    require_staff(staff)
+    query = (
+        select(Judgement)
+        .join(Submission, Judgement.submission_id == Submission.id)
+        .where(Judgement.stalls > 0)
+        .order_by(Judgement.stalled_at.desc(), Judgement.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(_of_staff(staff, query, slug)))
+
+
+def _of_staff(
+    staff: User, query: Select[tuple[Judgement]], slug: str | None
+) -> Select[tuple[Judgement]]:
+    """Only judgements of the challenges this staff member runs (of one, with a slug)."""
     if slug is not None:
         challenge = visible_challenge(staff, slug)
         require_manager(staff, challenge)
@@ -107,7 +129,7 @@ def failed_judgements(staff: User, *, slug: str | None = None, limit: int = 200)
     managed = managed_challenge_ids(staff)
     if managed is not None:
         query = query.where(Submission.challenge_id.in_(managed))
-    return list(db.session.scalars(query))
+    return query
 
 
 def rejudge_failed(staff: User, *, slug: str | None = None) -> int:

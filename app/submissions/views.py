@@ -67,7 +67,10 @@ def failed() -> str:
     """Staff: judgements the judge gave up on, with the reason and a rejudge button each."""
     slug = request.args.get("challenge") or None
     judgements = staff.failed_judgements(current_user, slug=slug)
-    return render_template("submissions/failed.html", judgements=judgements, slug=slug)
+    stalled = staff.stalled_judgements(current_user, slug=slug)
+    return render_template(
+        "submissions/failed.html", judgements=judgements, stalled=stalled, slug=slug
+    )
 
 
 @bp.post("/submissions/failed/rejudge")

@@ -129,3 +129,45 @@ def test_a_spare_judges_with_connections_of_its_own(env, tmp_path):
         judgement = wait_for(judged, 60, "the verdict")
     assert (judgement.verdict, judgement.attempts) == ("AC", 1)
     assert judgement.worker.endswith(f":{spare}")
+
+
+def scheduler_of(worker_pid: int) -> int | None:
+    """The worker's RQ scheduler: its one live child that stays in the worker's process group."""
+    for entry in Path("/proc").iterdir():
+        fields = stat_of(int(entry.name)) if entry.name.isdigit() else None
+        # fields: state, ppid, pgrp: a horse or spare leads a group of its own
+        if fields and fields[0] != "Z" and int(fields[1]) == int(fields[2]) == worker_pid:
+            return int(entry.name)
+    return None
+
+
+def test_a_child_forked_while_the_spare_waits_does_not_stall_the_hand_over(env, tmp_path):
+    """Issue 15: a scheduler forked after the spare held a copy of its pipe's write end."""
+    with worker_process(env, tmp_path / "worker.log") as worker:
+        first, spare = first_job_and_spare(worker.pid)
+        scheduler = wait_for(lambda: scheduler_of(worker.pid), 30, "the RQ scheduler")
+        os.kill(scheduler, signal.SIGKILL)
+        # The next maintenance tick (1 s here) takes its own locks again and forks a new one
+        # while the spare waits.
+        wait_for(lambda: scheduler_of(worker.pid) not in (None, scheduler), 30, "a new scheduler")
+        assert run_job(timeout=30) == spare
+        assert run_job(timeout=30) not in (first, spare)
+
+
+def test_a_worker_keeps_judging_when_the_scheduler_holder_is_killed(env, tmp_path):
+    """The worker that holds the scheduler locks dies; the other takes them over and judges on."""
+    with worker_process(env, tmp_path / "holder.log") as holder:
+        wait_for(lambda: scheduler_of(holder.pid), 30, "the first worker's scheduler")
+        with worker_process(env, tmp_path / "other.log") as other:
+            # Jobs go to either worker: run them until the other one has a spare waiting.
+            wait_for(lambda: run_job(timeout=30) and spares_of(other.pid), 60, "a spare")
+            assert scheduler_of(other.pid) is None  # the holder has the locks
+            kill_group(holder)
+            # Unrenewed, the locks would expire in 61 s (RQ's interval + 60); expire them now.
+            redis = get_redis()
+            for key in redis.scan_iter("rq:scheduler-lock:*"):
+                redis.delete(key)
+            wait_for(lambda: scheduler_of(other.pid), 30, "the other worker's scheduler")
+            for _ in range(3):
+                run_job(timeout=30)  # each within 30 s: no stalled hand-over
+            assert other.poll() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -9,6 +10,8 @@ from app.models import Blob, Judgement
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
 from tests.worker.workers import worker_env, worker_process
+
+pytestmark = pytest.mark.docker  # a real worker: its pool keeper and reaper talk to the engine
 
 GOOD = "a, b = map(int, input().split())\nprint(a + b)\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Judgement
+from app.models import Judgement, utcnow
 from app.submissions import solve as service
 from tests.conftest import submit
 from tests.factories import make_challenge, make_submission, make_user
@@ -113,3 +113,23 @@ def test_admin_sees_every_failure(client, auth):
     auth.login(make_user(role="admin").email)
     assert REASON in client.get("/submissions/failed").get_data(as_text=True)
     assert "/submissions/failed" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_staff_see_stalled_judgements_with_why_and_students_do_not(client, auth):
+    teacher = make_user(role="teacher")
+    mine = make_challenge(owner_id=teacher.id, title="Mine")
+    theirs = make_challenge(owner_id=make_user(role="teacher").id, title="Theirs")
+    student = make_user()
+    why = "horse 4242 did not start job judge-7-0 in 90 s"
+    stalled = make_submission(student, mine, status="done", verdict="AC", stalls=2,
+                              stalled_at=utcnow(), stall_reason=why)  # fmt: skip
+    make_submission(student, theirs, stalls=1, stalled_at=utcnow(), stall_reason="not yours")
+    make_submission(student, mine, status="done", verdict="WA")
+    auth.login(teacher.email)
+    html = client.get("/submissions/failed").get_data(as_text=True)
+    table = html[html.index('id="stalled-judgements"') :]
+    assert why in table and f"#{stalled.id}" in table and "done · AC" in table
+    assert "not yours" not in table and table.count("<tr>") == 2  # the head and one row
+    auth.logout()
+    auth.login(student.email)
+    assert client.get("/submissions/failed").status_code == 403
