@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint sandbox-images system-deps migration clean assets
+.PHONY: run test test-faults install lint sandbox-images system-deps migration clean assets
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ run: $(STAMP) $(ASSETS)  ## migrate, create the admin, start worker + web on SQL
 
 test: $(STAMP) $(ASSETS)  ## the whole suite: unit, integration on both store pairs, docker, browser
 	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
+
+test-faults: $(STAMP) $(ASSETS)  ## the storm tests (tests/faults) at full size; `make test` runs them smaller
+	CODEDEV_FAULTS_SCALE=full $(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
 	$(BIN)/ruff check app worker tests bench

@@ -78,6 +78,9 @@ def from_environment() -> dict[str, object]:
         # Seconds a work horse may go without progress (its judgement's lease taken and
         # renewed, or its job started) before its worker kills it and retries the job.
         "JUDGE_STALL_SECONDS": _int("CODEDEV_JUDGE_STALL_SECONDS", 90),
+        # Seconds a failed attempt waits for a Docker engine that went away to answer again
+        # before it gives the judgement back: a short outage costs no student an IE.
+        "JUDGE_ENGINE_WAIT_SECONDS": _int("CODEDEV_JUDGE_ENGINE_WAIT_SECONDS", 60),
         # Seconds a queued judgement may wait beyond what the queue ahead of it explains
         # (JUDGE_TYPICAL_SECONDS per job ahead, per worker) while a worker sits idle, before
         # requeue_stale puts it back at the head of the queue.

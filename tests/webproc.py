@@ -33,8 +33,9 @@ def build() -> Flask:
 
 
 @contextmanager
-def web_process(app: Flask, threads: int = 32) -> Iterator[str]:
-    """One gunicorn process serving the app's stores on a free port; yields its base URL."""
+def web_process(app: Flask, threads: int = 32, log: Path | None = None) -> Iterator[str]:
+    """One gunicorn process serving the app's stores on a free port; yields its base URL
+    (its output goes to log when given: a store outage makes it write many tracebacks)."""
     port = free_port()
     env = {
         **os.environ,
@@ -47,7 +48,8 @@ def web_process(app: Flask, threads: int = 32) -> Iterator[str]:
         "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "tests.webproc:build()",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    stream = open(log, "ab") if log is not None else None  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stream, stderr=stream)
     url = f"http://127.0.0.1:{port}"
 
     def serving() -> bool:
@@ -68,3 +70,5 @@ def web_process(app: Flask, threads: int = 32) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if stream is not None:
+            stream.close()

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.judging.queue import reap_orphan_sandboxes, requeue_stale, retry_stalled
 from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
+from worker.forks import isolate_children
 from worker.jobs import own_connections
 from worker.spare import Spare, fork_spare
 from worker.stall import HorseWatch, count_stall
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(
             f"unknown queue(s) {', '.join(sorted(unknown))}; known: {', '.join(QUEUE_NAMES)}"
         )
+    isolate_children()  # no horse, spare or scheduler keeps the worker's connections alive
     app = create_app()
     with app.app_context():
         connection = get_redis(app)

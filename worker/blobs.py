@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -11,6 +12,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import Blob
+
+log = logging.getLogger(__name__)
+_warned_in: int | None = None  # the process that said the cache is failing (once per horse)
 
 
 class BlobError(RuntimeError):
@@ -50,8 +54,20 @@ def fetch_blob(sha256: str) -> bytes:
     data = bytes(blob.data)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise BlobError(f"test data {sha256} does not match its hash")
-    _store(path, data)
+    try:
+        _store(path, data)
+    except OSError as error:
+        _cache_failed(error)
     return data
+
+
+def _cache_failed(error: OSError) -> None:
+    """The cache only saves database reads: judge from memory, and say once what is wrong."""
+    global _warned_in
+    if _warned_in != os.getpid():
+        _warned_in = os.getpid()
+        log.warning("blob cache %s cannot store test data (%s); judging without the cache",
+                    cache_dir(), error.strerror or error)  # fmt: skip
 
 
 def _store(path: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ from flask import current_app
 from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -54,15 +55,25 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
     The row is the outbox: a judgement that could not be enqueued stays `queued` with no
     enqueued_at in SQL, where requeue_stale finds it and sends it once Redis is back.
     """
-    challenge = db.session.get(Challenge, judgement.submission.challenge_id)
-    tests = len(challenge.tests) if challenge else 1
-    wall_s = (2 * (challenge.time_limit_ms if challenge else 2000) + 1000) / 1000
+    try:
+        # After the caller's commit these reads go to the database again, which may just have
+        # gone away: the committed row is then the outbox, never an error for the request.
+        judgement_id, attempts = judgement.id, judgement.attempts
+        timeout = _job_timeout(judgement)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning(
+            "could not read judgement %s to enqueue it; requeue_stale will",
+            sa_inspect(judgement).identity,
+            exc_info=True,
+        )
+        return False
     try:
         get_queue("judge").enqueue(
             JOB_FUNCTION,
-            judgement.id,
-            job_id=job_id(judgement.id, judgement.attempts),
-            job_timeout=int(300 + 1.5 * tests * wall_s),
+            judgement_id,
+            job_id=job_id(judgement_id, attempts),
+            job_timeout=timeout,
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
             at_front=at_front,
@@ -74,6 +85,14 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
         return False
     _mark_enqueued(judgement)
     return True
+
+
+def _job_timeout(judgement: Judgement) -> int:
+    """Seconds RQ gives the job: every test at its wall limit, and then some."""
+    challenge = db.session.get(Challenge, judgement.submission.challenge_id)
+    tests = len(challenge.tests) if challenge else 1
+    wall_s = (2 * (challenge.time_limit_ms if challenge else 2000) + 1000) / 1000
+    return int(300 + 1.5 * tests * wall_s)
 
 
 def _mark_enqueued(judgement: Judgement) -> None:
@@ -200,7 +219,11 @@ def requeue_stale() -> RequeueReport:
         db.session.commit()
         view = QueueView.read(connection)
         for judgement_id in stuck:
-            _requeue_one(connection, judgement_id, report, view)
+            try:
+                _requeue_one(connection, judgement_id, report, view)
+            except Exception:  # one broken judgement must not stop the sweep for the others
+                db.session.rollback()
+                log.exception("requeue_stale could not handle judgement %s", judgement_id)
     finally:
         # A lock that expired during a very long run is simply gone: the next run proceeds.
         with contextlib.suppress(redis.exceptions.LockError):
@@ -291,6 +314,14 @@ def _job_pending(connection: redis.Redis, judgement: Judgement) -> bool:
         status = job.get_status(refresh=False)
     except NoSuchJobError:
         return False
+    if status == JobStatus.QUEUED and not _in_queue(connection, job):
+        # Dequeued by a worker that died before starting it (or popped by a dead connection):
+        # it waits nowhere. Allow the moment between a dequeue and the job's start.
+        enqueued = job.enqueued_at
+        if enqueued is not None:
+            enqueued = enqueued.replace(tzinfo=enqueued.tzinfo or UTC)
+            return (datetime.now(UTC) - enqueued).total_seconds() < lease_seconds()
+        return False
     if status in _PENDING:
         return True
     if status == JobStatus.STARTED and job.started_at is not None:
@@ -300,10 +331,21 @@ def _job_pending(connection: redis.Redis, judgement: Judgement) -> bool:
     return False
 
 
+def _in_queue(connection: redis.Redis, job: Job) -> bool:
+    """Whether the judge job's id is on the judge queue (LPOS: no full read of a long queue)."""
+    return connection.lpos(get_queue("judge").key, job.id) is not None
+
+
 def _forget_job(connection: redis.Redis, old_id: str) -> None:
     """Delete a dead job so its id can be queued afresh."""
-    with contextlib.suppress(NoSuchJobError):
+    try:
         Job.fetch(old_id, connection=connection).delete(remove_from_queue=True)
+    except NoSuchJobError:
+        pass
+    except (ValueError, redis.RedisError):  # e.g. its execution died with a killed worker
+        log.warning("could not delete job %s cleanly; removing its keys", old_id, exc_info=True)
+        get_queue("judge").remove(old_id)
+        connection.delete(Job.key_for(old_id))
 
 
 def reap_orphan_sandboxes() -> None:

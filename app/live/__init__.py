@@ -1,7 +1,5 @@
-"""Live updates: one Redis subscriber thread per web process fans events out to its sockets."""
+"""Live updates: the one publish() every process uses; the web's sockets live in sockets.py."""
 
-from flask import Blueprint
+from app.live.events import publish
 
-bp = Blueprint("live", __name__)
-
-from app.live import sockets  # noqa: E402,F401  (registers the socket routes)
+__all__ = ["publish"]

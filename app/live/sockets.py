@@ -11,13 +11,14 @@ import queue
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from app.channels import user_channel
 from app.extensions import db, sock
-from app.live import bp
 from app.live.hub import RESYNC, Inbox, get_hub
+
+bp = Blueprint("live", __name__)
 
 # How often a handler wakes to notice that its client went away.
 IDLE_SECONDS = 2.0

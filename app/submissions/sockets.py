@@ -9,7 +9,6 @@ from typing import Any
 from flask import abort, request
 from flask_login import current_user
 
-from app.challenges.access import manages_challenge
 from app.channels import submission_channel
 from app.errors import AppError, NotFound
 from app.extensions import db, sock
@@ -18,7 +17,7 @@ from app.live.sockets import pump
 from app.models import User
 from app.submissions import bp
 from app.submissions.access import visible_submission
-from app.submissions.state import judged_tests, submission_state
+from app.submissions.state import Sight, sight, submission_state
 
 
 @bp.before_request
@@ -36,12 +35,11 @@ def _authorize() -> None:
 
 @dataclass(frozen=True)
 class _Watch:
-    """Who watches which submission: decides what of each event they may see."""
+    """Who watches which submission, and what of it they may see (decided by state.sight)."""
 
     submission_id: int
     viewer_id: int
-    staff: bool
-    sample_positions: frozenset[int]
+    sight: Sight
 
     def state_frame(self) -> str:
         """The stored state as a `submission.state` frame; releases the DB connection after."""
@@ -57,34 +55,25 @@ class _Watch:
             db.session.remove()
 
     def frames(self, raw: str) -> list[str]:
-        """What to send for one published event: hidden tests lose their name and message."""
+        """What to send for one published event: the event as this viewer may see it."""
         try:
             event = json.loads(raw)
         except ValueError:
             return []
-        kind = event.get("type") if isinstance(event, dict) else None
-        if kind == "submission.test" and not self.staff:
-            position = event.get("position")
-            if position not in self.sample_positions:
-                event["name"] = f"test {position}"
-                event.pop("message", None)
-                return [json.dumps(event)]
-        if kind in ("submission.done", "submission.override"):
+        if not isinstance(event, dict):
+            return []
+        projected = self.sight.event(event)
+        # Most events pass unchanged: send them as published, without encoding them again.
+        shown = raw if projected is event else json.dumps(projected, separators=(",", ":"))
+        if event.get("type") in ("submission.done", "submission.override"):
             # The done event is short; the stored state adds compile output and sample outputs.
-            return [raw, self.state_frame()]
-        return [raw]
+            return [shown, self.state_frame()]
+        return [shown]
 
 
 def _watch(submission_id: int, viewer: User) -> _Watch:
     submission = visible_submission(viewer, submission_id)
-    samples = frozenset(
-        position
-        for position, test in enumerate(judged_tests(submission), start=1)
-        if test.is_sample
-    )
-    return _Watch(
-        submission_id, viewer.id, manages_challenge(viewer, submission.challenge), samples
-    )
+    return _Watch(submission_id, viewer.id, sight(submission, viewer))
 
 
 @sock.route("/ws/submissions/<int:submission_id>", bp=bp)

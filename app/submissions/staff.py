@@ -13,10 +13,9 @@ from app.challenges.access import (
     require_staff,
     visible_challenge,
 )
-from app.channels import submission_channel
 from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.live.events import publish
+from app.judging.consequences import Counted, commit_judged, override_event
 from app.models import Challenge, Judgement, Submission, User
 from app.models.submission import VERDICTS
 from app.submissions import service as submissions
@@ -55,10 +54,15 @@ def rejudge_many(staff: User, *, slug: str | None = None, since: datetime | None
 
 
 def override_verdict(staff: User, submission_id: int, verdict: str, reason: str) -> Judgement:
-    """Replace the shown verdict of the newest finished judgement; the judge's own stays."""
+    """Replace the shown verdict of the newest finished judgement; the judge's own stays.
+
+    Its consequences follow as a first verdict's do (a Judged event with what counted before)."""
     require_staff(staff)
     submission = visible_submission(staff, submission_id)
     require_manager(staff, submission.challenge)
+    # Locked as the recorder locks it: a verdict being recorded now is seen, or waits for us.
+    db.session.get(Submission, submission.id, with_for_update=True)
+    db.session.expire(submission, ["judgements"])
     verdict = verdict.strip().upper()
     reason = reason.strip()
     if verdict and verdict not in VERDICTS:
@@ -73,19 +77,11 @@ def override_verdict(staff: User, submission_id: int, verdict: str, reason: str)
     if not finished:
         raise Conflict("The submission is still being judged; override it once it has a verdict.")
     judgement = finished[-1]
+    before = Counted.of(judgement)
     # An empty verdict clears the override: the judge's verdict counts again.
     judgement.override_verdict = verdict or None
     judgement.override_reason = reason if verdict else ""
-    db.session.commit()
-    publish(
-        submission_channel(submission.id),
-        {
-            "type": "submission.override",
-            "submission_id": submission.id,
-            "judgement_id": judgement.id,
-            "verdict": judgement.final_verdict,
-        },
-    )
+    commit_judged(override_event(judgement, before))
     return judgement
 
 

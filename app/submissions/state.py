@@ -1,7 +1,15 @@
-"""The JSON shape of a submission as one viewer may see it (API, sockets and the solve page)."""
+"""What one viewer may see of a submission: its stored state and each of its live events.
+
+`sight()` is the one place that decides (the solve page, the API and every socket frame go
+through it), so a hidden test's name and checker message, or a judge's error, never reach a
+student by one path while another hides them. A contest freeze plugs in here too: `sight()`
+reads it from the submission's round and `Sight` withholds what the freeze withholds, from the
+state and the events at once.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.challenges.access import manages_challenge
@@ -11,6 +19,53 @@ from app.models import Blob, Judgement, Submission, TestCase, User
 
 # Sample data shown in the page is capped: a sample is meant to be read by a person.
 SHOWN_BYTES = 64 * 1024
+# All a student learns of a hidden test: how it went, never what it was or what the checker said.
+HIDDEN_TEST_FIELDS = frozenset(
+    ("type", "submission_id", "judgement_id", "position", "total", "group", "verdict",
+     "time_ms", "memory_kb", "sample")
+)  # fmt: skip
+# Why the judge failed, and how often it tried, is for the challenge's staff only.
+STAFF_FIELDS = frozenset(("attempt", "attempts", "error"))
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one viewer may see of one submission, applied alike to stored rows and events."""
+
+    staff: bool
+    sample_case_ids: frozenset[int]
+
+    def is_sample(self, test_case_id: object) -> bool:
+        """Whether a test result is of a sample (an unknown or deleted test is not)."""
+        return test_case_id in self.sample_case_ids
+
+    def test(self, row: dict[str, Any], test_case_id: object) -> dict[str, Any]:
+        """A test's row or `submission.test` event as the viewer may see it."""
+        if self.staff or self.is_sample(test_case_id):
+            return row
+        shown = {key: value for key, value in row.items() if key in HIDDEN_TEST_FIELDS}
+        shown["name"] = f"test {row.get('position')}"
+        return shown
+
+    def fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A judgement's fields (or an event's) without what only staff may read."""
+        if self.staff or not STAFF_FIELDS & data.keys():
+            return data
+        return {key: value for key, value in data.items() if key not in STAFF_FIELDS}
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """One live event of the submission's channel as the viewer may see it."""
+        if event.get("type") == "submission.test":
+            return self.test(event, event.get("test_case_id"))
+        return self.fields(event)
+
+
+def sight(submission: Submission, viewer: User) -> Sight:
+    """Decide what the viewer may see of the submission (they may see the submission itself)."""
+    return Sight(
+        staff=manages_challenge(viewer, submission.challenge),
+        sample_case_ids=frozenset(t.id for t in judged_tests(submission) if t.is_sample),
+    )
 
 
 def latest_judgement(submission: Submission) -> Judgement | None:
@@ -57,7 +112,7 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
     judgement = latest_judgement(submission)
     tests = judged_tests(submission)
     by_id = {test.id: test for test in tests}
-    staff = manages_challenge(viewer, submission.challenge)
+    seen = sight(submission, viewer)
     state: dict[str, Any] = {
         "id": submission.id,
         "challenge": submission.challenge.slug,
@@ -74,8 +129,8 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
     }
     if judgement is None:
         return state
-    outputs = _outputs(judgement) if any(test.is_sample for test in tests) else {}
-    state["judgement"] = {
+    outputs = _outputs(judgement) if seen.sample_case_ids else {}
+    shown: dict[str, Any] = {
         "id": judgement.id,
         "status": judgement.status,
         "verdict": judgement.final_verdict,
@@ -87,32 +142,30 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
         "memory_kb": judgement.memory_kb,
         "compile_output": judgement.compile_output,
         "finished_at": judgement.finished_at.isoformat() if judgement.finished_at else None,
+        "attempts": judgement.attempts,
+        **({"error": judgement.error} if judgement.error else {}),
     }
+    state["judgement"] = seen.fields(shown)
     state["status"] = judgement.status
     state["verdict"] = judgement.final_verdict
     state["score"] = judgement.score
-    if staff:  # why the judge failed, and how often it tried, is for the challenge's staff only
-        state["judgement"]["attempts"] = judgement.attempts
-        if judgement.error:
-            state["judgement"]["error"] = judgement.error
     for result in judgement.test_results:
-        case = by_id.get(result.test_case_id) if result.test_case_id else None
-        sample = case is not None and case.is_sample
+        sample = seen.is_sample(result.test_case_id)
         row: dict[str, Any] = {
             "position": result.position,
-            "name": result.name if (sample or staff) else f"test {result.position}",
+            "name": result.name,
             "group": result.group,
             "verdict": result.verdict,
             "time_ms": result.time_ms,
             "memory_kb": result.memory_kb,
             "sample": sample,
+            "message": result.message,
         }
-        if sample or staff:
-            row["message"] = result.message
-        if sample and case is not None:
+        case = by_id.get(result.test_case_id) if sample and result.test_case_id else None
+        if case is not None:
             row.update(sample_view(case))
             row["name"] = result.name
             if result.position in outputs:
                 row["output"] = outputs[result.position]
-        state["tests"].append(row)
+        state["tests"].append(seen.test(row, result.test_case_id))
     return state

@@ -13,9 +13,11 @@ from app import stores
 from app.channels import submission_channel
 from app.extensions import db
 from app.judging import service
-from app.judging.events import BackgroundPublisher, publish
+from app.judging.consequences import IN_TRANSACTION, Judged, register
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import Lease, job_id, lease_key, requeue_stale
+from app.live import publish
+from app.live.events import BackgroundPublisher
 from app.models import ExecutionLog, Judgement, TestResult
 from app.stores import get_queue, get_redis
 from app.submissions.service import create_submission
@@ -45,16 +47,17 @@ def results_of(judgement_id: int) -> int:
     return db.session.scalar(query)
 
 
-def test_record_is_idempotent_and_hooks_run_once(app, judgement):
+def test_record_is_idempotent_and_consequences_run_once(app, judgement):
     calls: list[int] = []
-    service.IN_TRANSACTION.append(lambda j: calls.append(j.id))
-    try:
-        assert service.start_attempt(judgement.id, "w1") is not None
-        assert service.record_result(judgement.id, outcome("AC", "AC")) is True
-        assert service.record_result(judgement.id, outcome("AC", "AC", "AC")) is False
-        assert service.start_attempt(judgement.id, "w2") is None  # done: a re-run is a no-op
-    finally:
-        service.IN_TRANSACTION.pop()
+
+    def count(event: Judged) -> None:
+        calls.append(event.judgement.id)
+
+    register(app, IN_TRANSACTION, count)
+    assert service.start_attempt(judgement.id, "w1") is not None
+    assert service.record_result(judgement.id, outcome("AC", "AC")) is True
+    assert service.record_result(judgement.id, outcome("AC", "AC", "AC")) is False
+    assert service.start_attempt(judgement.id, "w2") is None  # done: a re-run is a no-op
     db.session.remove()
     stored = db.session.get(Judgement, judgement.id)
     assert (stored.status, stored.verdict, stored.score, stored.attempts) == ("done", "AC", 100, 1)
@@ -172,3 +175,35 @@ def test_submission_survives_a_redis_outage_at_enqueue(app):
     assert requeue_stale().requeued == [submission.judgements[0].id]
     assert get_queue("judge").count == 1
     assert stores.get_redis(app) is working
+
+
+def finish_elsewhere(judgement_id: int, attempts: int) -> None:
+    """Another worker's attempt, committed on a connection of its own."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            Judgement.__table__.update()
+            .where(Judgement.id == judgement_id)
+            .values(status="done", verdict="WA", score=0.0, attempts=attempts)
+        )
+
+
+def test_stale_result_is_refused_and_counted(app, judgement):
+    started = service.start_attempt(judgement.id, "w1")
+    assert started is not None and started.status == "judging"  # this session's copy
+    finish_elsewhere(judgement.id, attempts=2)  # the attempt went on without us and finished
+    assert service.record_result(judgement.id, outcome("AC"), attempt=1) is False
+    db.session.remove()
+    stored = db.session.get(Judgement, judgement.id)
+    assert (stored.status, stored.verdict, stored.attempts) == ("done", "WA", 2)
+    assert results_of(judgement.id) == 0
+    assert int(get_redis().get(service.STALE_WRITES_KEY)) == 1
+
+
+def test_result_of_an_attempt_moved_past_is_refused(app, judgement):
+    service.start_attempt(judgement.id, "w1")
+    db.session.remove()
+    service.start_attempt(judgement.id, "w2")  # requeued after a lapsed lease: attempt 2 runs
+    assert service.record_result(judgement.id, outcome("AC"), attempt=1) is False
+    assert service.record_failure(judgement.id, "late", attempt=1) == "stale"
+    assert service.record_result(judgement.id, outcome("AC"), attempt=2) is True
+    assert int(get_redis().get(service.STALE_WRITES_KEY)) == 2

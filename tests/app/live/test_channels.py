@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from app import create_app
 from app.channels import channel_prefix, submission_channel, user_channel
-from app.live.events import publish
+from app.live import publish
 from app.live.hub import get_hub
 from tests.conftest import config_for
 
