@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.api import bp
 from app.api.openapi import openapi_document
 from app.errors import AppError, ValidationError
-from app.solve import service
+from app.submissions import solve as service
 
 
 class Unauthorized(AppError):

@@ -16,17 +16,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.blobs import store_blob
+from app.challenges.access import may_see_challenge
 from app.challenges.service import NOT_FOUND, can_edit, editable_challenge, get_by_slug
 from app.errors import NotFound, TooLarge, ValidationError
 from app.extensions import db
 from app.models import Blob, Challenge, ChallengeFile, User
-from app.packages.importer import store_blob
-from app.packages.reader import STATEMENT_DIRS
-from app.solve.access import may_see_challenge
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGES_BYTES = 20 * 1024 * 1024
 UPLOAD_FOLDER = "statement"
+# The statement folders of a problem package (the legacy name second): images live in one.
+STATEMENT_DIRS = ("statement", "problem_statement")
 # The extensions each verified type may carry; the first is the one to suggest.
 EXTENSIONS = {
     "image/png": ("png",),

@@ -22,8 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.challenges.service import MAX_STATEMENT_CHARS, VERDICTS
 from app.judging import languages as judge_languages
-from app.models import Challenge
-from app.packages.importer import DIFFICULTIES
+from app.models import DIFFICULTIES, Challenge
 
 NO_GROUP = SelectChoice(0, "— none —")  # an int value: the field coerces to int
 STARTER = "starter_"  # name prefix of the per-language starter-code fields
@@ -155,13 +154,6 @@ class ReferenceForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
-
-
-class PackageForm(FlaskForm):
-    """A Kattis problem package as a .zip."""
-
-    file = FileField("Problem package (.zip)", validators=[FileRequired()])
-    slug = StringField("Slug", validators=[Length(max=80)], description="Empty: the zip's name.")
 
 
 class EmptyForm(FlaskForm):

@@ -12,10 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.challenges import validation_queue
+from app.challenges.access import may_see_challenge
 from app.challenges.render import files_url, render_markdown
-from app.challenges.validation import validate_challenge
-from app.challenges.validation_report import ValidationReport
+from app.challenges.validation import queue as validation_queue
+from app.challenges.validation.report import ValidationReport
+from app.challenges.validation.solutions import validate_challenge
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from app.extensions import db
 from app.judging import languages as judge_languages
@@ -27,9 +28,7 @@ from app.models import (
     TestGroup,
     User,
 )
-from app.models.challenge import CHECKERS
-from app.packages.importer import DIFFICULTIES, slugify
-from app.solve.access import may_see_challenge
+from app.models.challenge import CHECKERS, DIFFICULTIES
 
 VERDICTS = ("AC", "WA", "TLE", "RE", "MLE", "OLE", "CE")
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -56,6 +55,12 @@ class ChallengeData:
     checker_language: str | None = None
     checker_source: str | None = None
     stop_on_first_failure: bool = True
+
+
+def slugify(text: str) -> str:
+    """A URL slug: lowercase letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:80] or "problem"
 
 
 def can_edit(user: User, challenge: Challenge) -> bool:

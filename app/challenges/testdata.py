@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from app.archives import Caps, read_zip
+from app.blobs import store_blob
 from app.challenges.service import editable_challenge, invalidate
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.models import Challenge, TestCase, TestGroup, User
-from app.packages.archive import Caps, read_zip
-from app.packages.importer import store_blob
 
 NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,118}[A-Za-z0-9])?$")
 GROUP_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_/-]{0,78}[A-Za-z0-9])?$")

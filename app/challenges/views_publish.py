@@ -1,4 +1,4 @@
-"""Challenge pages for reference solutions, validation, publishing, copies and packages."""
+"""Challenge pages for reference solutions, validation, publishing and copies."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from werkzeug.wrappers import Response
 
 from app.challenges import bp, forms
 from app.challenges import service as challenges
-from app.challenges.validation_queue import validation_state
+from app.challenges.validation.queue import validation_state
 from app.errors import AppError
-from app.packages import export_package, import_zip_bytes
 
 
 @bp.route("/<slug>/solutions", methods=["GET", "POST"])
@@ -96,39 +95,3 @@ def duplicate(slug: str) -> Response:
     copy = challenges.duplicate_challenge(current_user, slug)
     flash("Copied as a new draft.", "success")
     return redirect(url_for("challenges.edit", slug=copy.slug))
-
-
-@bp.get("/<slug>/export")
-@login_required
-def export(slug: str) -> Response:
-    """Download the challenge as a Kattis problem package."""
-    challenge = challenges.editable_challenge(current_user, slug)
-    return Response(
-        export_package(challenge),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{challenge.slug}.zip"'},
-    )
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_package() -> str | Response:
-    """Upload a Kattis problem package (.zip); nothing is kept if it has a problem."""
-    challenges.require_staff(current_user)
-    form = forms.PackageForm()
-    warnings: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            result = import_zip_bytes(
-                upload.read(), upload.filename or "package.zip", owner=current_user,
-                slug=(form.slug.data or "").strip() or None,
-            )  # fmt: skip
-        except AppError as error:
-            flash(error.message, "error")
-        else:
-            for warning in result.warnings:
-                flash(f"Note: {warning}", "info")
-            flash(f"Imported {result.challenge.title!r} as a draft.", "success")
-            return redirect(url_for("challenges.solutions", slug=result.challenge.slug))
-    return render_template("challenges/import.html", form=form, warnings=warnings)

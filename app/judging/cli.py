@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.judging.outcome import JudgeOutcome
 from app.judging.queue import requeue_stale
+from app.judging.runner import judge_source, language_for_filename
 from app.models import Challenge
 from app.schema import DatabaseGroup
 
@@ -40,9 +41,6 @@ judge = JudgeGroup("judge", help="Judge a file synchronously, or manage the judg
 )
 def judge_file(slug: str, path: str, language: str | None, as_json: bool, all_tests: bool) -> None:
     """Judge FILE for challenge SLUG in the real sandbox with the challenge's checker."""
-    from worker.languages import language_for_filename
-    from worker.pipeline import judge_source
-
     challenge = db.session.scalar(select(Challenge).where(Challenge.slug == slug))
     if challenge is None:
         raise click.ClickException(f"no challenge with slug {slug!r}")

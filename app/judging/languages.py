@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from worker.languages import LANGUAGES, Language, language_for_code, language_for_filename
+from app.judging.runner import LANGUAGES, Language, language_for_code, language_for_filename
 
 # A source of a language the registry doesn't know is still saved under some name.
 UNKNOWN_EXTENSION = ".txt"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import socket
@@ -23,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.judging import service
+from app.judging import runner, service
 from app.models import Challenge, Judgement, utcnow
 from app.stores import get_queue, get_redis, retry_transaction
 
@@ -354,6 +353,6 @@ def _forget_job(connection: redis.Redis, old_id: str) -> None:
 def reap_orphan_sandboxes() -> None:
     """Remove containers left by killed workers (the sandbox's reap_orphans), if Docker is up."""
     try:
-        importlib.import_module("worker.sandbox").reap_orphans()
+        runner.reap_orphan_sandboxes()
     except Exception:  # Docker down or the sandbox not installed: requeueing matters more
         log.warning("could not reap orphan sandboxes", exc_info=True)

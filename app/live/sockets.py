@@ -1,23 +1,22 @@
-"""Socket routes: /ws/submissions/<id> (state, then live events) and /ws/me (notifications)."""
+"""Socket plumbing: pump() sends a channel's events to a client; /ws/me carries notifications.
+
+An area's own sockets (/ws/submissions/<id> in app/submissions/sockets.py) decide what a
+viewer may see and use pump() to send it; live knows no area.
+"""
 
 from __future__ import annotations
 
 import json
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort
 from flask_login import current_user
 
-from app.channels import submission_channel, user_channel
-from app.errors import AppError, NotFound
+from app.channels import user_channel
 from app.extensions import db, sock
 from app.live.hub import RESYNC, Inbox, get_hub
-from app.models import User
-from app.solve.access import visible_submission
-from app.solve.state import Sight, sight, submission_state
 
 bp = Blueprint("live", __name__)
 
@@ -27,60 +26,12 @@ IDLE_SECONDS = 2.0
 
 @bp.before_request
 def _authorize() -> None:
-    """Refuse the handshake itself (401/404) before any socket is opened."""
+    """Refuse the handshake itself (401) before any socket is opened."""
     if not current_user.is_authenticated:
         abort(401)
-    if request.endpoint == "live.submission_socket":
-        try:
-            visible_submission(current_user, int((request.view_args or {})["submission_id"]))
-        except AppError:
-            abort(404)
 
 
-@dataclass(frozen=True)
-class _Watch:
-    """Who watches which submission, and what of it they may see (decided by solve.state)."""
-
-    submission_id: int
-    viewer_id: int
-    sight: Sight
-
-    def state_frame(self) -> str:
-        """The stored state as a `submission.state` frame; releases the DB connection after."""
-        try:
-            viewer = db.session.get(User, self.viewer_id)
-            if viewer is None:
-                raise NotFound("No such user.")
-            submission = visible_submission(viewer, self.submission_id)
-            state = submission_state(submission, viewer)
-            return json.dumps({"type": "submission.state", "submission": state})
-        finally:
-            # A socket lives for minutes: it must not hold a pooled connection meanwhile.
-            db.session.remove()
-
-    def frames(self, raw: str) -> list[str]:
-        """What to send for one published event: the event as this viewer may see it."""
-        try:
-            event = json.loads(raw)
-        except ValueError:
-            return []
-        if not isinstance(event, dict):
-            return []
-        projected = self.sight.event(event)
-        # Most events pass unchanged: send them as published, without encoding them again.
-        shown = raw if projected is event else json.dumps(projected, separators=(",", ":"))
-        if event.get("type") in ("submission.done", "submission.override"):
-            # The done event is short; the stored state adds compile output and sample outputs.
-            return [shown, self.state_frame()]
-        return [shown]
-
-
-def _watch(submission_id: int, viewer: User) -> _Watch:
-    submission = visible_submission(viewer, submission_id)
-    return _Watch(submission_id, viewer.id, sight(submission, viewer))
-
-
-def _pump(
+def pump(
     ws: Any,
     inbox: Inbox,
     frames: Callable[[str], list[str]],
@@ -103,17 +54,6 @@ def _pump(
             ws.send(frame)
 
 
-@sock.route("/ws/submissions/<int:submission_id>", bp=bp)
-def submission_socket(ws: Any, submission_id: int) -> None:
-    """The submission's stored state, then its `submission.*` events as they are published."""
-    watch = _watch(submission_id, current_user)
-    with get_hub().listen(submission_channel(submission_id)) as inbox:
-        # Subscribed first, then the snapshot: an event in between arrives twice, never zero
-        # times (clients keep one row per test position).
-        ws.send(watch.state_frame())
-        _pump(ws, inbox, watch.frames, resync=watch.state_frame)
-
-
 @sock.route("/ws/me", bp=bp)
 def me_socket(ws: Any) -> None:
     """The user's own notifications (channel user:<id>)."""
@@ -121,4 +61,4 @@ def me_socket(ws: Any) -> None:
     db.session.remove()
     with get_hub().listen(user_channel(user_id)) as inbox:
         ws.send(json.dumps({"type": "ready", "user_id": user_id}))
-        _pump(ws, inbox, lambda raw: [raw])
+        pump(ws, inbox, lambda raw: [raw])

@@ -2,6 +2,7 @@
 
 from app.models.base import Base, utcnow
 from app.models.challenge import (
+    DIFFICULTIES,
     Blob,
     Challenge,
     ChallengeFile,
@@ -14,6 +15,7 @@ from app.models.submission import ExecutionLog, Judgement, Submission, TestResul
 from app.models.user import ROLES_ALL, ApiToken, SiteSetting, User
 
 __all__ = [
+    "DIFFICULTIES",
     "ROLES_ALL",
     "ApiToken",
     "Base",

@@ -12,6 +12,7 @@ from app.models.base import Base, utcnow
 from app.models.user import User
 
 CHECKERS = ("exact", "tokens", "custom")
+DIFFICULTIES = ("easy", "medium", "hard")
 
 
 class Blob(Base):

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app.challenges.validation_report import ValidationReport
+from app.challenges.validation.report import ValidationReport
 from app.errors import AppError
 from app.extensions import db
 from app.models import Challenge, User
@@ -69,7 +69,7 @@ def export_command(slug: str, out: Path) -> None:
 @click.argument("slug")
 def verify_command(slug: str) -> None:
     """Judge every reference solution; exit 1 if any verdict differs from its folder's."""
-    from app.challenges.validation import validate_challenge
+    from app.challenges.validation.solutions import validate_challenge
 
     challenge = _challenge(slug)
     try:

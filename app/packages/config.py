@@ -8,11 +8,10 @@ from typing import Any
 
 import yaml
 
+from app.challenges.validation.timing import DRAFT, LEGACY, TimingRule
 from app.errors import ValidationError
 from app.judging import languages as judge_languages
 
-DRAFT = "2023-07-draft"
-LEGACY = "legacy"
 # Submission folders we judge, and the verdict each one expects.
 VERDICT_FOLDERS = {
     "accepted": "AC",
@@ -25,20 +24,14 @@ UNSUPPORTED_TYPES = ("interactive", "multi-pass", "submit-answer")
 
 
 @dataclass
-class ProblemConfig:
-    """What codedev uses from problem.yaml."""
+class ProblemConfig(TimingRule):
+    """What codedev uses from problem.yaml (its timing rule: TimingRule's fields)."""
 
-    version: str = LEGACY
     names: dict[str, str] = field(default_factory=dict)
     scoring: bool = False
     custom_validation: bool = False  # legacy `validation: custom`
     validator_flags: list[str] = field(default_factory=list)
     time_limit_s: float | None = None
-    time_multiplier: float = 5.0  # legacy
-    time_safety_margin: float = 2.0  # legacy
-    ac_to_time_limit: float = 2.0  # 2023-07-draft
-    time_limit_to_tle: float = 1.5  # 2023-07-draft
-    time_resolution: float = 1.0  # 2023-07-draft
     memory_mb: int | None = None
     output_mb: int | None = None
     keywords: list[str] = field(default_factory=list)
@@ -239,30 +232,6 @@ def parse_group_yaml(data: bytes, where: str) -> GroupSettings:
                 value = value.get("flags", "")
             settings.output_validator_flags = _words(value, where, key)
     return settings
-
-
-def derived_time_limit_ms(
-    config: ProblemConfig, slowest_ac_ms: int, fastest_tle_ms: int | None = None
-) -> int:
-    """The time limit the spec derives from the slowest accepted run (and fastest TLE run).
-
-    Legacy (problemtools): max(1, round(T_ac * time_multiplier)) whole seconds.
-    2023-07-draft: the smallest multiple of time_resolution with
-    T_ac * ac_to_time_limit <= limit and limit * time_limit_to_tle <= T_tle.
-    """
-    slowest = max(slowest_ac_ms, 0) / 1000
-    if config.version == LEGACY:
-        return 1000 * max(1, int(0.5 + slowest * config.time_multiplier))
-    resolution = config.time_resolution
-    # A small epsilon keeps 0.5 * 2.0 from rounding up to the next step through float error.
-    steps = max(1, math.ceil(slowest * config.ac_to_time_limit / resolution - 1e-9))
-    limit = steps * resolution
-    if fastest_tle_ms is not None and limit * config.time_limit_to_tle > fastest_tle_ms / 1000:
-        raise ValidationError(
-            f"problem.yaml: no time limit fits: accepted runs need {limit:g} s but the fastest "
-            f"time_limit_exceeded run took {fastest_tle_ms / 1000:g} s"
-        )
-    return round(limit * 1000)
 
 
 def language_for_path(name: str) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.archives import Caps, read_package, read_zip
+from app.blobs import store_blob
+from app.challenges.service import slugify
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.judging import languages
 from app.models import (
+    DIFFICULTIES,
     Blob,
     Challenge,
     ChallengeFile,
@@ -23,12 +25,10 @@ from app.models import (
     TestGroup,
     User,
 )
-from app.packages.archive import Caps, read_package, read_zip
 from app.packages.config import ProblemConfig
 from app.packages.reader import ParsedPackage, parse_package
 
 DEFAULT_TIME_LIMIT_MS = 2000
-DIFFICULTIES = ("easy", "medium", "hard")
 
 
 @dataclass
@@ -37,27 +37,6 @@ class ImportResult:
 
     challenge: Challenge
     warnings: list[str] = field(default_factory=list)
-
-
-def slugify(text: str) -> str:
-    """A URL slug: lowercase letters, digits and dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:80] or "problem"
-
-
-def store_blob(data: bytes, pending: dict[str, Blob] | None = None) -> str:
-    """Store bytes once by sha256 (in the current transaction) and return the hash."""
-    digest = hashlib.sha256(data).hexdigest()
-    if pending is not None and digest in pending:
-        return digest
-    if db.session.get(Blob, digest) is None:
-        blob = Blob(sha256=digest, size=len(data), data=data)
-        db.session.add(blob)
-        if pending is not None:
-            pending[digest] = blob
-        else:
-            db.session.flush()
-    return digest
 
 
 def _time_limit(config: ProblemConfig, extension: dict[str, Any]) -> tuple[int, bool]:

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages.latex import latex_to_markdown, problem_name
 from app.packages.programs import program_source
 
-STATEMENT_DIRS = ("statement", "problem_statement")
 STATEMENT_RE = re.compile(r"^problem(?:\.([A-Za-z]{2,3}(?:-[A-Za-z]{2})?))?\.(md|tex)$")
 GROUP_FILES = ("test_group.yaml", "testdata.yaml")
 EXTENSION_FILE = "codedev.yaml"

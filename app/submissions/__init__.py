@@ -1,11 +1,15 @@
-"""Submissions: accepting source code, sending it to the judge, announcing its verdicts."""
+"""Submissions: the solve page, submitting, history, rejudge and override, their state and events."""
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from app.judging.consequences import AFTER_COMMIT, register
-from app.submissions import events
+
+bp = Blueprint("submissions", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the submission's consequences of a verdict: its live events."""
     register(app, AFTER_COMMIT, events.announce)
+
+
+from app.submissions import events, sockets, views  # noqa: E402,F401

@@ -7,12 +7,12 @@ import uuid
 
 from flask import current_app
 
+from app.challenges.access import may_see_challenge
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Submission, User
-from app.solve.access import may_see_challenge
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")

@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from tests.app.challenges.images import png
 from tests.app.challenges.test_math_browser import RECORD_VIOLATIONS
-from tests.app.solve.browser import log_in
+from tests.app.submissions.browser import log_in
 from tests.factories import make_challenge, make_user
 from tests.support.polling import wait_for
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from app.extensions import db
-from tests.app.solve.browser import log_in
+from tests.app.submissions.browser import log_in
 from tests.factories import make_challenge, make_user
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import redis
 from rq.job import Job
 
 from app.challenges import service, testdata
-from app.challenges import validation_queue as queued
+from app.challenges.validation import queue as queued
 from app.errors import Conflict, ServiceUnavailable
 from app.extensions import db
 from app.models import Challenge, User

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from app.challenges import validation
-from app.challenges.validation_report import SolutionRun, TestRun, ValidationReport
+from app.challenges.validation import solutions as validation
+from app.challenges.validation.report import SolutionRun, TestRun, ValidationReport
+from app.judging.outcome import JudgeOutcome, TestOutcome
 from tests.factories import make_challenge, make_reference
 
 TESTS = [("01", ""), ("02", "big"), ("03", "big")]
@@ -89,11 +90,11 @@ def test_no_accepted_run_means_no_slowest_time() -> None:
 def test_wrong_solutions_but_tle_run_every_test(app, monkeypatch, expected, all_tests) -> None:
     asked: list[bool] = []
 
-    def judged(*args: Any, all_tests: bool = False) -> dict[str, Any]:
-        asked.append(all_tests)
-        return {"verdict": expected, "tests": [{"name": "01", "group": "", "verdict": expected}]}
+    def judged(*args: Any, run_all: bool = False) -> JudgeOutcome:
+        asked.append(run_all)
+        return JudgeOutcome(expected, 0.0, tests=[TestOutcome(1, "01", "", expected)])
 
-    monkeypatch.setattr(validation, "judge_source", judged)
+    monkeypatch.setattr(validation, "judge_solution", judged)
     challenge = make_challenge()
     make_reference(challenge, name="x.py", source="", expected_verdict=expected)
     report = validation.validate_challenge(challenge)

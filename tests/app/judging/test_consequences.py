@@ -23,8 +23,8 @@ from app.judging.consequences import (
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import job_id
 from app.models import Judgement, User
-from app.solve import staff
 from app.stores import get_queue, get_redis
+from app.submissions import staff
 from app.submissions.events import announce
 from app.submissions.service import create_submission
 from tests.conftest import config_for

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.archives import Caps
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Blob, Challenge, ChallengeFile, ReferenceSolution, TestCase, TestGroup
 from app.packages import import_package
-from app.packages.archive import Caps
 from tests.app.packages.builders import legacy_package, write_tree, zip_tree
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.challenges.validation import timing
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages.latex import latex_to_markdown, problem_name
@@ -119,18 +120,18 @@ def test_group_yaml_variants() -> None:
 def test_legacy_time_limit_rule(slowest_ms: int, multiplier: float, expected_ms: int) -> None:
     config = cfg.ProblemConfig(version=cfg.LEGACY, time_multiplier=multiplier)
     # problemtools: max(1, round(T_ac * time_multiplier)) whole seconds.
-    assert cfg.derived_time_limit_ms(config, slowest_ms) == expected_ms
+    assert timing.derived_time_limit_ms(config, slowest_ms) == expected_ms
 
 
 def test_draft_time_limit_rule() -> None:
     config = cfg.ProblemConfig(version=cfg.DRAFT)
-    assert cfg.derived_time_limit_ms(config, 500) == 1000  # 0.5 s * 2 = 1 s exactly
-    assert cfg.derived_time_limit_ms(config, 501) == 2000
+    assert timing.derived_time_limit_ms(config, 500) == 1000  # 0.5 s * 2 = 1 s exactly
+    assert timing.derived_time_limit_ms(config, 501) == 2000
     config.time_resolution = 0.25
-    assert cfg.derived_time_limit_ms(config, 600) == 1250
-    assert cfg.derived_time_limit_ms(config, 600, fastest_tle_ms=1875) == 1250
+    assert timing.derived_time_limit_ms(config, 600) == 1250
+    assert timing.derived_time_limit_ms(config, 600, fastest_tle_ms=1875) == 1250
     with pytest.raises(ValidationError, match="no time limit fits"):
-        cfg.derived_time_limit_ms(config, 600, fastest_tle_ms=1800)
+        timing.derived_time_limit_ms(config, 600, fastest_tle_ms=1800)
 
 
 def test_language_for_path() -> None:

@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.challenges import render
+from app.challenges.access import manages_challenge, visible_challenge
 from app.extensions import db
 from app.judging import languages
 from app.models import Challenge, Submission, User
-from app.solve.access import manages_challenge, visible_challenge, visible_submission
-from app.solve.state import sample_view, submission_state
 from app.submissions import service as submissions
+from app.submissions.access import visible_submission
+from app.submissions.state import sample_view, submission_state
 
 
 @dataclass

@@ -1,4 +1,15 @@
-"""Who may see what: a submission is its owner's and its challenge's staff's; a challenge follows its course."""
+"""Who may open a challenge and who runs it (its submissions, rejudges and overrides).
+
+The policy, in one place:
+- Admins, the challenge's author and the teacher of its course manage it: they open it even
+  unpublished, see every submission to it with hidden-test detail, rejudge and override.
+- Anyone else opens a challenge only once it is published; a course's challenge only if they
+  are a member (or the teacher) of that course. A challenge with no course is open practice,
+  even to visitors who are not signed in.
+- A challenge someone may not open is NotFound (404), so a guessed slug tells nobody whether
+  it exists. Staff actions on a challenge one may open but not manage are Forbidden (403).
+- Who may see a submission follows from this: app/submissions/access.py.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +19,8 @@ from sqlalchemy import select
 from app.courses.access import can_manage, is_member
 from app.errors import Forbidden, NotFound
 from app.extensions import db
-from app.models import Challenge, Course, Submission, User
+from app.models import Challenge, Course, User
 
-NO_SUBMISSION = "No such submission, or it is not yours."
 NO_CHALLENGE = "No such challenge, or it is not open to you."
 
 
@@ -24,19 +34,6 @@ def manages_challenge(user: User, challenge: Challenge) -> bool:
         return True
     course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
     return course is not None and can_manage(user, course)
-
-
-def may_see_submission(user: User, submission: Submission) -> bool:
-    """The owner, and staff who manage the submission's challenge, may see a submission."""
-    return submission.user_id == user.id or manages_challenge(user, submission.challenge)
-
-
-def visible_submission(user: User, submission_id: int) -> Submission:
-    """The submission if the user may see it; NotFound otherwise (existence does not leak)."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or not may_see_submission(user, submission):
-        raise NotFound(NO_SUBMISSION)
-    return submission
 
 
 def may_see_challenge(user: User | AnonymousUserMixin | None, challenge: Challenge) -> bool:

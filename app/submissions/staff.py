@@ -7,19 +7,19 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from app.challenges.access import (
+    managed_challenge_ids,
+    require_manager,
+    require_staff,
+    visible_challenge,
+)
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.judging.consequences import Counted, commit_judged, override_event
 from app.models import Challenge, Judgement, Submission, User
 from app.models.submission import VERDICTS
-from app.solve.access import (
-    managed_challenge_ids,
-    require_manager,
-    require_staff,
-    visible_challenge,
-    visible_submission,
-)
 from app.submissions import service as submissions
+from app.submissions.access import visible_submission
 
 MAX_REASON = 2000
 

@@ -6,7 +6,13 @@ import pytest
 
 from app.extensions import db
 from app.models import Submission
-from tests.app.solve.browser import RECORD_MARKS, editor_text, final_verdict, log_in, type_code
+from tests.app.submissions.browser import (
+    RECORD_MARKS,
+    editor_text,
+    final_verdict,
+    log_in,
+    type_code,
+)
 from tests.factories import make_challenge, make_user
 from tests.worker.judge_support import require_sandbox
 from tests.worker.workers import worker_env, worker_process

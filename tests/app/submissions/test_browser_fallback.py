@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Judgement, Submission, TestResult
-from tests.app.solve.browser import editor_text, final_verdict, log_in, type_code
+from tests.app.submissions.browser import editor_text, final_verdict, log_in, type_code
 from tests.factories import make_challenge, make_user
 
 pytestmark = pytest.mark.browser

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.challenges.access import manages_challenge
 from app.extensions import db
 from app.judging.service import execution_log
 from app.models import Blob, Judgement, Submission, TestCase, User
-from app.solve.access import manages_challenge
 
 # Sample data shown in the page is capped: a sample is meant to be read by a person.
 SHOWN_BYTES = 64 * 1024

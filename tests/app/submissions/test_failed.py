@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Judgement, utcnow
-from app.solve import service
+from app.submissions import solve as service
 from tests.conftest import submit
 from tests.factories import make_challenge, make_submission, make_user
 

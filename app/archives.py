@@ -1,4 +1,4 @@
-"""Read a problem package (folder or .zip) into memory, refusing anything unsafe or too big."""
+"""Read an upload (problem package or test-data zip, or a folder), refusing unsafe or huge ones."""
 
 from __future__ import annotations
 

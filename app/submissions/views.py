@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.errors import AppError, ValidationError
 from app.judging import languages
-from app.solve import bp, service, staff
+from app.submissions import bp, staff
+from app.submissions import solve as service
 
 
 @bp.get("/solve/<slug>")
@@ -18,7 +19,7 @@ from app.solve import bp, service, staff
 def solve(slug: str) -> str:
     """The statement beside the editor: run on samples, submit, watch the verdict arrive."""
     page = service.solve_page(current_user, slug)
-    return render_template("solve/solve.html", page=page, challenge=page.challenge)
+    return render_template("submissions/solve.html", page=page, challenge=page.challenge)
 
 
 @bp.get("/solve/<slug>/history")
@@ -28,7 +29,7 @@ def history(slug: str) -> str:
     user_id = request.args.get("user", type=int)
     challenge, submissions = service.history(current_user, slug, user_id=user_id)
     return render_template(
-        "solve/history.html", challenge=challenge, submissions=submissions, user_id=user_id
+        "submissions/history.html", challenge=challenge, submissions=submissions, user_id=user_id
     )
 
 
@@ -38,7 +39,7 @@ def submission(submission_id: int) -> str:
     """One submission with its code, tests and (staff) rejudge and override forms."""
     page = service.submission_detail(current_user, submission_id)
     return render_template(
-        "solve/submission.html",
+        "submissions/submission.html",
         submission=page.submission,
         state=page.state,
         manages=page.manages,
@@ -54,8 +55,10 @@ def rejudge(submission_id: int) -> Response:
     staff.rejudge_one(current_user, submission_id)
     flash("Rejudging; the new verdict replaces the old one when it is done.", "success")
     if request.form.get("back") == "failed":  # from the list of failed judgements
-        return redirect(url_for("solve.failed", challenge=request.form.get("challenge") or None))
-    return redirect(url_for("solve.submission", submission_id=submission_id))
+        return redirect(
+            url_for("submissions.failed", challenge=request.form.get("challenge") or None)
+        )
+    return redirect(url_for("submissions.submission", submission_id=submission_id))
 
 
 @bp.get("/submissions/failed")
@@ -65,7 +68,9 @@ def failed() -> str:
     slug = request.args.get("challenge") or None
     judgements = staff.failed_judgements(current_user, slug=slug)
     stalled = staff.stalled_judgements(current_user, slug=slug)
-    return render_template("solve/failed.html", judgements=judgements, stalled=stalled, slug=slug)
+    return render_template(
+        "submissions/failed.html", judgements=judgements, stalled=stalled, slug=slug
+    )
 
 
 @bp.post("/submissions/failed/rejudge")
@@ -75,7 +80,7 @@ def rejudge_failed() -> Response:
     slug = request.form.get("challenge") or None
     count = staff.rejudge_failed(current_user, slug=slug)
     flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
-    return redirect(url_for("solve.failed", challenge=slug))
+    return redirect(url_for("submissions.failed", challenge=slug))
 
 
 @bp.post("/submissions/<int:submission_id>/override")
@@ -92,7 +97,7 @@ def override(submission_id: int) -> Response:
         flash("Verdict updated; the judge's own verdict stays in the history.", "success")
     except ValidationError as error:
         flash(error.message, "error")
-    return redirect(url_for("solve.submission", submission_id=submission_id))
+    return redirect(url_for("submissions.submission", submission_id=submission_id))
 
 
 @bp.post("/solve/<slug>/rejudge")
@@ -107,7 +112,7 @@ def rejudge_challenge(slug: str) -> Response:
         flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
     except AppError as error:
         flash(error.message, "error")
-    return redirect(url_for("solve.history", slug=slug))
+    return redirect(url_for("submissions.history", slug=slug))
 
 
 def _parse_since(text: str) -> datetime:

@@ -22,15 +22,15 @@ import redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from app.challenges.validation import validate_challenge
-from app.challenges.validation_report import ValidationReport
+from app.challenges.validation.report import ValidationReport
+from app.challenges.validation.solutions import validate_challenge
 from app.errors import AppError, Conflict, ServiceUnavailable
 from app.extensions import db
 from app.models import Challenge, utcnow
 from app.stores import get_queue, get_redis
 
 log = logging.getLogger(__name__)
-JOB_FUNCTION = "app.challenges.validation_queue.run_validation"
+JOB_FUNCTION = "app.challenges.validation.queue.run_validation"
 JOB_TIMEOUT_S = 3600
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 

@@ -1,0 +1,1 @@
+"""Validation of a challenge: judge its reference solutions, report, run it in the background."""

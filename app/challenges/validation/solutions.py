@@ -1,0 +1,101 @@
+"""Judge a challenge's reference solutions through the real pipeline and compare verdicts.
+
+The pipeline is called as a function through the worker seam (app/judging/runner.py), in
+this process, so it sees this app's stores. A judge that can't run (no engine, no image,
+damaged test data) raises ServiceUnavailable rather than guessing a verdict.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.challenges.validation.report import (
+    WRONG_VERDICTS,
+    SolutionRun,
+    TestRun,
+    ValidationReport,
+)
+from app.challenges.validation.timing import derived_time_limit_ms, rule_for
+from app.errors import ServiceUnavailable
+from app.extensions import db
+from app.judging import languages, runner
+from app.judging.outcome import JudgeOutcome
+from app.models import Challenge, ReferenceSolution
+
+# Limit used while measuring accepted runs of a package that gives no time limit.
+MEASURING_TIME_LIMIT_MS = 10_000
+
+
+def judge_solution(
+    challenge: Challenge, solution: ReferenceSolution, *, run_all: bool
+) -> JudgeOutcome:
+    """The pipeline's outcome for one reference solution judged against challenge."""
+    if not languages.is_known(solution.language):
+        raise ServiceUnavailable(
+            f"{solution.name}: the judge has no language {solution.language!r}."
+        )
+    try:
+        return runner.judge_source(challenge, solution.language, solution.source, run_all=run_all)
+    except runner.JUDGE_ERRORS as error:
+        raise ServiceUnavailable(f"The judge could not run {solution.name}: {error}") from error
+    finally:
+        # The judge only reads: end its transaction, so none stays open across the runs.
+        db.session.rollback()
+
+
+def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
+    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE:
+    # each test it fails costs the whole time limit, so it stops at its first failure, as
+    # the challenge may, and the tests after that count as not caught by it.
+    all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
+    outcome = judge_solution(challenge, solution, run_all=all_tests)
+    tests = [
+        TestRun(name=test.name, group=test.group, verdict=test.verdict, time_ms=test.time_ms)
+        for test in outcome.tests
+    ]
+    message = outcome.compile_output[:500] if outcome.verdict == "CE" else ""
+    return SolutionRun(
+        name=solution.name,
+        language=solution.language,
+        expected=solution.expected_verdict,
+        verdict=outcome.verdict,
+        tests=tests,
+        message=message,
+    )
+
+
+def validate_challenge(challenge: Challenge) -> ValidationReport:
+    """Judge every reference solution; derive the time limit first when the package gave none.
+
+    Accepted solutions run first. If the time limit is still pending they run under a
+    generous limit, the limit is set from the slowest test time by the package's rule
+    (see derived_time_limit_ms) and committed, then the other solutions run under it.
+    """
+    solutions = list(
+        db.session.scalars(
+            select(ReferenceSolution)
+            .where(ReferenceSolution.challenge_id == challenge.id)
+            .order_by(ReferenceSolution.expected_verdict != "AC", ReferenceSolution.id)
+        )
+    )
+    report = ValidationReport()
+    pending = bool((challenge.package_meta or {}).get("time_limit_pending"))
+    accepted = [s for s in solutions if s.expected_verdict == "AC"]
+    if pending and accepted:
+        previous = challenge.time_limit_ms
+        challenge.time_limit_ms = MEASURING_TIME_LIMIT_MS
+        db.session.commit()
+        report.runs += [_run(challenge, s) for s in accepted]
+        if all(run.ok for run in report.runs):
+            slowest = max(run.slowest_ms for run in report.runs)
+            challenge.time_limit_ms = derived_time_limit_ms(rule_for(challenge), slowest)
+            challenge.package_meta = {**challenge.package_meta, "time_limit_pending": False}
+            report.derived = True
+        else:
+            challenge.time_limit_ms = previous
+        db.session.commit()
+        solutions = [s for s in solutions if s.expected_verdict != "AC"]
+    report.runs += [_run(challenge, s) for s in solutions]
+    report.time_limit_ms = challenge.time_limit_ms
+    report.test_names = [(t.name, t.group.name if t.group else "") for t in challenge.tests]
+    return report
