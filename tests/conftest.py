@@ -62,9 +62,13 @@ def sandbox_images(pytestconfig: pytest.Config) -> None:
     from worker.sandbox import ServiceUnavailable, ensure_images
 
     reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
 
     def say(line: str) -> None:
-        if reporter is not None:
+        """Progress on the terminal as it happens (a first build takes minutes)."""
+        if reporter is None or capture is None:
+            return
+        with capture.global_and_fixture_disabled():
             reporter.write_line(f"sandbox images: {line}")
 
     try:
