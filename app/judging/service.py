@@ -44,7 +44,11 @@ def _refuse_stale(judgement: Judgement, attempt: int | None, what: str) -> None:
 
 def start_attempt(judgement_id: int, worker: str) -> Judgement | None:
     """Mark a judgement `judging` (one more attempt); None when it is finished or gone."""
-    judgement = _lock(judgement_id)
+    # Only its own row: starting an attempt writes no verdict, so it need not wait for the
+    # submission's other verdicts (one lock, and one query, fewer on every judgement's clock).
+    judgement = db.session.get(
+        Judgement, judgement_id, with_for_update=True, populate_existing=True
+    )
     if judgement is None or judgement.is_finished:
         db.session.rollback()
         return None
@@ -133,12 +137,14 @@ def record_failure(
 def _lock(judgement_id: int) -> Judgement | None:
     """The judgement, locked with its submission (the submission first, as an override does):
     two verdicts of one submission are recorded one after the other, each seeing the other."""
-    submission_id = db.session.scalar(
-        select(Judgement.submission_id).where(Judgement.id == judgement_id)
+    submission = db.session.scalar(
+        select(Submission)
+        .join(Judgement, Judgement.submission_id == Submission.id)
+        .where(Judgement.id == judgement_id)
+        .with_for_update(of=Submission)
     )
-    if submission_id is None:
+    if submission is None:
         return None
-    db.session.get(Submission, submission_id, with_for_update=True)
     # Read afresh under the lock: the copy this session loaded when the attempt started may be
     # long out of date (another worker may have finished it since).
     return db.session.get(Judgement, judgement_id, with_for_update=True, populate_existing=True)

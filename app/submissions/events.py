@@ -41,4 +41,5 @@ def announce(event: Judged) -> None:
         if event.cause == "override"
         else verdict_done(event.judgement)
     )
-    publish(submission_channel(event.submission.id), payload)
+    # The judgement's row is read again after the commit anyway; the submission's need not be.
+    publish(submission_channel(event.judgement.submission_id), payload)
