@@ -36,9 +36,22 @@ def create_submission(
     )
     judgement = Judgement(submission=submission, status="queued")
     db.session.add_all([submission, judgement])
-    db.session.commit()
+    _commit_keeping_values()
     enqueue_judgement(judgement)
     return submission
+
+
+def _commit_keeping_values() -> None:
+    """Commit without expiring what was just written: the answer (ids, status) is built from
+    memory, so a database that goes away right after the commit can't turn an accepted
+    submission into an error (and a duplicate when the student retries)."""
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
 
 
 def rejudge(submission: Submission) -> Judgement:
