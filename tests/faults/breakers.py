@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 import socket
 import subprocess
 import threading
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.stacks import missing
+from worker.sandbox.pool import pid_alive
 
 DOCKER_SOCKET = "/var/run/docker.sock"
 
@@ -156,7 +156,7 @@ def orphans(owner_pids: set[int]) -> list[dict[str, str]]:
     return [
         box
         for box in host_containers(owner_pids)
-        if box["claimer"] and not _alive(int(box["claimer"]))
+        if box["claimer"] and not pid_alive(int(box["claimer"]))
     ]
 
 
@@ -171,17 +171,3 @@ def remove_containers(owner_pids: set[int]) -> None:
                 client.api.remove_container(box["id"], force=True, v=True)
     finally:
         client.close()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie is gone for our purposes (its parent has not reaped it yet).
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rpartition(")")[2].split()[0] != "Z"
-    return True

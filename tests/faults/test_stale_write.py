@@ -11,7 +11,6 @@ from app.judging.queue import lease_key
 from app.stores import get_redis
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
-from tests.faults.breakers import _alive
 from tests.faults.conftest import output_dir, write_figures
 from tests.faults.judging import (
     SLOW_SUM,
@@ -23,6 +22,7 @@ from tests.faults.judging import (
     watch,
 )
 from tests.faults.supervisor import Workers, signal_tree
+from worker.sandbox.pool import pid_alive
 
 pytestmark = [pytest.mark.faults, pytest.mark.docker]
 LEASE_S = 2
@@ -50,7 +50,7 @@ def test_frozen_worker_cannot_overwrite_the_verdict(faults_env, tmp_path, say):
         signal_tree(first.pid, signal.SIGCONT)
         frozen = []
         # Woken, the horse runs its remaining tests and tries to record attempt 1's result.
-        watch(lambda: not _alive(horse), 120, "the woken horse to finish its job")
+        watch(lambda: not pid_alive(horse), 120, "the woken horse to finish its job")
         after = seen(judgement_id)
     finally:
         if frozen:

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -233,13 +234,17 @@ def _remove(container: Container) -> None:
         container.remove(force=True, v=True)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether the process runs; a zombie (dead, its parent not yet reaping it) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] != "Z"
     return True
 
 
@@ -250,7 +255,7 @@ def reap_orphans() -> int:
     for container in _ours(client):
         name = _name(container)
         owner = name.rsplit("-busy-", 1)[1] if "-busy-" in name else ""
-        orphan = owner.isdigit() and not _pid_alive(int(owner))
+        orphan = owner.isdigit() and not pid_alive(int(owner))
         # A busy box that is only "created" is being started by its live owner: removing it
         # then ended that judgement's runner stream (an attempt lost under load).
         if orphan or container.attrs.get("State") in ("exited", "dead"):
