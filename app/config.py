@@ -88,6 +88,9 @@ def from_environment() -> dict[str, object]:
         "JUDGE_TYPICAL_SECONDS": _int("CODEDEV_JUDGE_TYPICAL_SECONDS", 10),
         # Tries of a transaction that is safe to repeat when the database drops or is busy.
         "DB_RETRY_ATTEMPTS": _int("CODEDEV_DB_RETRY_ATTEMPTS", 8),
+        # Seconds a transaction holding judging's row locks may sit idle (its process frozen)
+        # before PostgreSQL ends it and frees them for the other workers.
+        "DB_LOCK_IDLE_SECONDS": _int("CODEDEV_DB_LOCK_IDLE_SECONDS", 30),
         # Warm containers kept per language on each worker host.
         "SANDBOX_POOL_SIZE": _int("CODEDEV_SANDBOX_POOL_SIZE", 2),
         # Prefix of the sandbox image names (codedev-sandbox-python3, ...).

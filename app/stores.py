@@ -13,8 +13,11 @@ from typing import Any, TypeVar
 
 import redis
 from flask import Flask, current_app
+from psycopg.errors import IdleInTransactionSessionTimeout
 from rq import Queue
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, scoped_session
 
 from app.extensions import db
 
@@ -51,12 +54,26 @@ def get_queue(name: str, app: Flask | None = None) -> Queue:
     return Queue(name, connection=get_redis(app))
 
 
+def bound_lock_holding(session: Session | None = None) -> None:
+    """Call first in a transaction that takes row locks: should its process freeze while it
+    holds them (a paused VM, a SIGSTOP), PostgreSQL ends the session after DB_LOCK_IDLE_SECONDS
+    idle, and the locks with it, instead of every other worker waiting on them for ever.
+    Only this transaction is bounded (SET LOCAL); SQLite takes no row locks."""
+    on: Session | scoped_session[Any] = session or db.session
+    if on.get_bind().dialect.name != "postgresql":
+        return
+    seconds = int(current_app.config.get("DB_LOCK_IDLE_SECONDS", 30))
+    on.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = '{seconds}s'"))
+
+
 def store_down(error: BaseException) -> bool:
     """Whether an error means a store is unreachable or busy (a retry may cure it), not a bug."""
     if isinstance(error, redis.ConnectionError | redis.TimeoutError):
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
+    if isinstance(getattr(error, "orig", None), IdleInTransactionSessionTimeout):
+        return True  # the server ended a session left idle holding locks (bound_lock_holding)
     if isinstance(error, OperationalError):
         if isinstance(error.orig, sqlite3.OperationalError):  # a missing table is no outage
             return any(word in str(error.orig) for word in ("locked", "busy", "unable to open"))

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.judging import runner, service
 from app.models import Challenge, Judgement, utcnow
-from app.stores import get_queue, get_redis, retry_transaction
+from app.stores import bound_lock_holding, get_queue, get_redis, retry_transaction
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +270,15 @@ def _requeue_one(
     *,
     at_front: bool = False,
 ) -> None:
-    judgement = db.session.get(Judgement, judgement_id, with_for_update=True)
+    # A row another process holds (recording it, or frozen while it did) is left to the next
+    # sweep: one sweep never waits on it, and a frozen holder's lock lasts DB_LOCK_IDLE_SECONDS.
+    bound_lock_holding()
+    judgement = db.session.scalar(
+        select(Judgement)
+        .where(Judgement.id == judgement_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
     if judgement is None or judgement.is_finished:
         db.session.rollback()
         return

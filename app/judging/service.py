@@ -16,7 +16,7 @@ from app.judging.consequences import commit_judged, verdict_event
 from app.judging.outcome import JudgeOutcome
 from app.live import publish
 from app.models import ExecutionLog, Judgement, Submission, TestResult, utcnow
-from app.stores import get_mongo, get_redis
+from app.stores import bound_lock_holding, get_mongo, get_redis
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ def start_attempt(judgement_id: int, worker: str) -> Judgement | None:
     """Mark a judgement `judging` (one more attempt); None when it is finished or gone."""
     # Only its own row: starting an attempt writes no verdict, so it need not wait for the
     # submission's other verdicts (one lock, and one query, fewer on every judgement's clock).
+    bound_lock_holding()
     judgement = db.session.get(
         Judgement, judgement_id, with_for_update=True, populate_existing=True
     )
@@ -137,6 +138,7 @@ def record_failure(
 def _lock(judgement_id: int) -> Judgement | None:
     """The judgement, locked with its submission (the submission first, as an override does):
     two verdicts of one submission are recorded one after the other, each seeing the other."""
+    bound_lock_holding()
     submission = db.session.scalar(
         select(Submission)
         .join(Judgement, Judgement.submission_id == Submission.id)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 import redis
+from flask import current_app
 from rq.job import Job
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from app import stores
 from app.channels import submission_channel
@@ -23,6 +30,7 @@ from app.stores import get_queue, get_redis
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
 
+T = TypeVar("T")
 GOOD = "print(sum(map(int, input().split())))\n"
 
 
@@ -207,3 +215,46 @@ def test_result_of_an_attempt_moved_past_is_refused(app, judgement):
     assert service.record_failure(judgement.id, "late", attempt=1) == "stale"
     assert service.record_result(judgement.id, outcome("AC"), attempt=2) is True
     assert int(get_redis().get(service.STALE_WRITES_KEY)) == 2
+
+
+
+@pytest.mark.parametrize("stack", ["postgres"], indirect=True)  # SQLite takes no row locks
+def test_a_frozen_lock_holder_neither_stalls_the_sweep_nor_holds_the_row_for_ever(app, judgement):
+    """A process frozen (SIGSTOP, a paused VM) while it held a judgement's row lock: the sweep
+    passes the row by instead of waiting, and PostgreSQL ends the frozen holder's session after
+    DB_LOCK_IDLE_SECONDS, so a later sweep requeues the judgement."""
+    app.config["DB_LOCK_IDLE_SECONDS"] = 2
+    service.start_attempt(judgement.id, "w1")  # then that worker dies: no lease
+    db.session.remove()
+    frozen = Session(bind=db.engine)  # locks the row as judging does, then does nothing
+    stores.bound_lock_holding(frozen)
+    frozen.execute(select(Judgement.id).where(Judgement.id == judgement.id).with_for_update())
+    try:
+        first = run_bounded(requeue_stale, 10)
+        assert first is not None, "the sweep waited on the frozen holder's row lock"
+        assert judgement.id not in first.requeued
+        deadline = time.monotonic() + 20
+        while judgement.id not in (report := requeue_stale()).requeued:
+            assert time.monotonic() < deadline, f"the frozen lock was never freed: {report}"
+            time.sleep(0.5)
+        with pytest.raises(DBAPIError) as ended:  # the server ended the frozen session
+            frozen.execute(select(1))
+        assert stores.store_down(ended.value)  # a retry of that transaction would start afresh
+    finally:
+        frozen.close()
+
+
+def run_bounded(work: Callable[[], T], seconds: float) -> T | None:
+    """work() in the app context on a thread; None if it has not returned within seconds."""
+    app = current_app._get_current_object()
+    results: list[T] = []
+
+    def run() -> None:
+        with app.app_context():
+            results.append(work())
+            db.session.remove()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return results[0] if results else None
