@@ -15,6 +15,7 @@ from app.models import (
     Enrollment,
     Judgement,
     ReferenceSolution,
+    Round,
     Submission,
     TestCase,
     TestResult,
@@ -144,3 +145,28 @@ def make_submission(
         )
     db.session.commit()
     return submission
+
+
+def make_round(
+    owner: User | None = None, challenges: list[Challenge] | None = None, **overrides: Any
+) -> Round:
+    """A committed round (a contest by default, open now for two hours, public) over the
+    given challenges (one new challenge by default)."""
+    from datetime import timedelta
+
+    from app.contests.rounds import ProblemSpec, RoundSpec, create_round
+    from app.models import utcnow
+
+    owner = owner or make_user(role="teacher")
+    challenges = challenges or [make_challenge(owner_id=owner.id)]
+    start = overrides.pop("starts_at", utcnow() - timedelta(minutes=5))
+    spec = RoundSpec(
+        name=overrides.pop("name", f"Round {next(_counter)}"),
+        mode=overrides.pop("mode", "contest"),
+        starts_at=start,
+        ends_at=overrides.pop("ends_at", start + timedelta(hours=2)),
+        visibility=overrides.pop("visibility", "public"),
+        problems=[ProblemSpec(challenge_id=challenge.id) for challenge in challenges],
+        **overrides,
+    )
+    return create_round(owner, spec)

@@ -11,11 +11,33 @@ from app.models.challenge import (
     TestGroup,
 )
 from app.models.course import Course, Enrollment
+from app.models.round import (
+    MODES,
+    SCORINGS,
+    VISIBILITIES,
+    Clarification,
+    Participant,
+    ParticipantMember,
+    Round,
+    RoundProblem,
+    ScoreCell,
+    ScoreRow,
+)
 from app.models.submission import ExecutionLog, Judgement, Submission, TestResult
 from app.models.user import ROLES_ALL, ApiToken, SiteSetting, User
 
 __all__ = [
     "DIFFICULTIES",
+    "MODES",
+    "SCORINGS",
+    "VISIBILITIES",
+    "Clarification",
+    "Participant",
+    "ParticipantMember",
+    "Round",
+    "RoundProblem",
+    "ScoreCell",
+    "ScoreRow",
     "ROLES_ALL",
     "ApiToken",
     "Base",

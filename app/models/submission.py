@@ -33,6 +33,14 @@ class Submission(Base):
     # "submit" counts; "samples" runs the sample tests only and never counts.
     kind: Mapped[str] = mapped_column(String(16), default="submit")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Sent in a round (a contest, timed round or assignment) by this participant; None in
+    # practice. Its board counts it; nothing else about judging changes.
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True, default=None
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True, default=None
+    )
 
     user: Mapped[User | None] = relationship()
     challenge: Mapped[Challenge] = relationship()

@@ -8,21 +8,34 @@ import uuid
 from flask import current_app
 
 from app.challenges.access import may_see_challenge
+from app.contests.access import participant_of, visible_round
+from app.contests.participation import join
+from app.contests.rounds import allows_language, problem_for
+from app.contests.windows import check_open
 from app.errors import NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.judging import languages
 from app.judging.queue import enqueue_judgement
-from app.models import Challenge, Course, Judgement, Submission, User
+from app.models import Challenge, Course, Judgement, Participant, Round, Submission, User, utcnow
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")
 
 
 def create_submission(
-    user: User, challenge: Challenge, language: str, source: str | bytes, kind: str = "submit"
+    user: User,
+    challenge: Challenge,
+    language: str,
+    source: str | bytes,
+    kind: str = "submit",
+    round_: Round | None = None,
 ) -> Submission:
-    """Check and store a submission with a queued judgement, commit, then enqueue it."""
-    if not may_see_challenge(user, challenge):
+    """Check and store a submission with a queued judgement, commit, then enqueue it. In a
+    round, the participant's window decides: outside it the submission is refused, unstored."""
+    participant = None
+    if round_ is not None:
+        participant = _participant_in(user, round_, challenge, language)
+    elif not may_see_challenge(user, challenge):
         raise NotFound("No such challenge.")
     if kind not in KINDS:
         raise ValidationError(f"Unknown submission kind {kind!r}.")
@@ -34,11 +47,25 @@ def create_submission(
     submission = Submission(
         user_id=user.id, challenge_id=challenge.id, language=language, source=text, kind=kind
     )
+    if round_ is not None and participant is not None:
+        submission.round_id, submission.participant_id = round_.id, participant.id
     judgement = Judgement(submission=submission, status="queued")
     db.session.add_all([submission, judgement])
     _commit_keeping_values()
     enqueue_judgement(judgement)
     return submission
+
+
+def _participant_in(user: User, round_: Round, challenge: Challenge, language: str) -> Participant:
+    """Who submits in this round, once the round, its problem, its language list and the
+    participant's window allow it (the window by the server's clock)."""
+    visible_round(user, round_.id)
+    problem_for(round_, challenge)
+    if not allows_language(round_, language):
+        raise ValidationError(f"The language {language!r} is not allowed in this round.")
+    participant = participant_of(user, round_) or join(user, round_)
+    check_open(round_, participant, utcnow())
+    return participant
 
 
 def _commit_keeping_values() -> None:

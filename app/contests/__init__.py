@@ -1,0 +1,1 @@
+"""Rounds: contests, timed rounds and assignments; windows, participants, clarifications."""

@@ -1,0 +1,123 @@
+"""Standing on a round: registering (alone or as a team), pressing Start, extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.contests.access import is_staff_of, may_see_round, participant_of
+from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.extensions import db
+from app.models import Participant, ParticipantMember, Round, User, utcnow
+
+TEAM_NAME_MAX = 120
+
+
+def join(user: User, round_: Round, invite_code: str | None = None) -> Participant:
+    """The user's own participant, registering them alone the first time (course members,
+    invite holders and, on a public round, anyone signed in). Staff never stand on it."""
+    existing = participant_of(user, round_)
+    if existing is not None:
+        return existing
+    if is_staff_of(user, round_):
+        raise Forbidden("The round's staff do not take part in it.")
+    if not may_see_round(user, round_, invite_code):
+        raise NotFound("No such round, or it is not open to you.")
+    if round_.team_size > 1:
+        raise Forbidden("This round is for teams: your teacher puts you in one.")
+    return _create(round_, user.name, [user])
+
+
+def create_team(staff: User, round_: Round, name: str, members: Sequence[User]) -> Participant:
+    """A team of up to the round's team size, made by its staff; a student is on one team."""
+    if not is_staff_of(staff, round_):
+        raise Forbidden("Only the round's staff make teams.")
+    name = name.strip()
+    if not name or len(name) > TEAM_NAME_MAX:
+        raise ValidationError(f"A team name is 1 to {TEAM_NAME_MAX} characters.", field="name")
+    ids = [member.id for member in members]
+    if len(set(ids)) != len(ids):
+        raise ValidationError("A student appears twice in the team.", field="members")
+    if not 1 <= len(ids) <= round_.team_size:
+        raise ValidationError(
+            f"A team in this round has 1 to {round_.team_size} members.", field="members"
+        )
+    return _create(round_, name, list(members))
+
+
+def _create(round_: Round, name: str, members: list[User]) -> Participant:
+    participant = Participant(round_id=round_.id, name=name[:TEAM_NAME_MAX])
+    participant.members = [ParticipantMember(round_id=round_.id, user_id=m.id) for m in members]
+    db.session.add(participant)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the unique (round, user): already on a team
+        db.session.rollback()
+        taken = participant_of(members[0], round_) if len(members) == 1 else None
+        if taken is not None:
+            return taken  # a second click on Join, raced: the first one's participant
+        raise Conflict("A member is already on a team in this round.") from error
+    return participant
+
+
+def start(user: User, round_: Round, now: datetime | None = None) -> Participant:
+    """Press Start on a timed round: open the personal window once (a second press, even at
+    the same instant, keeps the first window)."""
+    now = now or utcnow()
+    if round_.mode != "timed":
+        raise Conflict("Only a timed round has a Start button.")
+    if now < round_.starts_at:
+        raise Conflict(f"The round opens at {round_.starts_at:%Y-%m-%d %H:%M} UTC.")
+    if now >= round_.ends_at:
+        raise Conflict("The round is over: it can no longer be started.")
+    participant = join(user, round_)
+    _open_window(participant, now)
+    return participant
+
+
+def start_virtual(user: User, round_: Round, now: datetime | None = None) -> Participant:
+    """Replay an ended contest in a window of one's own, ranked against the original."""
+    now = now or utcnow()
+    if round_.mode != "contest" or now < round_.ends_at:
+        raise Conflict("Only a contest that has ended can be replayed.")
+    if is_staff_of(user, round_) or not may_see_round(user, round_):
+        raise Forbidden("You may not replay this contest.")
+    if participant_of(user, round_) is not None:
+        raise Conflict("You took part in this contest already.")
+    participant = _create(round_, f"{user.name} (virtual)", [user])
+    participant.virtual = True
+    db.session.commit()
+    _open_window(participant, now)
+    return participant
+
+
+def _open_window(participant: Participant, now: datetime) -> None:
+    # One UPDATE that only an unstarted row matches: concurrent presses open one window.
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant.id, Participant.started_at.is_(None))
+        .values(started_at=now)
+    )
+    db.session.commit()
+    db.session.refresh(participant)
+
+
+def extend(staff: User, round_: Round, participant_id: int, minutes: int) -> Participant:
+    """Give one participant extra minutes (a timed window, or an assignment's dates)."""
+    if not is_staff_of(staff, round_):
+        raise Forbidden("Only the round's staff grant extensions.")
+    if not 0 <= minutes <= 60 * 24 * 60:
+        raise ValidationError("An extension is 0 to 86400 minutes.", field="minutes")
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.id == participant_id, Participant.round_id == round_.id
+        )
+    )
+    if participant is None:
+        raise NotFound("No such participant in this round.")
+    participant.extra_minutes = minutes
+    db.session.commit()
+    return participant
