@@ -47,20 +47,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Blueprints of every area, their consequence handlers, then the Flask CLI groups."""
-    from app import admin, api, auth, challenges, courses, main, packages, submissions
+    from app import admin, api, auth, challenges, contests, courses, main, packages, submissions
     from app.judging import cli as judging_cli
     from app.judging import readiness
     from app.judging.runner import sandbox_cli
     from app.live import sockets as live
     from app.packages import cli as packages_cli
 
-    for area in (main, auth, courses, admin, challenges, packages, submissions, live, api):
+    for area in (
+        main,
+        auth,
+        courses,
+        admin,
+        challenges,
+        packages,
+        submissions,
+        contests,
+        live,
+        api,
+    ):
         app.register_blueprint(area.bp)
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
     auth.init_app(app)
     readiness.init_app(app)
     submissions.init_app(app)
+    contests.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)
