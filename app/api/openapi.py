@@ -136,6 +136,11 @@ def openapi_document() -> dict[str, Any]:
                             "default": "submit",
                             "description": "`samples` judges the sample tests only and never counts",
                         },
+                        "round": {
+                            "type": "integer",
+                            "description": "Submit in this round (contest, timed round or "
+                            "assignment): refused with 409 outside your window",
+                        },
                     },
                 },
                 "Created": {

@@ -47,6 +47,17 @@ def _text_field(body: dict[str, Any], name: str, *, default: str | None = None) 
     return value
 
 
+def _round_field(body: dict[str, Any]) -> int | None:
+    value = body.get("round")
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError("`round` must be a round id (an integer).", field="round")
+    return value
+
+
 @bp.post("/submissions")
 def create_submission() -> tuple[Response, int, dict[str, str]]:
     """Submit source code for a challenge (kind "submit", or "samples" for a sample run)."""
@@ -57,6 +68,7 @@ def create_submission() -> tuple[Response, int, dict[str, str]]:
         _text_field(body, "language"),
         _text_field(body, "source"),
         kind=_text_field(body, "kind", default="submit"),
+        round_id=_round_field(body),
     )
     judgement = submission.judgements[-1]
     location = url_for("api.get_submission", submission_id=submission.id)

@@ -12,6 +12,7 @@ The policy, in one place:
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypeAlias
 
 from flask_login import AnonymousUserMixin
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from app.courses.access import can_manage, is_member
 from app.errors import Forbidden, NotFound
 from app.extensions import db
-from app.models import Course, Participant, ParticipantMember, Round, User
+from app.models import Course, Participant, ParticipantMember, Round, RoundProblem, User
 
 NO_ROUND = "No such round, or it is not open to you."
 AnyUser: TypeAlias = User | AnonymousUserMixin | None
@@ -82,3 +83,22 @@ def managed_round(user: AnyUser, round_id: int) -> Round:
     if not is_staff_of(user, round_):
         raise Forbidden("Only the round's staff may do this.")
     return round_
+
+
+def round_problem(user: AnyUser, round_id: int, slug: str, now: datetime) -> RoundProblem:
+    """A problem of a round the user may open: staff always; others once the round (or, in
+    a timed round, their own window) has started. NotFound otherwise: a round's problems stay
+    secret until then, even if the challenge is published elsewhere."""
+    round_ = visible_round(user, round_id)
+    problem = next((p for p in round_.problems if p.challenge.slug == slug), None)
+    if problem is None:
+        raise NotFound("No such problem in this round.")
+    if is_staff_of(user, round_):
+        return problem
+    if now < round_.starts_at:
+        raise NotFound("The round has not started: its problems open at the start.")
+    if round_.mode == "timed" and now < round_.ends_at:
+        participant = participant_of(user, round_)
+        if participant is None or participant.started_at is None:
+            raise NotFound("Press Start first: the problems open with your window.")
+    return problem

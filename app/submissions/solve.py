@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from app.challenges import render
 from app.challenges.access import manages_challenge, visible_challenge
+from app.contests.access import round_problem
+from app.contests.rounds import allows_language
 from app.extensions import db
 from app.judging import languages
-from app.models import Challenge, Submission, User
+from app.models import Challenge, RoundProblem, Submission, User, utcnow
 from app.submissions import service as submissions
 from app.submissions.access import visible_submission
 from app.submissions.state import sample_view, submission_state
@@ -22,6 +24,7 @@ class SolvePage:
     """What the solve page shows: the challenge, its samples, languages and starter code."""
 
     challenge: Challenge
+    problem: RoundProblem | None  # the round's problem, when solved inside a round
     statement_html: str
     samples: list[dict[str, str]]
     languages: list[tuple[str, str]]
@@ -31,11 +34,23 @@ class SolvePage:
 
 
 def submit(
-    user: User, slug: str, language: str, source: str, *, kind: str = "submit"
+    user: User,
+    slug: str,
+    language: str,
+    source: str,
+    *,
+    kind: str = "submit",
+    round_id: int | None = None,
 ) -> Submission:
-    """Send source for a challenge the user may open; the pipeline checks size and rate."""
-    challenge = visible_challenge(user, slug)
-    return submissions.create_submission(user, challenge, language, source, kind=kind)
+    """Send source for a challenge the user may open (in a round: one of its problems, in the
+    participant's window); the pipeline checks size and rate."""
+    if round_id is None:
+        challenge = visible_challenge(user, slug)
+        return submissions.create_submission(user, challenge, language, source, kind=kind)
+    problem = round_problem(user, round_id, slug, utcnow())
+    return submissions.create_submission(
+        user, problem.challenge, language, source, kind=kind, round_=problem.round
+    )
 
 
 def submission_view(user: User, submission_id: int) -> dict[str, Any]:
@@ -49,11 +64,23 @@ def languages_for(challenge: Challenge) -> list[tuple[str, str]]:
     return [(id_, name) for id_, name in languages.choices() if challenge.allows_language(id_)]
 
 
-def solve_page(user: User, slug: str) -> SolvePage:
-    """Everything the solve page needs for a challenge the user may open."""
-    challenge = visible_challenge(user, slug)
-    offered = languages_for(challenge)
+def solve_page(user: User, slug: str, round_id: int | None = None) -> SolvePage:
+    """Everything the solve page needs for a challenge the user may open (or a round's
+    problem, offering only the languages the round allows)."""
+    problem = None
+    if round_id is None:
+        challenge = visible_challenge(user, slug)
+        offered = languages_for(challenge)
+    else:
+        problem = round_problem(user, round_id, slug, utcnow())
+        challenge = problem.challenge
+        offered = [
+            choice
+            for choice in languages_for(challenge)
+            if allows_language(problem.round, choice[0])
+        ]
     return SolvePage(
+        problem=problem,
         challenge=challenge,
         statement_html=render_statement(challenge),
         samples=[sample_view(test) for test in challenge.tests if test.is_sample],

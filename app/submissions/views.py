@@ -18,7 +18,7 @@ from app.submissions import solve as service
 @login_required
 def solve(slug: str) -> str:
     """The statement beside the editor: run on samples, submit, watch the verdict arrive."""
-    page = service.solve_page(current_user, slug)
+    page = service.solve_page(current_user, slug, request.args.get("round", type=int))
     return render_template("submissions/solve.html", page=page, challenge=page.challenge)
 
 

@@ -104,6 +104,7 @@ async function send(kind) {
         language: picker.value,
         source: editor.getValue(),
         kind,
+        ...(root.dataset.round ? { round: Number(root.dataset.round) } : {}),
       }),
     });
     const body = await response.json().catch(() => ({}));
