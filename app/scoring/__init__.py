@@ -1,0 +1,1 @@
+"""Scoring: pure ICPC / IOI / assignment rules, the freeze, standings; the score cache."""
