@@ -12,7 +12,6 @@ from app.challenges.access import manages_challenge
 from app.contests.access import is_staff_of, may_see_round, participant_of, visible_round
 from app.contests.forms import RoundForm
 from app.contests.rounds import ProblemSpec, RoundSpec
-from app.contests.windows import Window, window_of
 from app.courses.access import can_manage
 from app.errors import ValidationError
 from app.extensions import db
@@ -27,6 +26,7 @@ from app.models import (
     Submission,
     User,
 )
+from app.scoring.windows import Window, window_of
 
 
 @dataclass

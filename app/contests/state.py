@@ -14,15 +14,18 @@ from app.models import Judgement, Round, Submission, User, utcnow
 
 def unjudged(round_: Round) -> int:
     """Real submissions of the round whose newest judgement has not finished."""
-    return db.session.scalar(
-        select(func.count(func.distinct(Submission.id)))
-        .join(Judgement, Judgement.submission_id == Submission.id)
-        .where(
-            Submission.round_id == round_.id,
-            Submission.kind == "submit",
-            Judgement.status.in_(("queued", "judging")),
+    return (
+        db.session.scalar(
+            select(func.count(func.distinct(Submission.id)))
+            .join(Judgement, Judgement.submission_id == Submission.id)
+            .where(
+                Submission.round_id == round_.id,
+                Submission.kind == "submit",
+                Judgement.status.in_(("queued", "judging")),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def thaw(user: User | None, round_: Round, now: datetime | None = None) -> Round:

@@ -20,7 +20,6 @@ from app.models.round import (
     ParticipantMember,
     Round,
     RoundProblem,
-    ScoreCell,
     ScoreRow,
 )
 from app.models.submission import ExecutionLog, Judgement, Submission, TestResult
@@ -36,7 +35,6 @@ __all__ = [
     "ParticipantMember",
     "Round",
     "RoundProblem",
-    "ScoreCell",
     "ScoreRow",
     "ROLES_ALL",
     "ApiToken",

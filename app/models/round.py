@@ -110,6 +110,8 @@ class RoundProblem(Base):
     position: Mapped[int] = mapped_column(default=0)
     points: Mapped[float] = mapped_column(default=100.0)
     color: Mapped[str] = mapped_column(String(16), default="#3b82f6")
+    # First to solve, per audience: {"jury": {"id": submission id, "at": seconds}, "public": ...}.
+    firsts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     round: Mapped[Round] = relationship(back_populates="problems")
     challenge: Mapped[Challenge] = relationship()
@@ -181,23 +183,10 @@ class Clarification(Base):
         return self.participant_id is None
 
 
-class ScoreCell(Base):
-    """One (participant, problem) cell of a board as one audience sees it (jury or public):
-    the score cache one finished judgement recomputes, as DOMjudge's does."""
-
-    __tablename__ = "score_cells"
-    __table_args__ = (UniqueConstraint("participant_id", "label", "audience"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
-    label: Mapped[str] = mapped_column(String(8))
-    audience: Mapped[str] = mapped_column(String(8))  # "jury" or "public"
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
 class ScoreRow(Base):
-    """A participant's totals on a board as one audience sees it, from its cells."""
+    """A participant's row of a board as one audience (jury or public) sees it: its totals and
+    its cells, the score cache one finished judgement updates (one cell, one row), as
+    DOMjudge's does. data = {"row": {...}, "cells": {label: {...}}}."""
 
     __tablename__ = "score_rows"
     __table_args__ = (UniqueConstraint("participant_id", "audience"),)

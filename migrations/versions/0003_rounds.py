@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-12-01 23:24:21.062706
+Create Date: 2026-12-01 23:50:54.618426
 
 """
 from alembic import op
@@ -77,11 +77,12 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('points', sa.Float(), nullable=False),
     sa.Column('color', sa.String(length=16), nullable=False),
+    sa.Column('firsts', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_round_problems_challenge_id_challenges'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_round_problems_round_id_rounds'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_round_problems')),
-    sa.UniqueConstraint('round_id', 'challenge_id', name=op.f('uq_round_problems_challenge')),
-    sa.UniqueConstraint('round_id', 'label', name=op.f('uq_round_problems_label'))
+    sa.UniqueConstraint('round_id', 'challenge_id', name='uq_round_problems_challenge'),
+    sa.UniqueConstraint('round_id', 'label', name='uq_round_problems_label')
     )
     with op.batch_alter_table('round_problems', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_round_problems_round_id'), ['round_id'], unique=False)
@@ -120,21 +121,6 @@ def upgrade():
     with op.batch_alter_table('participant_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participant_members_participant_id'), ['participant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_participant_members_user_id'), ['user_id'], unique=False)
-
-    op.create_table('score_cells',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('round_id', sa.Integer(), nullable=False),
-    sa.Column('participant_id', sa.Integer(), nullable=False),
-    sa.Column('label', sa.String(length=8), nullable=False),
-    sa.Column('audience', sa.String(length=8), nullable=False),
-    sa.Column('data', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_score_cells_participant_id_participants'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['round_id'], ['rounds.id'], name=op.f('fk_score_cells_round_id_rounds'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_score_cells')),
-    sa.UniqueConstraint('participant_id', 'label', 'audience', name=op.f('uq_score_cells_participant_id'))
-    )
-    with op.batch_alter_table('score_cells', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_score_cells_round_id'), ['round_id'], unique=False)
 
     op.create_table('score_rows',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -175,10 +161,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_score_rows_round_id'))
 
     op.drop_table('score_rows')
-    with op.batch_alter_table('score_cells', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_score_cells_round_id'))
-
-    op.drop_table('score_cells')
     with op.batch_alter_table('participant_members', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participant_members_user_id'))
         batch_op.drop_index(batch_op.f('ix_participant_members_participant_id'))

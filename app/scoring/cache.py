@@ -1,0 +1,233 @@
+"""The score cache: one ScoreRow per (participant, audience) holding its totals and cells.
+
+A finished judgement (a Judged event, in the recording transaction) recomputes one cell and
+one row per audience; a new submission in a round does the same, so the board shows it
+pending at once. `rebuild` recomputes a round from its submissions: after a thaw, an edit,
+or by hand; tests compare the two. What a viewer reads is decided in app/scoring/views.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Judgement, Participant, Round, RoundProblem, ScoreRow, Submission, TestResult
+from app.scoring.cells import cell
+from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
+from app.scoring.standings import first_to_solve, row
+from app.scoring.types import Attempt, Cell, Rules
+from app.scoring.windows import start_of, window_of
+
+AUDIENCES: dict[str, Viewer] = {"jury": STAFF, "public": PUBLIC}
+
+
+def rules_of(round_: Round) -> Rules:
+    """A round's scoring rules (windows were enforced when submissions came in)."""
+    return Rules(round_.scoring, round_.penalty_minutes, round_.ce_penalty,  # type: ignore[arg-type]
+                 points={p.label: p.points for p in round_.problems})  # fmt: skip
+
+
+def freeze_seconds(round_: Round, participant: Participant) -> float | None:
+    """The freeze on this participant's own clock (a virtual one freezes at the same minute)."""
+    if round_.freeze_at is None:
+        return None
+    if participant.virtual:
+        return (round_.freeze_at - round_.starts_at).total_seconds()
+    return (round_.freeze_at - start_of(round_, participant)).total_seconds()
+
+
+def attempt_of(round_: Round, participant: Participant, label: str, submission: Submission,
+               groups: list[tuple[str, float]] | None = None) -> Attempt:  # fmt: skip
+    """A submission as scoring sees it: its newest finished judgement counts (IE: pending)."""
+    finished = [j for j in submission.judgements if j.is_finished]
+    judgement = finished[-1] if finished else None
+    verdict = None if judgement is None or judgement.status == "failed" else judgement.final_verdict
+    at = (submission.created_at - start_of(round_, participant)).total_seconds()
+    window = window_of(round_, participant)
+    credit = (window.credit_at(submission.created_at) if window else None) or 0.0
+    subtasks: tuple[float, ...] = ()
+    if judgement is not None and groups:
+        subtasks = _subtasks(judgement, groups)
+    return Attempt(submission.id, participant.id, label, at, verdict,
+                   judgement.score if judgement else 0.0, subtasks, credit)  # fmt: skip
+
+
+def _subtasks(judgement: Judgement, groups: list[tuple[str, float]]) -> tuple[float, ...]:
+    """Points per subtask this judgement earned (of 100 in all): a group whose tests all passed."""
+    total = sum(points for _, points in groups) or 1.0
+    results = db.session.scalars(select(TestResult).where(TestResult.judgement_id == judgement.id))
+    failed = {r.group for r in results if r.verdict != "AC"}
+    return tuple(0.0 if name in failed else 100.0 * points / total for name, points in groups)
+
+
+def _groups(problem: RoundProblem) -> list[tuple[str, float]] | None:
+    groups = sorted(problem.challenge.groups, key=lambda g: g.position)
+    return [(g.name, g.points) for g in groups] if groups else None
+
+
+def _submissions(round_: Round, *where: ColumnElement[bool]) -> Iterable[Submission]:
+    return db.session.scalars(
+        select(Submission)
+        .where(Submission.round_id == round_.id, Submission.kind == "submit", *where)
+        .options(selectinload(Submission.judgements))
+        .order_by(Submission.id)
+    )
+
+
+def cell_attempts(round_: Round, participant: Participant, problem: RoundProblem) -> list[Attempt]:
+    """Every attempt of one participant on one problem."""
+    groups = _groups(problem) if round_.scoring == "ioi" else None
+    return [
+        attempt_of(round_, participant, problem.label, submission, groups)
+        for submission in _submissions(
+            round_,
+            Submission.participant_id == participant.id,
+            Submission.challenge_id == problem.challenge_id,
+        )  # fmt: skip
+    ]
+
+
+@dataclass
+class Touched:
+    """What one refresh changed: whose rows, and whether a first-to-solve mark moved."""
+
+    participant_id: int
+    firsts_changed: bool
+
+
+def refresh(submission: Submission) -> Touched | None:
+    """Recompute the cell (and row) a round submission belongs to, for both audiences, in the
+    caller's transaction."""
+    if submission.round_id is None or submission.participant_id is None:
+        return None
+    round_ = db.session.get(Round, submission.round_id)
+    participant = db.session.get(Participant, submission.participant_id)
+    if round_ is None or participant is None:
+        return None
+    problem = next((p for p in round_.problems if p.challenge_id == submission.challenge_id), None)
+    if problem is None:
+        return None
+    attempts = cell_attempts(round_, participant, problem)
+    rules = rules_of(round_)
+    thawed = round_.thawed_at is not None
+    freeze = freeze_seconds(round_, participant)
+    for audience, viewer in AUDIENCES.items():
+        seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
+        _store_cell(
+            round_, participant.id, audience, problem.label, cell(seen, rules, problem.label)
+        )
+    moved = _refresh_first(round_, problem, attempts, rules)
+    return Touched(participant.id, moved)
+
+
+def _store_cell(round_: Round, participant_id: int, audience: str, label: str, value: Cell) -> None:
+    stored = db.session.scalar(
+        select(ScoreRow)
+        .where(ScoreRow.participant_id == participant_id, ScoreRow.audience == audience)
+        .with_for_update()
+    )
+    if stored is None:
+        stored = ScoreRow(round_id=round_.id, participant_id=participant_id, audience=audience,
+                          data={"row": {}, "cells": {}})  # fmt: skip
+        db.session.add(stored)
+    cells = dict(stored.data.get("cells", {}))
+    cells[label] = value.as_dict()
+    totals = row(participant_id, (Cell.from_dict(c) for c in cells.values()), rules_of(round_).mode)
+    stored.data = {"row": totals.as_dict(), "cells": cells}  # a new object: JSON change tracked
+
+
+def _refresh_first(
+    round_: Round, problem: RoundProblem, touched: list[Attempt], rules: Rules
+) -> bool:
+    """Recompute a problem's first-to-solve marks when this cell could move them: unless the
+    mark is settled earlier than every attempt here, it may change."""
+    firsts = dict(problem.firsts or {})
+    earliest = min((a.at_seconds for a in touched), default=None)
+    ids = {a.submission_id for a in touched}
+    settled = [firsts.get(audience) for audience in AUDIENCES]
+    if earliest is not None and all(
+        mark and mark["id"] not in ids and mark["at"] < earliest for mark in settled
+    ):
+        return False
+    _set_firsts(round_, problem, problem_attempts(round_, problem), rules)
+    return any(firsts.get(audience) != problem.firsts.get(audience) for audience in AUDIENCES)
+
+
+def problem_attempts(
+    round_: Round, problem: RoundProblem
+) -> list[tuple[Participant, list[Attempt]]]:
+    """Every attempt on one problem, by participant (virtual ones are not ranked for marks)."""
+    participants = {p.id: p for p in round_.participants if not p.virtual}
+    grouped: dict[int, list[Attempt]] = {}
+    groups = _groups(problem) if round_.scoring == "ioi" else None
+    for submission in _submissions(round_, Submission.challenge_id == problem.challenge_id):
+        participant = participants.get(submission.participant_id or 0)
+        if participant is not None:
+            grouped.setdefault(participant.id, []).append(
+                attempt_of(round_, participant, problem.label, submission, groups)
+            )
+    return [(participants[pid], items) for pid, items in grouped.items()]
+
+
+def all_attempts(
+    round_: Round, language: str | None = None
+) -> list[tuple[Participant, list[Attempt]]]:
+    """Every attempt of the round by participant (optionally in one language only)."""
+    participants = {p.id: p for p in round_.participants}
+    labels = {p.challenge_id: p for p in round_.problems}
+    groups = {
+        p.challenge_id: _groups(p) if round_.scoring == "ioi" else None for p in round_.problems
+    }
+    where: list[ColumnElement[bool]] = [Submission.language == language] if language else []
+    grouped: dict[int, list[Attempt]] = {pid: [] for pid in participants}
+    for submission in _submissions(round_, *where):
+        participant = participants.get(submission.participant_id or 0)
+        problem = labels.get(submission.challenge_id)
+        if participant is not None and problem is not None:
+            grouped[participant.id].append(attempt_of(round_, participant, problem.label,
+                                                      submission, groups[problem.challenge_id]))  # fmt: skip
+    return [(participants[pid], items) for pid, items in grouped.items()]
+
+
+def rebuild(round_: Round, now: datetime | None = None) -> None:
+    """Recompute the whole cache of a round from its submissions (the caller commits)."""
+    del now
+    db.session.execute(delete(ScoreRow).where(ScoreRow.round_id == round_.id))
+    rules = rules_of(round_)
+    thawed = round_.thawed_at is not None
+    everything = all_attempts(round_)
+    for participant, attempts in everything:
+        freeze = freeze_seconds(round_, participant)
+        for audience, viewer in AUDIENCES.items():
+            seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
+            cells = {p.label: cell([a for a in seen if a.problem == p.label], rules, p.label)
+                     for p in round_.problems}  # fmt: skip
+            totals = row(participant.id, cells.values(), rules.mode)
+            db.session.add(ScoreRow(round_id=round_.id, participant_id=participant.id,
+                                    audience=audience,
+                                    data={"row": totals.as_dict(),
+                                          "cells": {k: v.as_dict() for k, v in cells.items()}}))  # fmt: skip
+    for problem in round_.problems:
+        on_problem = [(p, [a for a in items if a.problem == problem.label])
+                      for p, items in everything if not p.virtual]  # fmt: skip
+        _set_firsts(round_, problem, on_problem, rules)
+
+
+def _set_firsts(round_: Round, problem: RoundProblem, attempts: list[tuple[Participant, list[Attempt]]],
+                rules: Rules) -> None:  # fmt: skip
+    firsts = {}
+    for audience, viewer in AUDIENCES.items():
+        seen: list[Attempt] = []
+        for participant, items in attempts:
+            seen += visible(items, freeze_seconds=freeze_seconds(round_, participant), viewer=viewer,
+                            thawed=round_.thawed_at is not None)  # fmt: skip
+        first = first_to_solve(seen, rules, [problem.label])[problem.label]
+        hit = next((a for a in seen if a.submission_id == first), None)
+        firsts[audience] = ({"id": hit.submission_id, "at": hit.at_seconds,
+                             "participant_id": hit.participant_id} if hit else None)  # fmt: skip
+    problem.firsts = firsts
