@@ -19,6 +19,7 @@ from app.contests import events
 from app.contests.access import AnyUser, is_staff_of, managed_round, participant_of, visible_round
 from app.contests.clarification_sight import JURY, PUBLIC, ShownClarification, Viewer
 from app.contests.participation import join
+from app.contests.windows import window_of
 from app.errors import Conflict, Forbidden, NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.models import Clarification, Participant, ParticipantMember, Round, User, utcnow
@@ -72,9 +73,16 @@ def _check_rate(user: User) -> None:
         raise TooMany(f"At most {ASK_PER_MINUTE} questions a minute; wait a little.")
 
 
-def problems_out(round_: Round, now: datetime | None = None) -> bool:
-    """Whether participants may see (and ask about) the round's problems yet."""
-    return (now or utcnow()) >= round_.starts_at
+def problems_out(user: AnyUser, round_: Round, now: datetime | None = None) -> bool:
+    """Whether the user may ask about the round's problems yet: once it started (a timed
+    round: once they pressed Start), so a question form never shows a problem early."""
+    now = now or utcnow()
+    if now < round_.starts_at:
+        return False
+    if round_.mode != "timed" or is_staff_of(user, round_):
+        return True
+    window = window_of(round_, participant_of(user, round_))
+    return window is not None and now >= window.opens
 
 
 def may_ask(user: AnyUser, round_: Round) -> bool:
@@ -103,13 +111,13 @@ def ask(
     if round_.finalized_at is not None:
         raise Conflict("The round is finalized: it takes no more questions.")
     text = _text(question, "question")
-    if problem_label and not problems_out(round_, now):
+    if problem_label and not problems_out(user, round_, now):
         raise ValidationError(
             "The problems are not out yet: ask a general question.", field="problem_label"
         )
     label = _label(round_, problem_label)
+    participant = join(user, round_)  # before the rate: a refused join costs no question
     _check_rate(user)
-    participant = join(user, round_)
     row = Clarification(
         round_id=round_.id,
         participant_id=participant.id,
@@ -243,11 +251,10 @@ def jury_queue(staff: User, round_: Round) -> JuryQueue:
     """Every clarification of a round its staff run, sorted for answering."""
     managed_round(staff, round_.id)
     shown = visible_clarifications(staff, round_)
-    names = dict(
-        db.session.execute(
-            select(Participant.id, Participant.name).where(Participant.round_id == round_.id)
-        ).tuples()
+    rows = db.session.execute(
+        select(Participant.id, Participant.name).where(Participant.round_id == round_.id)
     )
+    names = {participant_id: name for participant_id, name in rows}
     return JuryQueue(
         unanswered=[c for c in reversed(shown) if not c.is_announcement and not c.answered],
         answered=[c for c in shown if not c.is_announcement and c.answered],

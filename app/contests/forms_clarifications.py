@@ -9,16 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 
 from app.contests.clarifications import CANNED_ANSWERS, TEXT_MAX
 from app.models import Round
 
 
-def problem_choices(round_: Round | None) -> list[tuple[str, str]]:
-    """General, then the round's problems by label."""
+def problem_choices(round_: Round | None) -> list[SelectChoice]:
+    """General, then the round's problems by label (none: the problems are not out yet)."""
     problems = round_.problems if round_ is not None else []
-    return [("", "General"), *((p.label, f"{p.label}: {p.challenge.title}") for p in problems)]
+    return [
+        SelectChoice("", "General"),
+        *(SelectChoice(p.label, f"{p.label}: {p.challenge.title}") for p in problems),
+    ]
 
 
 class AskForm(FlaskForm):
@@ -41,7 +44,10 @@ class AnswerForm(FlaskForm):
 
     canned = SelectField(
         "Canned answer",
-        choices=[("", "(write your own below)"), *((text, text) for text in CANNED_ANSWERS)],
+        choices=[
+            SelectChoice("", "(write your own below)"),
+            *(SelectChoice(text, text) for text in CANNED_ANSWERS),
+        ],
         validate_choice=False,
     )
     answer = TextAreaField("Answer", render_kw={"rows": 4, "maxlength": TEXT_MAX})

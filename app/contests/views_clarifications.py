@@ -33,10 +33,15 @@ def _back(round_id: int, message: str, selected_id: int | None = None) -> Respon
     return redirect(url_for("contests.clarifications", round_id=round_id, c=selected_id))
 
 
+def _ask_form(round_: Round) -> AskForm:
+    """The ask form, offering the problems once the user may see them."""
+    return AskForm(round_ if service.problems_out(current_user, round_) else None)
+
+
 def _participant_page(round_: Round, form: AskForm | None = None, status: int = 200) -> Page:
-    form = form or AskForm(round_ if service.problems_out(round_) else None)
+    form = form or _ask_form(round_)
     return render_template(
-        "contests/service.html",
+        "contests/clarifications.html",
         round=round_,
         form=form,
         may_ask=service.may_ask(current_user, round_),
@@ -76,7 +81,7 @@ def clarifications(round_id: int) -> Page:
 def ask_question(round_id: int) -> Page:
     """Send the jury a question."""
     round_ = visible_round(current_user, round_id)
-    form = AskForm(round_)
+    form = _ask_form(round_)
     if not form.validate_on_submit():
         return _participant_page(round_, form, 400)
     try:
