@@ -23,3 +23,13 @@ def submission_channel(submission_id: int, app: Flask | None = None) -> str:
 def user_channel(user_id: int, app: Flask | None = None) -> str:
     """Channel of one user's notifications."""
     return f"{channel_prefix(app)}user:{user_id}"
+
+
+def contest_channel(round_id: int, app: Flask | None = None) -> str:
+    """Channel of what everyone watching a round may see (announcements, answers to all)."""
+    return f"{channel_prefix(app)}contest:{round_id}"
+
+
+def contest_jury_channel(round_id: int, app: Flask | None = None) -> str:
+    """Channel of a round's staff: every question and answer (under contest:* for the hub)."""
+    return f"{contest_channel(round_id, app)}:jury"
