@@ -27,20 +27,17 @@ def cell(attempts: Iterable[Attempt], rules: Rules, label: str = "") -> Cell:
 
 def icpc_cell(ordered: list[Attempt], rules: Rules) -> Cell:
     """CLICS pass-fail: the first accept counts, at floor(minutes); each earlier rejected try
-    with a penalty costs penalty_minutes. A pending try before any accept leaves the problem
-    pending (its outcome could change everything after it). num_judged leaves out a CE that
-    carries no penalty, as DOMjudge and PCMS do."""
+    with a penalty costs penalty_minutes. A pending try (no judgement, or IE) has no effect on
+    scoring; the cell shows how many are pending before the first accept. num_judged leaves
+    out a CE that carries no penalty, as DOMjudge and PCMS do."""
     judged = pending = rejected = 0
     for attempt in ordered:
         if attempt.pending:
             pending += 1
             continue
-        if pending:
-            pending += 1  # judged, but behind a pending try: still unknown to the board
-            continue
         if attempt.verdict == "AC":
             minute = int(attempt.at_seconds // 60)
-            return Cell(judged + 1, 0, True, minute, minute + rules.penalty_minutes * rejected,
+            return Cell(judged + 1, pending, True, minute, minute + rules.penalty_minutes * rejected,
                         attempt.submission_id, improved_seconds=attempt.at_seconds)  # fmt: skip
         if attempt.verdict in PENALTY or (attempt.verdict == "CE" and rules.ce_penalty):
             rejected += 1

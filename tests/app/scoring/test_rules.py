@@ -30,8 +30,8 @@ def test_a_compile_error_costs_nothing_unless_the_host_says_so():
 
 
 def test_internal_errors_and_judging_count_as_pending():
-    result = cell([a(5, "IE"), a(8, "AC")], ICPC)
-    assert (result.solved, result.pending, result.judged) == (False, 2, 0)
+    result = cell([a(5, "IE"), a(8, "AC")], ICPC)  # pending: no effect on scoring (CLICS)
+    assert (result.solved, result.pending, result.judged, result.penalty) == (True, 1, 1, 8)
     assert cell([a(5, None)], ICPC).pending == 1
 
 
