@@ -47,7 +47,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Blueprints of every area, their consequence handlers, then the Flask CLI groups."""
-    from app import admin, api, auth, challenges, contests, courses, main, packages, submissions
+    from app import (
+        admin,
+        api,
+        auth,
+        challenges,
+        contests,
+        courses,
+        main,
+        packages,
+        scoring,
+        submissions,
+    )
     from app.judging import cli as judging_cli
     from app.judging import readiness
     from app.judging.runner import sandbox_cli
@@ -73,6 +84,7 @@ def _register_areas(app: Flask) -> None:
     readiness.init_app(app)
     submissions.init_app(app)
     contests.init_app(app)
+    scoring.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

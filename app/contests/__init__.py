@@ -12,4 +12,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(contests)
 
 
-from app.contests import views, views_clarifications  # noqa: E402,F401
+from app.contests import sockets, views, views_board, views_clarifications  # noqa: E402,F401

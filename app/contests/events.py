@@ -15,7 +15,7 @@ from typing import Any
 from app.channels import contest_channel, contest_jury_channel, user_channel
 from app.contests.clarification_sight import JURY, PUBLIC, ShownClarification, Viewer
 from app.live import publish
-from app.models import Clarification
+from app.models import Clarification, Round
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -76,3 +76,13 @@ def answered(row: Clarification, member_ids: Iterable[int]) -> None:
 def announced(row: Clarification) -> None:
     """An announcement: everyone watching the round (the jury's pages watch it too)."""
     _send(contest_channel(row.round_id), PUBLIC, row)
+
+
+def contest_state(round_: Round, now: datetime) -> dict[str, Any]:
+    """`contest.state`: the round's CLICS state changed (started, frozen, thawed, finalized)."""
+    return {"type": "contest.state", "round_id": round_.id, "state": round_.state_at(now)}
+
+
+def publish_state(round_: Round, now: datetime) -> None:
+    """Tell everyone watching the round that its state changed (the board reloads)."""
+    publish(contest_channel(round_.id), contest_state(round_, now))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from app.challenges.access import manages_challenge
 from app.contests.access import is_staff_of, may_see_round, participant_of, visible_round
@@ -218,3 +218,36 @@ def form_from_round(form: RoundForm, round_: Round) -> None:
 
 def time_left(window: Window | None, now: datetime) -> timedelta | None:
     return None if window is None else max(timedelta(0), window.closes - now)
+
+
+@dataclass
+class Monitor:
+    """The host's live view of a round: who takes part, their windows, the judging queue."""
+
+    round: Round
+    now: datetime
+    participants: list[tuple[Participant, Window | None]]
+    submissions: list[Submission]
+    queued: int
+    judging: int
+
+
+def monitor(user: User, round_id: int, now: datetime) -> Monitor:
+    """What the host's monitor shows (staff only)."""
+    from app.contests.access import managed_round
+    from app.models import Judgement
+
+    round_ = managed_round(user, round_id)
+    recent = list(db.session.scalars(
+        select(Submission).where(Submission.round_id == round_.id, Submission.kind == "submit")
+        .order_by(Submission.id.desc()).limit(100)
+    ))  # fmt: skip
+    statuses = db.session.execute(
+        select(Judgement.status, func.count(Judgement.id))
+        .join(Submission, Submission.id == Judgement.submission_id)
+        .where(Submission.round_id == round_.id, Judgement.status.in_(("queued", "judging")))
+        .group_by(Judgement.status)
+    ).all()
+    counts = {status: count for status, count in statuses}
+    people = [(p, window_of(round_, p)) for p in round_.participants]
+    return Monitor(round_, now, people, recent, counts.get("queued", 0), counts.get("judging", 0))

@@ -14,6 +14,7 @@ from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.judging import languages
 from app.models import MODES, SCORINGS, VISIBILITIES, Challenge, Course, Round, RoundProblem, User
+from app.scoring import cache
 
 NAME_MAX = 120
 LABEL_MAX = 8
@@ -170,6 +171,8 @@ def create_round(owner: User, spec: RoundSpec) -> Round:
 def update_round(user: User, round_: Round, spec: RoundSpec) -> Round:
     """Change a round; its problem set is replaced (labels keep their submissions' cells)."""
     _apply(user, round_, spec)
+    db.session.flush()
+    cache.rebuild(round_)  # points, penalty or problems changed: the board from scratch
     db.session.commit()
     return round_
 

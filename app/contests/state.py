@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.contests import events
 from app.contests.access import is_staff_of
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import Judgement, Round, Submission, User, utcnow
+from app.scoring import cache
 
 
 def unjudged(round_: Round) -> int:
@@ -40,7 +42,9 @@ def thaw(user: User | None, round_: Round, now: datetime | None = None) -> Round
     if now < round_.freeze_at:
         raise Conflict("The board is not frozen yet.")
     round_.thawed_at = now
+    cache.rebuild(round_)  # the public rows now show every result
     db.session.commit()
+    events.publish_state(round_, now)
     return round_
 
 
@@ -62,4 +66,5 @@ def finalize(user: User | None, round_: Round, now: datetime | None = None) -> R
         )
     round_.finalized_at = now
     db.session.commit()
+    events.publish_state(round_, now)
     return round_

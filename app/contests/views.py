@@ -134,3 +134,11 @@ def _save(form: RoundForm, round_: Round | None) -> str | Response | tuple[str, 
 
 def _iso(moment: object) -> str:
     return f"{moment:%Y-%m-%dT%H:%M:%S}Z"
+
+
+@bp.get("/<int:round_id>/monitor")
+@login_required
+def monitor(round_id: int) -> str:
+    """The host's monitor: participants and their time left, the queue, recent submissions."""
+    page = pages.monitor(current_user, round_id, utcnow())
+    return render_template("contests/monitor.html", page=page, round=page.round)

@@ -64,21 +64,25 @@ class Hub:
             self._thread.join(timeout=5)
 
     @contextmanager
-    def listen(self, channel: str) -> Iterator[Inbox]:
-        """Register an inbox for channel while the block runs (subscribed before it starts)."""
+    def listen(self, channel: str, *more: str) -> Iterator[Inbox]:
+        """Register one inbox for the channels while the block runs (subscribed before it
+        starts); a staff socket, say, hears the public channel and the jury's in one inbox."""
         self.start()
         inbox = Inbox()
+        channels = (channel, *more)
         with self._lock:
-            self._inboxes.setdefault(channel, set()).add(inbox)
+            for name in channels:
+                self._inboxes.setdefault(name, set()).add(inbox)
         try:
             yield inbox
         finally:
             with self._lock:
-                boxes = self._inboxes.get(channel)
-                if boxes is not None:
-                    boxes.discard(inbox)
-                    if not boxes:
-                        del self._inboxes[channel]
+                for name in channels:
+                    boxes = self._inboxes.get(name)
+                    if boxes is not None:
+                        boxes.discard(inbox)
+                        if not boxes:
+                            del self._inboxes[name]
 
     def listeners(self) -> int:
         """How many inboxes are registered (for the benchmark and tests)."""

@@ -202,11 +202,14 @@ def rebuild(round_: Round, now: datetime | None = None) -> None:
     thawed = round_.thawed_at is not None
     everything = all_attempts(round_)
     for participant, attempts in everything:
+        if not attempts:
+            continue  # as the incremental path: a row appears with the first submission
         freeze = freeze_seconds(round_, participant)
         for audience, viewer in AUDIENCES.items():
             seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
+            tried = {a.problem for a in seen}
             cells = {p.label: cell([a for a in seen if a.problem == p.label], rules, p.label)
-                     for p in round_.problems}  # fmt: skip
+                     for p in round_.problems if p.label in tried}  # fmt: skip
             totals = row(participant.id, cells.values(), rules.mode)
             db.session.add(ScoreRow(round_id=round_.id, participant_id=participant.id,
                                     audience=audience,

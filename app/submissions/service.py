@@ -17,6 +17,8 @@ from app.extensions import db
 from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Participant, Round, Submission, User, utcnow
+from app.scoring import cache as board
+from app.scoring import live as board_live
 from app.stores import get_redis
 
 KINDS = ("submit", "samples")
@@ -51,8 +53,12 @@ def create_submission(
         submission.round_id, submission.participant_id = round_.id, participant.id
     judgement = Judgement(submission=submission, status="queued")
     db.session.add_all([submission, judgement])
+    if round_ is not None:
+        board.refresh(submission)  # shown pending on the board at once, in the same commit
     _commit_keeping_values()
     enqueue_judgement(judgement)
+    if round_ is not None:
+        board_live.announce(submission)
     return submission
 
 

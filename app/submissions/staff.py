@@ -13,6 +13,7 @@ from app.challenges.access import (
     require_staff,
     visible_challenge,
 )
+from app.contests.access import managed_round
 from app.errors import Conflict, ValidationError
 from app.extensions import db
 from app.judging.consequences import Counted, commit_judged, override_event
@@ -48,6 +49,21 @@ def rejudge_many(staff: User, *, slug: str | None = None, since: datetime | None
     if since is not None:
         query = query.where(Submission.created_at >= since)
     chosen = list(db.session.scalars(query))
+    for submission in chosen:
+        submissions.rejudge(submission)
+    return len(chosen)
+
+
+def rejudge_round(staff: User, round_id: int, label: str | None = None) -> int:
+    """Rejudge every real submission of a round, or of one of its problems; how many."""
+    round_ = managed_round(staff, round_id)
+    query = select(Submission).where(Submission.round_id == round_.id, Submission.kind == "submit")
+    if label:
+        problem = next((p for p in round_.problems if p.label == label), None)
+        if problem is None:
+            raise ValidationError(f"The round has no problem {label}.", field="label")
+        query = query.where(Submission.challenge_id == problem.challenge_id)
+    chosen = list(db.session.scalars(query.order_by(Submission.id)))
     for submission in chosen:
         submissions.rejudge(submission)
     return len(chosen)

@@ -115,6 +115,18 @@ def rejudge_challenge(slug: str) -> Response:
     return redirect(url_for("submissions.history", slug=slug))
 
 
+@bp.post("/rounds/<int:round_id>/rejudge")
+@login_required
+def rejudge_round(round_id: int) -> Response:
+    """Staff: rejudge a whole round, or one of its problems."""
+    try:
+        count = staff.rejudge_round(current_user, round_id, request.form.get("label") or None)
+        flash(f"Rejudging {count} submission{'s' if count != 1 else ''}.", "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("contests.monitor", round_id=round_id))
+
+
 def _parse_since(text: str) -> datetime:
     """A datetime-local value (taken as UTC) as the naive UTC the database stores."""
     try:

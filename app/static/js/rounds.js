@@ -80,3 +80,7 @@ if (countdown && countdown.dataset.target) {
   const timer = setInterval(tick, 250);
   tick();
 }
+
+for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+  select.addEventListener("change", () => select.form.submit());
+}

@@ -1,0 +1,113 @@
+"""/ws/contests/<id>: a round's live board and announcements, as this viewer may see them.
+
+The public channel's board notice carries participant ids only; each socket sends its viewer
+the rows it may see (app/scoring/boards.py decides), built once per notice and audience in
+each web process. Staff also hear the jury channel (every question and answer).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_login import current_user
+
+from app.channels import contest_channel, contest_jury_channel
+from app.contests import bp
+from app.contests.access import visible_round
+from app.contests.boards import projector_round, viewer_for
+from app.errors import AppError
+from app.extensions import db, sock
+from app.live.hub import get_hub
+from app.live.sockets import pump
+from app.models import Round, utcnow
+from app.scoring import boards
+from app.scoring.freeze import PUBLIC, Viewer
+from app.scoring.live import CHANGED
+
+_BUILT: OrderedDict[tuple[str, str], str] = OrderedDict()  # (notice id, audience) -> frame
+_BUILT_LOCK = threading.Lock()
+_BUILT_KEEP = 64
+
+
+@bp.before_request
+def _authorize_socket() -> None:
+    """Refuse the handshake (403 wrong origin, 404 unknown round or key) before it opens."""
+    if request.endpoint != "contests.contest_socket":
+        return
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.host:
+        abort(403)
+    try:
+        _round_for(int((request.view_args or {})["round_id"]))
+    except AppError:
+        abort(404)
+
+
+def _round_for(round_id: int) -> tuple[Round, Viewer]:
+    key = request.args.get("key")
+    if key:
+        return projector_round(round_id, key), PUBLIC
+    round_ = visible_round(current_user, round_id)
+    return round_, viewer_for(current_user, round_)
+
+
+class _Watch:
+    """One socket's viewer of one round."""
+
+    def __init__(self, round_id: int, viewer: Viewer) -> None:
+        self.round_id = round_id
+        self.viewer = viewer
+
+    def frames(self, raw: str) -> list[str]:
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            return []
+        if not isinstance(event, dict):
+            return []
+        if event.get("type") != CHANGED:
+            return [raw]
+        try:
+            return [self._update(event)]
+        finally:
+            db.session.remove()  # a socket lives long: hold no pooled connection meanwhile
+
+    def _update(self, event: dict[str, Any]) -> str:
+        round_ = db.session.get(Round, self.round_id)
+        if round_ is None:
+            return json.dumps({"type": "contest.state", "state": "deleted"})
+        audience = boards.audience_of(self.viewer, round_)
+        own = self.viewer.participant_id if self.viewer.kind == "participant" else None
+        key = (str(event.get("id")), audience if own is None or audience == "jury" else f"p{own}")
+        with _BUILT_LOCK:
+            if key in _BUILT:
+                return _BUILT[key]
+        seen = boards.seen_board(round_, self.viewer)
+        payload = boards.board_json(seen, utcnow(), only=event.get("participant_ids") or [])
+        frame = json.dumps({"type": "scoreboard.update", "rows": payload["rows"],
+                            "order": payload["order"], "problems": payload["problems"]},
+                           separators=(",", ":"))  # fmt: skip
+        with _BUILT_LOCK:
+            _BUILT[key] = frame
+            while len(_BUILT) > _BUILT_KEEP:
+                _BUILT.popitem(last=False)
+        return frame
+
+
+@sock.route("/ws/contests/<int:round_id>", bp=bp)
+def contest_socket(ws: Any, round_id: int) -> None:
+    """The round's board updates, state changes and announcements (staff: also the jury's)."""
+    round_, viewer = _round_for(round_id)
+    channels = [contest_channel(round_.id)]
+    if viewer.kind == "staff":
+        channels.append(contest_jury_channel(round_.id))
+    watch = _Watch(round_.id, viewer)
+    db.session.remove()
+    with get_hub().listen(*channels) as inbox:
+        ws.send(json.dumps({"type": "ready", "round_id": round_id}))
+        pump(ws, inbox, watch.frames, resync=lambda: json.dumps({"type": "contest.state"}))

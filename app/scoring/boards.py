@@ -1,0 +1,281 @@
+"""What one viewer sees of a round's board, read from the score cache: the page's and the
+socket's JSON, the CLICS scoreboard, CSV, awards and the resolver's steps.
+
+The audience is the freeze boundary: staff read the jury rows; a participant reads the
+public rows with their own row from the jury's; everyone else (spectators, the projector,
+other participants) reads the public rows only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Round, ScoreRow
+from app.scoring.awards import awards as award_list
+from app.scoring.board import Board, compute_board
+from app.scoring.cache import all_attempts, freeze_seconds, rules_of
+from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
+from app.scoring.resolver import reveal_steps
+from app.scoring.standings import problem_counts, rank
+from app.scoring.types import Cell, Row
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A board as one viewer may see it."""
+
+    round: Round
+    board: Board
+    names: dict[int, str]
+    virtual: set[int]
+    firsts: dict[str, int | None]  # label -> participant id of the first to solve
+
+
+def audience_of(viewer: Viewer, round_: Round) -> str:
+    if viewer.kind == "staff" or not round_.freeze_at:
+        return "jury"
+    return "public"
+
+
+def seen_board(round_: Round, viewer: Viewer, language: str | None = None) -> Seen:
+    """The board this viewer may see, from the cache (or, for a language's standings, from
+    that language's submissions)."""
+    names = {p.id: p.name for p in round_.participants}
+    virtual = {p.id for p in round_.participants if p.virtual}
+    labels = [p.label for p in round_.problems]
+    audience = audience_of(viewer, round_)
+    if language:
+        return _language_board(round_, viewer, language, names, virtual, labels)
+    stored = {
+        (r.participant_id, r.audience): r.data
+        for r in db.session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_.id))
+    }
+    rows: list[Row] = []
+    cells: dict[tuple[int, str], Cell] = {}
+    for pid in names:
+        own = viewer.kind == "participant" and viewer.participant_id == pid
+        data = stored.get((pid, "jury" if own else audience)) or {"row": None, "cells": {}}
+        rows.append(Row.from_dict(pid, data["row"]) if data["row"] else Row(pid))
+        for label, value in data["cells"].items():
+            cells[(pid, label)] = Cell.from_dict(value)
+    mode = rules_of(round_).mode
+    mark_audience = "jury" if audience == "jury" else "public"
+    firsts = {p.label: ((p.firsts or {}).get(mark_audience) or {}).get("participant_id")
+              for p in round_.problems}  # fmt: skip
+    board = Board(rank(rows, names, mode), cells, {}, problem_counts(cells, labels))
+    return Seen(round_, board, names, virtual, firsts)
+
+
+def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[int, str],
+                    virtual: set[int], labels: list[str]) -> Seen:  # fmt: skip
+    """The standings counting only submissions in one language (a language leaderboard)."""
+    rules = rules_of(round_)
+    attempts = []
+    for participant, items in all_attempts(round_, language):
+        shown = viewer if viewer.kind != "public" else PUBLIC
+        attempts += visible(items, freeze_seconds=freeze_seconds(round_, participant), viewer=shown,
+                            thawed=round_.thawed_at is not None)  # fmt: skip
+    board = compute_board(attempts, rules, names, labels)
+    solver = {a.submission_id: a.participant_id for a in attempts}
+    firsts = {label: solver.get(sid) if sid else None for label, sid in board.first.items()}
+    return Seen(round_, board, names, virtual, firsts)
+
+
+def _iso(moment: Any) -> str | None:
+    return None if moment is None else f"{moment:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def row_json(seen: Seen, standing_index: int) -> dict[str, Any]:
+    standing = seen.board.standings[standing_index]
+    pid = standing.row.participant_id
+    cells = {}
+    for problem in seen.round.problems:
+        value = seen.board.cells.get((pid, problem.label), Cell())
+        cells[problem.label] = {
+            "judged": value.judged, "pending": value.pending, "solved": value.solved,
+            "time": value.time, "score": value.score,
+            "first": value.solved and seen.firsts.get(problem.label) == pid,
+        }  # fmt: skip
+    row = standing.row
+    return {"participant_id": pid, "name": seen.names.get(pid, ""), "rank": standing.rank,
+            "solved": row.solved, "time": row.time, "score": row.score,
+            "virtual": pid in seen.virtual, "cells": cells}  # fmt: skip
+
+
+def board_json(seen: Seen, now: Any, *, only: Iterable[int] | None = None) -> dict[str, Any]:
+    """The board as the page, the projector and `scoreboard.update` carry it."""
+    round_ = seen.round
+    wanted = set(only) if only is not None else None
+    rows = [row_json(seen, i) for i, s in enumerate(seen.board.standings)
+            if wanted is None or s.row.participant_id in wanted]  # fmt: skip
+    return {
+        "round": {
+            "id": round_.id,
+            "name": round_.name,
+            "mode": round_.mode,
+            "scoring": round_.scoring,
+            "state": round_.state_at(now),
+            "frozen": round_.is_frozen_at(now),
+            "starts_at": _iso(round_.starts_at),
+            "ends_at": _iso(round_.ends_at),
+            "freeze_at": _iso(round_.freeze_at),
+            "now": _iso(now),
+        },  # fmt: skip
+        "problems": problems_json(seen),
+        "rows": rows,
+        "order": [[s.row.participant_id, s.rank] for s in seen.board.standings],
+    }
+
+
+def problems_json(seen: Seen) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": p.label,
+            "name": p.challenge.title,
+            "color": p.color,
+            "points": p.points,
+            "solved": seen.board.counts.get(p.label, (0, 0))[0],
+            "tried": seen.board.counts.get(p.label, (0, 0))[1],
+        }  # fmt: skip
+        for p in seen.round.problems
+    ]
+
+
+def board_csv(seen: Seen) -> str:
+    """The standings as CSV: rank, participant, totals, then each problem's cell."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    labels = [p.label for p in seen.round.problems]
+    writer.writerow(["rank", "participant", "solved", "penalty_time", "score", *labels])
+    for standing in seen.board.standings:
+        pid, row = standing.row.participant_id, standing.row
+        cells = [seen.board.cells.get((pid, label), Cell()) for label in labels]
+        shown = [(f"{c.time}+{c.judged}" if c.solved else f"-{c.judged}") if seen.round.scoring == "icpc"
+                 else f"{c.score:g}" for c in cells]  # fmt: skip
+        writer.writerow([standing.rank, _safe(seen.names.get(pid, "")), row.solved, row.time,
+                         f"{row.score:g}", *shown])  # fmt: skip
+    return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """A name that a spreadsheet won't run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def clics_scoreboard(seen: Seen, now: Any) -> dict[str, Any]:
+    """The CLICS 2023-06 scoreboard object."""
+    round_ = seen.round
+    elapsed = max(0.0, (min(now, round_.ends_at) - round_.starts_at).total_seconds())
+    rows = []
+    for standing in seen.board.standings:
+        pid = standing.row.participant_id
+        problems = []
+        for problem in round_.problems:
+            value = seen.board.cells.get((pid, problem.label), Cell())
+            if not (value.judged or value.pending):
+                continue
+            item: dict[str, Any] = {"problem_id": problem.label, "num_judged": value.judged,
+                                    "num_pending": value.pending, "solved": value.solved}  # fmt: skip
+            if round_.scoring != "icpc":
+                item["score"] = value.score
+            if value.solved:
+                item["time"] = value.time if value.time is not None else 0
+                item["first_to_solve"] = seen.firsts.get(problem.label) == pid
+            problems.append(item)
+        score: dict[str, Any] = {"num_solved": standing.row.solved}
+        if round_.scoring == "icpc":
+            score["total_time"] = standing.row.time
+        else:
+            score["score"] = standing.row.score
+        rows.append({"rank": standing.rank, "team_id": str(pid), "score": score,
+                     "problems": problems})  # fmt: skip
+    return {"time": _iso_ms(now), "contest_time": _reltime(elapsed),
+            "state": clics_state(round_, now), "rows": rows}  # fmt: skip
+
+
+def clics_state(round_: Round, now: Any) -> dict[str, Any]:
+    """The CLICS state object."""
+    started = now >= round_.starts_at
+    ended = now >= round_.ends_at
+    frozen = round_.freeze_at is not None and now >= round_.freeze_at
+    return {"started": _iso_ms(round_.starts_at) if started else None,
+            "frozen": _iso_ms(round_.freeze_at) if frozen else None,
+            "ended": _iso_ms(round_.ends_at) if ended else None,
+            "thawed": _iso_ms(round_.thawed_at) if round_.thawed_at else None,
+            "finalized": _iso_ms(round_.finalized_at) if round_.finalized_at else None,
+            "end_of_updates": _iso_ms(round_.finalized_at) if round_.finalized_at and (
+                round_.thawed_at or not round_.freeze_at) else None}  # fmt: skip
+
+
+def _iso_ms(moment: Any) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}+00:00"
+
+
+def _reltime(seconds: float) -> str:
+    whole = int(seconds)
+    millis = int(round((seconds - whole) * 1000))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{millis:03d}"
+
+
+def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
+    """CLICS awards from the board this viewer sees (frozen for the public)."""
+    seen = seen_board(round_, viewer if viewer.kind != "participant" else PUBLIC)
+    ranked = Board([s for s in seen.board.standings if s.row.participant_id not in seen.virtual],
+                   seen.board.cells, {}, seen.board.counts)  # fmt: skip
+    result = award_list(ranked, rules_of(round_).mode, gold=round_.gold_medals,
+                        silver=round_.silver_medals, bronze=round_.bronze_medals, solver_of={})  # fmt: skip
+    for item in result:
+        if item["id"].startswith("first-to-solve-"):
+            label = item["id"].removeprefix("first-to-solve-")
+            solver = seen.firsts.get(label)
+            item["team_ids"] = [str(solver)] if solver is not None else []
+    return result
+
+
+def resolver_json(round_: Round, now: Any) -> dict[str, Any]:
+    """The frozen board, every reveal step (each with the revealed row and the new order), and
+    the awards of the final board: what the projector's resolver plays."""
+    names = {p.id: p.name for p in round_.participants if not p.virtual}
+    labels = [p.label for p in round_.problems]
+    rules = rules_of(round_)
+    frozen, final = [], []
+    for participant, items in all_attempts(round_):
+        if participant.virtual:
+            continue
+        freeze = freeze_seconds(round_, participant)
+        frozen += visible(items, freeze_seconds=freeze, viewer=PUBLIC)
+        final += visible(items, freeze_seconds=freeze, viewer=STAFF)
+    start, steps = reveal_steps(frozen, final, rules, names, labels)
+    empty: dict[str, int | None] = {}
+
+    def seen_of(board: Board) -> Seen:
+        solver = {a.submission_id: a.participant_id for a in final}
+        firsts = {k: solver.get(v) if v else None for k, v in board.first.items()} or empty
+        return Seen(round_, board, names, set(), firsts)
+
+    first_seen = seen_of(start)
+    out_steps = []
+    for step in steps:
+        seen = seen_of(step.board)
+        index = step.board.order().index(step.participant_id)
+        out_steps.append({"participant_id": step.participant_id, "problem": step.problem,
+                          "solved": step.cell.solved, "from": step.from_position,
+                          "to": step.to_position, "row": row_json(seen, index),
+                          "order": [[s.row.participant_id, s.rank] for s in step.board.standings]})  # fmt: skip
+    final_board = steps[-1].board if steps else start
+    result = award_list(final_board, rules.mode, gold=round_.gold_medals, silver=round_.silver_medals,
+                        bronze=round_.bronze_medals,
+                        solver_of={a.submission_id: a.participant_id for a in final})  # fmt: skip
+    # Shown as at the finals: first to solve, then the medals from bronze up, the winner last.
+    order = ["first-to-solve", "bronze-medal", "silver-medal", "gold-medal", "winner"]
+    result.sort(key=lambda a: next(i for i, p in enumerate(order) if a["id"].startswith(p)))
+    shown_awards = [dict(a, names=[names.get(int(t), t) for t in a["team_ids"]]) for a in result
+                    if a["team_ids"]]  # fmt: skip
+    return {"board": board_json(first_seen, now), "steps": out_steps, "awards": shown_awards}

@@ -1,0 +1,187 @@
+"""The live board on real stores: verdicts update the cache incrementally (equal to a rebuild),
+the freeze holds on every output a spectator or another participant can reach, thaw and the
+resolver end at the final board, and the CLICS scoreboard has the spec's shape."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from app.contests import state
+from app.contests.sockets import _Watch
+from app.extensions import db
+from app.judging import service
+from app.judging.outcome import JudgeOutcome
+from app.models import Round, ScoreRow, User, utcnow
+from app.scoring import boards, cache
+from app.scoring.freeze import PUBLIC, STAFF, Viewer
+from app.scoring.live import changed
+from app.submissions.service import create_submission
+from app.submissions.staff import override_verdict
+from tests.conftest import AuthActions
+from tests.factories import make_challenge, make_round, make_user
+
+GOOD = "print(sum(map(int, input().split())))\n"
+
+
+def judge(submission, verdict: str) -> None:
+    judgement = submission.judgements[-1]
+    service.start_attempt(judgement.id, "test-worker")
+    service.record_result(judgement.id, JudgeOutcome(verdict, 100.0 if verdict == "AC" else 0.0))
+
+
+@pytest.fixture
+def contest(app):
+    """Three teams, two problems; a freeze 30 minutes ago. Before it: Ada solves A, Bob fails
+    A. After it: Bob solves B (the hidden result)."""
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    problems = [make_challenge(owner_id=teacher.id, title=t) for t in ("Apples", "Bananas")]
+    now = utcnow()
+    round_ = make_round(teacher, problems, starts_at=now - timedelta(hours=2),
+                        ends_at=now + timedelta(hours=1), freeze_at=now - timedelta(minutes=30))  # fmt: skip
+    ada, bob, cy = make_user(name="Ada"), make_user(name="Bob"), make_user(name="Cy")
+    with time_machine.travel((now - timedelta(hours=1)).replace(tzinfo=UTC), tick=False):
+        judge(create_submission(ada, problems[0], "python3", GOOD, round_=round_), "AC")
+        judge(create_submission(bob, problems[0], "python3", GOOD, round_=round_), "WA")
+        create_submission(cy, problems[0], "python3", GOOD, round_=round_)  # left judging
+    late = create_submission(bob, problems[1], "python3", GOOD, round_=round_)
+    judge(late, "AC")
+    return {"round": round_, "teacher": teacher, "ada": ada, "bob": bob, "cy": cy, "late": late}
+
+
+def cells(round_, viewer) -> dict[tuple[str, str], tuple]:
+    seen = boards.seen_board(round_, viewer)
+    return {
+        (seen.names[pid], label): (c.solved, c.judged, c.pending)
+        for (pid, label), c in seen.board.cells.items()
+    }
+
+
+def cached(round_id: int) -> dict:
+    return {(r.participant_id, r.audience): r.data
+            for r in db.session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_id))}  # fmt: skip
+
+
+def test_the_jury_sees_every_result_and_the_public_the_frozen_board(contest):
+    round_ = contest["round"]
+    jury, public = cells(round_, STAFF), cells(round_, PUBLIC)
+    assert jury[("Bob", "B")] == (True, 1, 0)
+    assert public[("Bob", "B")] == (False, 0, 1)  # after the freeze: pending, count only
+    assert jury[("Ada", "A")] == public[("Ada", "A")] == (True, 1, 0)
+    assert jury[("Cy", "A")] == (False, 0, 1)
+    bob = next(p for p in round_.participants if p.name == "Bob")
+    own = cells(round_, Viewer("participant", bob.id))
+    assert own[("Bob", "B")] == (True, 1, 0)  # a team sees its own results
+    ranks = {s.name: s.rank for s in boards.seen_board(round_, STAFF).board.standings}
+    assert ranks["Ada"] == ranks["Bob"] or ranks["Bob"] < ranks["Cy"]
+
+
+def test_the_incremental_cache_equals_a_rebuild(contest):
+    round_ = contest["round"]
+    override_verdict(contest["teacher"], contest["late"].id, "WA", "wrong after all")
+    incremental = cached(round_.id)
+    cache.rebuild(db.session.get(Round, round_.id))
+    db.session.commit()
+    assert cached(round_.id) == incremental
+    assert cells(round_, STAFF)[("Bob", "B")] == (False, 1, 0)
+
+
+def public_outputs(client, values: dict) -> dict[str, str]:
+    """Every GET route that these values fill in (the round's, its problems', the hidden
+    submission's), as the signed-in client gets it."""
+    outputs = {}
+    for rule in client.application.url_map.iter_rules():
+        if "GET" not in rule.methods or not rule.arguments or not rule.arguments <= set(values):
+            continue
+        if rule.endpoint.endswith("socket") or rule.endpoint == "static":
+            continue
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        response = client.get(url)
+        if response.status_code == 200:
+            outputs[rule.endpoint] = _stable(response.get_data(as_text=True))
+    return outputs
+
+
+def _stable(text: str) -> str:
+    """A response without what differs between two identical requests (times, tokens)."""
+    text = re.sub(r'name="csrf_token"[^>]*>', "", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)?", "T", text)
+    return re.sub(r'"contest_time": ?"[^"]*"', "", text)
+
+
+def test_no_output_a_spectator_or_rival_can_reach_carries_a_post_freeze_result(contest, client, app):
+    """Every reachable GET route, for a spectator and a rival participant, and the socket
+    frame, are the same whether the post-freeze submission was accepted or rejected."""
+    round_ = contest["round"]
+    spectator = make_user(name="Spectator")
+    logins = [(spectator.email, "Spectator"), (contest["ada"].email, "Ada")]
+    auth = AuthActions(client)
+    late = contest["late"]
+    values = {"round_id": round_.id, "key": round_.projector_key, "code": round_.invite_code,
+              "submission_id": late.id, "judgement_id": late.judgements[-1].id,
+              "slug": late.challenge.slug}  # fmt: skip
+    ada_id, bob_id = _pid(round_, "Ada"), _pid(round_, "Bob")
+    teacher_id, round_id, late_id = contest["teacher"].id, round_.id, late.id
+
+    def everything() -> dict[str, str]:
+        found = {}
+        for who in (spectator, contest["ada"]):
+            auth.login(who.email)
+            for endpoint, body in public_outputs(client, values).items():
+                found[f"{who.name}:{endpoint}"] = body
+            auth.logout()
+        for viewer in (PUBLIC, Viewer("participant", ada_id)):
+            frame = _Watch(round_.id, viewer).frames(json.dumps(changed([bob_id])))
+            found[f"socket:{viewer.kind}"] = _stable(frame[0])
+        return found
+
+    accepted = everything()
+    reached = {key.split(":", 1)[1] for key in accepted}
+    assert {"contests.board_json", "contests.board_csv", "contests.projector_json",
+            "contests.show", "contests.clarifications"} <= reached, sorted(reached)  # fmt: skip
+    override_verdict(db.session.get(User, teacher_id), late_id, "WA", "flip the hidden result")
+    rejected = everything()
+    leaks = sorted(key for key in accepted if accepted[key] != rejected.get(key))
+    assert leaks == [], f"a post-freeze result leaks through {leaks}"
+    # The jury's board does see the change: the comparison can fail.
+    assert cells(db.session.get(Round, round_id), STAFF)[("Bob", "B")] == (False, 1, 0)
+
+
+def _pid(round_, name: str) -> int:
+    return next(p.id for p in round_.participants if p.name == name)
+
+
+def test_thaw_shows_everyone_the_final_board(contest):
+    round_ = contest["round"]
+    state.thaw(contest["teacher"], round_)
+    assert cells(round_, PUBLIC) == cells(round_, STAFF)
+
+
+def test_the_resolver_plays_the_frozen_board_to_the_final_one(contest):
+    round_ = contest["round"]
+    data = boards.resolver_json(round_, utcnow())
+    assert [(s["problem"], s["solved"]) for s in data["steps"]] == [("B", True)]
+    final = boards.board_json(boards.seen_board(round_, STAFF), utcnow())
+    assert data["steps"][-1]["order"] == final["order"]
+    assert {a["id"] for a in data["awards"]} >= {"winner", "first-to-solve-A", "first-to-solve-B"}
+
+
+def test_the_clics_scoreboard_has_the_specs_shape(contest):
+    round_ = contest["round"]
+    board = boards.clics_scoreboard(boards.seen_board(round_, PUBLIC), utcnow())
+    assert set(board) == {"time", "contest_time", "state", "rows"}
+    assert re.fullmatch(r"\d+:\d\d:\d\d\.\d{3}", board["contest_time"])
+    assert board["state"]["frozen"] and board["state"]["started"] and not board["state"]["ended"]
+    for row in board["rows"]:
+        assert isinstance(row["rank"], int) and isinstance(row["team_id"], str)
+        assert set(row["score"]) == {"num_solved", "total_time"}
+        for problem in row["problems"]:
+            assert {"problem_id", "num_judged", "num_pending", "solved"} <= set(problem)
+    bob = next(r for r in board["rows"] if r["team_id"] == str(_pid(round_, "Bob")))
+    assert [p for p in bob["problems"] if p["problem_id"] == "B"][0]["num_pending"] == 1
