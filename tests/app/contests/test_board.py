@@ -131,13 +131,13 @@ def test_no_output_a_spectator_or_rival_can_reach_carries_a_post_freeze_result(c
 
     def everything() -> dict[str, str]:
         found = {}
-        for who in (spectator, contest["ada"]):
-            auth.login(who.email)
+        for email, name in logins:
+            auth.login(email)
             for endpoint, body in public_outputs(client, values).items():
-                found[f"{who.name}:{endpoint}"] = body
+                found[f"{name}:{endpoint}"] = body
             auth.logout()
         for viewer in (PUBLIC, Viewer("participant", ada_id)):
-            frame = _Watch(round_.id, viewer).frames(json.dumps(changed([bob_id])))
+            frame = _Watch(round_id, viewer).frames(json.dumps(changed([bob_id])))
             found[f"socket:{viewer.kind}"] = _stable(frame[0])
         return found
 
