@@ -111,3 +111,12 @@ def finalize(round_id: int) -> Redirect:
     state.finalize(current_user, managed_round(current_user, round_id))
     flash("The results are final.", "success")
     return redirect(url_for("contests.show", round_id=round_id))
+
+
+@bp.get("/<int:round_id>/grades.csv")
+@login_required
+def grades_csv(round_id: int) -> Response:
+    """Staff: the grade export (student, email, per-problem score, total, late credit)."""
+    round_ = managed_round(current_user, round_id)
+    return Response(boards.grades_csv(round_), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="round-{round_.id}-grades.csv"'})  # fmt: skip

@@ -231,11 +231,11 @@ def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
                    seen.board.cells, {}, seen.board.counts)  # fmt: skip
     result = award_list(ranked, rules_of(round_).mode, gold=round_.gold_medals,
                         silver=round_.silver_medals, bronze=round_.bronze_medals, solver_of={})  # fmt: skip
-    for item in result:
-        if item["id"].startswith("first-to-solve-"):
-            label = item["id"].removeprefix("first-to-solve-")
-            solver = seen.firsts.get(label)
-            item["team_ids"] = [str(solver)] if solver is not None else []
+    for problem in round_.problems:  # the marks the viewer's board carries
+        solver = seen.firsts.get(problem.label)
+        result.append({"id": f"first-to-solve-{problem.label}",
+                       "citation": f"First to solve problem {problem.label}",
+                       "team_ids": [str(solver)] if solver is not None else []})  # fmt: skip
     return result
 
 
@@ -279,3 +279,27 @@ def resolver_json(round_: Round, now: Any) -> dict[str, Any]:
     shown_awards = [dict(a, names=[names.get(int(t), t) for t in a["team_ids"]]) for a in result
                     if a["team_ids"]]  # fmt: skip
     return {"board": board_json(first_seen, now), "steps": out_steps, "awards": shown_awards}
+
+
+def grades_csv(round_: Round) -> str:
+    """The grade export: one line per student, each problem's points (late credit applied),
+    the total, and which problems got late credit."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    problems = round_.problems
+    writer.writerow(["student", "email", *[f"{p.label} ({p.points:g})" for p in problems],
+                     "total", "late_credit_applied"])  # fmt: skip
+    for participant, attempts in all_attempts(round_):
+        scores, late = [], []
+        for problem in problems:
+            mine = [a for a in attempts if a.problem == problem.label and not a.pending
+                    and (a.verdict != "CE" or round_.ce_penalty)]  # fmt: skip
+            best = max(mine, key=lambda a: (a.score * a.credit, -a.at_seconds), default=None)
+            earned = round(problem.points * best.score * best.credit / 100, 2) if best else 0.0
+            scores.append(earned)
+            if best is not None and best.credit < 1:
+                late.append(f"{problem.label} {best.credit:.0%}")
+        for member in participant.members:
+            writer.writerow([_safe(member.user.name), _safe(member.user.email),
+                             *[f"{s:g}" for s in scores], f"{sum(scores):g}", "; ".join(late)])  # fmt: skip
+    return out.getvalue()

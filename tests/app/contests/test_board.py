@@ -185,3 +185,22 @@ def test_the_clics_scoreboard_has_the_specs_shape(contest):
             assert {"problem_id", "num_judged", "num_pending", "solved"} <= set(problem)
     bob = next(r for r in board["rows"] if r["team_id"] == str(_pid(round_, "Bob")))
     assert [p for p in bob["problems"] if p["problem_id"] == "B"][0]["num_pending"] == 1
+
+
+def test_the_cli_prints_the_jury_and_the_public_scoreboard_then_unfreezes(contest, runner):
+    round_id = contest["round"].id
+    bob = str(_pid(contest["round"], "Bob"))
+
+    def bob_b(*flags: str) -> dict:
+        result = runner.invoke(args=["contests", "scoreboard", str(round_id), *flags])
+        assert result.exit_code == 0, result.output
+        row = next(r for r in json.loads(result.output)["rows"] if r["team_id"] == bob)
+        return next(p for p in row["problems"] if p["problem_id"] == "B")
+
+    assert bob_b()["solved"] and not bob_b("--public")["solved"]
+    public_awards = json.loads(runner.invoke(args=["contests", "awards", str(round_id), "--public"]).output)
+    assert {a["id"]: a["team_ids"] for a in public_awards}["first-to-solve-B"] == []
+    refused = runner.invoke(args=["contests", "finalize", str(round_id)])
+    assert refused.exit_code != 0 and "has not ended" in refused.output
+    assert runner.invoke(args=["contests", "unfreeze", str(round_id)]).exit_code == 0
+    assert bob_b("--public")["solved"]

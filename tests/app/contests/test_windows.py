@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +14,10 @@ from sqlalchemy import func, select
 from app.contests import participation
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.judging import service
+from app.judging.outcome import JudgeOutcome
 from app.models import Participant, Submission
+from app.scoring import boards
 from app.submissions.service import create_submission
 from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
@@ -130,12 +135,18 @@ def test_an_assignment_closes_at_its_cutoff_and_counts_late_credit(setup):
         credit_windows=[(T0 + timedelta(days=8), 0.8), (T0 + timedelta(days=9), 0.5)],
     )  # fmt: skip
     with at(T0 + timedelta(days=8, hours=1)):
-        submit(student, challenge, homework)  # late, at half credit
+        late = submit(student, challenge, homework)  # late, at half credit
+        judgement = late.judgements[0]
+        service.start_attempt(judgement.id, "test")
+        service.record_result(judgement.id, JudgeOutcome("AC", 100.0))
     with at(T0 + timedelta(days=9)), pytest.raises(Conflict, match="past its cutoff"):
         submit(student, challenge, homework)
     with at(T0 + timedelta(days=1)), pytest.raises(NotFound):
         submit(make_user(), challenge, homework)  # not in the course
     assert stored() == 1
+    grades = list(csv.reader(io.StringIO(boards.grades_csv(homework))))
+    assert grades[0] == ["student", "email", "A (100)", "total", "late_credit_applied"]
+    assert grades[1][1:] == [student.email, "50", "50", "A 50%"]
 
 
 def test_a_language_outside_the_rounds_list_is_refused(setup):
