@@ -6,9 +6,10 @@ bp = Blueprint("contests", __name__, url_prefix="/rounds")
 
 
 def init_app(app: Flask) -> None:
-    """The contests CLI group (flask contests ...)."""
+    """The round sockets (/ws/contests/<id>) and the contests CLI group (flask contests ...)."""
     from app.contests.cli import contests
 
+    app.register_blueprint(sockets.bp)
     app.cli.add_command(contests)
 
 

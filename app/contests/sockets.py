@@ -13,11 +13,10 @@ from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from app.channels import contest_channel, contest_jury_channel
-from app.contests import bp
 from app.contests.access import visible_round
 from app.contests.boards import projector_round, viewer_for
 from app.errors import AppError
@@ -29,6 +28,8 @@ from app.scoring import boards
 from app.scoring.freeze import PUBLIC, Viewer
 from app.scoring.live import CHANGED
 
+# Sockets live at /ws/contests/<id> (DESIGN's stable path), outside the /rounds prefix.
+bp = Blueprint("contest_sockets", __name__)
 _BUILT: OrderedDict[tuple[str, str], str] = OrderedDict()  # (notice id, audience) -> frame
 _BUILT_LOCK = threading.Lock()
 _BUILT_KEEP = 64
@@ -37,7 +38,7 @@ _BUILT_KEEP = 64
 @bp.before_request
 def _authorize_socket() -> None:
     """Refuse the handshake (403 wrong origin, 404 unknown round or key) before it opens."""
-    if request.endpoint != "contests.contest_socket":
+    if request.endpoint != "contest_sockets.contest_socket":
         return
     origin = request.headers.get("Origin")
     if origin and urlsplit(origin).netloc != request.host:
