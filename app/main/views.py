@@ -6,9 +6,11 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.contests import pages as round_pages
 from app.courses import service as courses
 from app.judging import languages
 from app.main import bp
+from app.models import utcnow
 
 
 @bp.get("/")
@@ -22,10 +24,11 @@ def index() -> str | Response:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    """The courses a user teaches (staff) or takes."""
+    """The rounds running, upcoming and due; the courses a user teaches (staff) or takes."""
     teaching = courses.courses_taught_by(current_user) if current_user.is_staff else []
     return render_template(
         "main/dashboard.html",
+        rounds=round_pages.rounds_for(current_user, utcnow()),
         teaching=teaching,
         counts=courses.student_counts([course.id for course in teaching]),
         taking=courses.courses_taken_by(current_user),

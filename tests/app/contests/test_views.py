@@ -103,6 +103,8 @@ def test_rounds_list_and_registration_by_invite_link(client, auth):
     auth.login(student.email)
     listing = client.get("/rounds/")
     assert "Open cup" in listing.text and "Invite only" not in listing.text
+    dashboard = client.get("/dashboard").text
+    assert "Open cup" in dashboard and "Invite only" not in dashboard
     assert client.get(f"/rounds/{hidden.id}").status_code == 404
     link = f"/rounds/{hidden.id}/invite/{hidden.invite_code}"
     assert client.get(link).status_code == 200
