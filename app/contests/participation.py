@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.contests.access import is_staff_of, may_see_round, participant_of
@@ -46,6 +46,17 @@ def create_team(staff: User, round_: Round, name: str, members: Sequence[User]) 
             f"A team in this round has 1 to {round_.team_size} members.", field="members"
         )
     return _create(round_, name, list(members))
+
+
+def create_team_by_emails(staff: User, round_: Round, name: str, emails: str) -> Participant:
+    """A team from a comma- or space-separated list of its members' emails."""
+    wanted = [email.strip().lower() for email in emails.replace(",", " ").split() if email.strip()]
+    users = {u.email.lower(): u for u in db.session.scalars(select(User).where(
+        func.lower(User.email).in_(wanted)))}  # fmt: skip
+    unknown = [email for email in wanted if email not in users]
+    if unknown:
+        raise ValidationError(f"No account for {', '.join(unknown)}.", field="members")
+    return create_team(staff, round_, name, [users[email] for email in wanted])
 
 
 def _create(round_: Round, name: str, members: list[User]) -> Participant:

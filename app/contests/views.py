@@ -142,3 +142,17 @@ def monitor(round_id: int) -> str:
     """The host's monitor: participants and their time left, the queue, recent submissions."""
     page = pages.monitor(current_user, round_id, utcnow())
     return render_template("contests/monitor.html", page=page, round=page.round)
+
+
+@bp.post("/<int:round_id>/teams")
+@login_required
+def create_team(round_id: int) -> Response:
+    """Staff: a team of the round's size from its members' emails."""
+    round_ = managed_round(current_user, round_id)
+    try:
+        team = participation.create_team_by_emails(current_user, round_, request.form.get("name", ""),
+                                                   request.form.get("members", ""))  # fmt: skip
+        flash(f"Team {team.name} created.", "success")
+    except AppError as error:
+        flash(error.message, "error")
+    return redirect(url_for("contests.monitor", round_id=round_id))

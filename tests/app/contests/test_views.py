@@ -116,3 +116,21 @@ def test_rounds_list_and_registration_by_invite_link(client, auth):
     assert db.session.scalar(select(func.count(Participant.id))) == 2
     no_csrf = client.post(f"/rounds/{public.id}/join")
     assert no_csrf.status_code == 400
+
+
+def test_the_host_makes_a_team_on_the_monitor(client, auth):
+    teacher = make_user(role="teacher")
+    contest = make_round(teacher, team_size=2)
+    ada, bob = make_user(email="ada@example.org"), make_user(email="bob@example.org")
+    auth.login(teacher.email)
+    monitor = f"/rounds/{contest.id}/monitor"
+    assert 'id="team-form"' in client.get(monitor).text
+    refused = submit(client, f"/rounds/{contest.id}/teams",
+                     {"name": "Lambda", "members": "ada@example.org nobody@example.org"},
+                     page=monitor, follow_redirects=True)  # fmt: skip
+    assert "No account for nobody@example.org" in refused.text
+    assert db.session.scalar(select(func.count(Participant.id))) == 0
+    submit(client, f"/rounds/{contest.id}/teams",
+           {"name": "Lambda", "members": "ada@example.org, BOB@example.org"}, page=monitor)
+    team = db.session.scalar(select(Participant).where(Participant.round_id == contest.id))
+    assert team.name == "Lambda" and {m.user_id for m in team.members} == {ada.id, bob.id}
