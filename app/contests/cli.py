@@ -35,14 +35,12 @@ def list_rounds() -> None:
 @contests.command("scoreboard")
 @click.argument("round_id", type=int)
 @click.option("--public", is_flag=True, help="What a spectator sees (frozen or not).")
-@click.option("--group", default=None, help="Only this group's teams (none are defined yet).")
+@click.option("--group", default=None, help="Only this course section's teams, ranked among them.")
 def scoreboard(round_id: int, public: bool, group: str | None) -> None:
     """Print the CLICS scoreboard JSON: the jury's view, or with --public a spectator's."""
     round_ = _round(round_id)
-    seen = boards.seen_board(round_, PUBLIC if public else STAFF)
+    seen = boards.seen_board(round_, PUBLIC if public else STAFF, group=group)
     board = boards.clics_scoreboard(seen, utcnow())
-    if group is not None:
-        board["rows"] = []  # codedev has no groups yet: a group filter matches no team
     click.echo(json.dumps(board, indent=2))
 
 

@@ -10,6 +10,7 @@ from app.contests import bp, state
 from app.contests.access import managed_round
 from app.contests.boards import board_round, projector_round
 from app.contests.clarifications import visible_clarifications
+from app.courses.service import sections
 from app.judging import languages
 from app.models import Round, utcnow
 from app.scoring import boards
@@ -23,8 +24,10 @@ def board(round_id: int) -> str:
     language = request.args.get("language") or None
     if language is not None and not languages.is_known(language):
         language = None
+    groups = sections(round_.course_id) if round_.course_id else []
+    group = request.args.get("group") if request.args.get("group") in groups else None
     return render_template("contests/board.html", round=round_, language=language,
-                           languages=languages.choices())  # fmt: skip
+                           languages=languages.choices(), groups=groups, group=group)  # fmt: skip
 
 
 @bp.get("/<int:round_id>/board.json")
@@ -32,9 +35,8 @@ def board_json(round_id: int) -> Response:
     """The board as this viewer may see it (frozen for the public)."""
     round_, viewer = board_round(current_user, round_id)
     language = request.args.get("language") or None
-    seen = boards.seen_board(
-        round_, viewer, language if language and languages.is_known(language) else None
-    )
+    known = language if language and languages.is_known(language) else None
+    seen = boards.seen_board(round_, viewer, known, request.args.get("group") or None)
     return jsonify(boards.board_json(seen, utcnow()))
 
 

@@ -18,6 +18,7 @@ from app.models import Enrollment, User
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
 NAME_MAX = 120
+SECTION_MAX = 40
 
 
 class RosterImportError(ValidationError):
@@ -37,6 +38,7 @@ class RosterRow:
     line: int
     email: str
     name: str
+    section: str = ""
 
 
 @dataclass
@@ -115,16 +117,19 @@ def parse_roster(data: bytes) -> list[RosterRow]:
                 raise RosterImportError([f"The file has more than {MAX_ROWS} students; split it."])
             email = auth_service.normalize_email(_cell(cells, columns, "email"))
             name = " ".join(_cell(cells, columns, "name").split())
+            section = " ".join(_cell(cells, columns, "section").split())
             problem = _email_problem(email)
             if problem is None and email in first_line:
                 problem = f"{email} repeats line {first_line[email]}"
             if problem is None and len(name) > NAME_MAX:
                 problem = f"the name has more than {NAME_MAX} characters"
+            if problem is None and len(section) > SECTION_MAX:
+                problem = f"the section has more than {SECTION_MAX} characters"
             if problem is not None:
                 problems.append(f"Line {line}: {problem}.")
             else:
                 first_line[email] = line
-            rows.append(RosterRow(line, email, name))
+            rows.append(RosterRow(line, email, name, section))
     except csv.Error as error:
         problems.append(f"Line {reader.line_num}: unreadable CSV ({error}).")
     if columns is None:
@@ -177,6 +182,8 @@ def import_students(actor: User, course_id: int, data: bytes) -> ImportReport:
     report = ImportReport()
     to_invite: list[User] = []
     to_enroll: list[User] = []
+    sections_of_enrolled: dict[int, str] = {}
+    section_of = {row.email: row.section for row in rows}
     for row in rows:
         user = existing.get(row.email)
         if user is None:
@@ -186,6 +193,8 @@ def import_students(actor: User, course_id: int, data: bytes) -> ImportReport:
             to_invite.append(user)
         elif user.id in enrolled_ids:
             report.already.append(row.email)
+            if row.section:  # a later file may put a student in a section
+                sections_of_enrolled[user.id] = row.section
             continue
         else:
             report.enrolled.append(row.email)
@@ -196,8 +205,13 @@ def import_students(actor: User, course_id: int, data: bytes) -> ImportReport:
     try:
         db.session.flush()  # gives the new accounts their ids
         db.session.add_all(
-            Enrollment(course_id=course.id, user_id=user.id, role="student") for user in to_enroll
-        )
+            Enrollment(course_id=course.id, user_id=user.id, role="student",
+                       section=section_of.get(user.email, ""))
+            for user in to_enroll
+        )  # fmt: skip
+        for enrollment in db.session.scalars(select(Enrollment).where(
+                Enrollment.course_id == course.id, Enrollment.user_id.in_(sections_of_enrolled))):  # fmt: skip
+            enrollment.section = sections_of_enrolled[enrollment.user_id]
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -226,3 +226,21 @@ def student_counts(course_ids: Sequence[int]) -> dict[int, int]:
     counts = {course_id: 0 for course_id in course_ids}
     counts.update({course_id: count for course_id, count in rows})
     return counts
+
+
+def set_section(actor: User, course_id: int, user_id: int, section: str) -> Enrollment:
+    """Put a student in a section of the course (empty: none)."""
+    enrollment = enrolled_student(actor, course_id, user_id)
+    section = " ".join(section.split())
+    if len(section) > 40:
+        raise ValidationError("A section name has at most 40 characters.", field="section")
+    enrollment.section = section
+    db.session.commit()
+    return enrollment
+
+
+def sections(course_id: int) -> list[str]:
+    """The course's sections in use, in order."""
+    return sorted(set(db.session.scalars(
+        select(Enrollment.section).where(Enrollment.course_id == course_id, Enrollment.section != "")
+    )))  # fmt: skip

@@ -172,6 +172,19 @@ def remove_student(course_id: int, user_id: int) -> str | Response:
     return render_template("courses/remove.html", enrollment=enrollment, course=enrollment.course)
 
 
+@bp.post("/<int:course_id>/students/<int:user_id>/section")
+@login_required
+def set_section(course_id: int, user_id: int) -> Response:
+    """Put a student in a section (a lab group): boards filter by it."""
+    try:
+        enrollment = service.set_section(current_user, course_id, user_id,
+                                         request.form.get("section", ""))  # fmt: skip
+        flash(f"{enrollment.user.display_name}: section {enrollment.section or 'none'}.", "success")
+    except ValidationError as error:
+        flash(error.message, "error")
+    return redirect(url_for("courses.show", course_id=course_id))
+
+
 @bp.route("/<int:course_id>/import", methods=["GET", "POST"])
 @login_required
 def import_students(course_id: int) -> str | Response | tuple[str, int]:

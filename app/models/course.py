@@ -42,6 +42,9 @@ class Enrollment(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="student")
+    # The student's section (lab group, class period): a round's board filters by it, and the
+    # CLICS API serves sections as groups. Empty: none.
+    section: Mapped[str] = mapped_column(String(40), default="", server_default="")
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="enrollments")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Round, ScoreRow
+from app.models import Enrollment, ParticipantMember, Round, ScoreRow
 from app.scoring.awards import awards as award_list
 from app.scoring.board import Board, compute_board
 from app.scoring.cache import all_attempts, freeze_seconds, rules_of
@@ -44,10 +44,26 @@ def audience_of(viewer: Viewer, round_: Round) -> str:
     return "public"
 
 
-def seen_board(round_: Round, viewer: Viewer, language: str | None = None) -> Seen:
+def in_group(round_: Round, group: str) -> set[int]:
+    """The participants with a member in this section of the round's course (a CLICS group)."""
+    if round_.course_id is None:
+        return set()
+    return set(db.session.scalars(
+        select(ParticipantMember.participant_id)
+        .join(Enrollment, Enrollment.user_id == ParticipantMember.user_id)
+        .where(ParticipantMember.round_id == round_.id, Enrollment.course_id == round_.course_id,
+               Enrollment.section == group)
+    ))  # fmt: skip
+
+
+def seen_board(round_: Round, viewer: Viewer, language: str | None = None,
+               group: str | None = None) -> Seen:  # fmt: skip
     """The board this viewer may see, from the cache (or, for a language's standings, from
-    that language's submissions)."""
+    that language's submissions); with a group, only its participants, ranked among them."""
     names = {p.id: p.name for p in round_.participants}
+    if group is not None:
+        members = in_group(round_, group)
+        names = {pid: name for pid, name in names.items() if pid in members}
     virtual = {p.id for p in round_.participants if p.virtual}
     labels = [p.label for p in round_.problems]
     audience = audience_of(viewer, round_)
@@ -79,6 +95,8 @@ def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[in
     rules = rules_of(round_)
     attempts = []
     for participant, items in all_attempts(round_, language):
+        if participant.id not in names:
+            continue
         shown = viewer if viewer.kind != "public" else PUBLIC
         attempts += visible(items, freeze_seconds=freeze_seconds(round_, participant), viewer=shown,
                             thawed=round_.thawed_at is not None)  # fmt: skip

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.contests import state
 from app.contests.sockets import _Watch
+from app.courses.service import sections, set_section
 from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome
@@ -24,7 +25,7 @@ from app.scoring.live import changed
 from app.submissions.service import create_submission
 from app.submissions.staff import override_verdict
 from tests.conftest import AuthActions
-from tests.factories import make_challenge, make_round, make_user
+from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
 GOOD = "print(sum(map(int, input().split())))\n"
 
@@ -204,3 +205,25 @@ def test_the_cli_prints_the_jury_and_the_public_scoreboard_then_unfreezes(contes
     assert refused.exit_code != 0 and "has not ended" in refused.output
     assert runner.invoke(args=["contests", "unfreeze", str(round_id)]).exit_code == 0
     assert bob_b("--public")["solved"]
+
+
+def test_a_sections_board_ranks_only_its_students(app, runner):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    course = make_course(owner=teacher)
+    challenge = make_challenge(owner_id=teacher.id)
+    contest = make_round(teacher, [challenge], visibility="course", course_id=course.id)
+    students = {name: make_user(name=name) for name in ("Ann", "Ben", "Cat")}
+    for name, user in students.items():
+        enroll(course, user)
+        set_section(teacher, course.id, user.id, "Lab 1" if name != "Cat" else "Lab 2")
+    judge(create_submission(students["Cat"], challenge, "python3", GOOD, round_=contest), "AC")
+    judge(create_submission(students["Ben"], challenge, "python3", GOOD, round_=contest), "WA")
+    judge(create_submission(students["Ann"], challenge, "python3", GOOD, round_=contest), "WA")
+    lab1 = boards.seen_board(contest, STAFF, group="Lab 1")
+    assert sorted(s.name for s in lab1.board.standings) == ["Ann", "Ben"]
+    assert [s.rank for s in lab1.board.standings] == [1, 1]
+    result = runner.invoke(args=["contests", "scoreboard", str(contest.id), "--group", "Lab 2"])
+    rows = json.loads(result.output)["rows"]
+    assert [(r["rank"], r["score"]["num_solved"]) for r in rows] == [(1, 1)]
+    assert sections(course.id) == ["Lab 1", "Lab 2"]

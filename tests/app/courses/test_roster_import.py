@@ -210,3 +210,18 @@ def test_unreachable_mail_server_keeps_the_import_and_lists_unsent_invites(app):
     assert report.created == ["a@example.org", "b@example.org"]
     assert report.invite_failures == ["a@example.org", "b@example.org"]
     assert _counts() == (3, 2)
+
+
+def test_an_optional_section_column_puts_students_in_sections(app):
+    course = make_course()
+    already = make_user(email="bob@example.org")
+    enroll(course, already)
+    data = b"email,name,section\nada@example.org,Ada,Lab 1\nbob@example.org,,Lab  2\n"
+    import_students(course.owner, course.id, data)
+    sections = dict(db.session.execute(
+        select(User.email, Enrollment.section).join(Enrollment, Enrollment.user_id == User.id)
+    ).all())  # fmt: skip
+    assert sections == {"ada@example.org": "Lab 1", "bob@example.org": "Lab 2"}
+    assert _problems(b"email,section\nx@example.org," + b"s" * 41 + b"\n") == [
+        "Line 2: the section has more than 40 characters."
+    ]
