@@ -31,6 +31,7 @@ from app.scoring.live import CHANGED
 # Sockets live at /ws/contests/<id> (DESIGN's stable path), outside the /rounds prefix.
 bp = Blueprint("contest_sockets", __name__)
 _BUILT: OrderedDict[tuple[str, str], str] = OrderedDict()  # (notice id, audience) -> frame
+_BUILDING: dict[tuple[str, str], threading.Event] = {}  # frames being built right now
 _BUILT_LOCK = threading.Lock()
 _BUILT_KEEP = 64
 
@@ -79,25 +80,55 @@ class _Watch:
             db.session.remove()  # a socket lives long: hold no pooled connection meanwhile
 
     def _update(self, event: dict[str, Any]) -> str:
+        """The update this viewer may see, built once per notice and audience per process
+        (the other sockets of that audience wait for it and send the same frame)."""
+        key = (str(event.get("id")), self._audience_key())
+        with _BUILT_LOCK:
+            frame = _BUILT.get(key)
+            if frame is None:
+                building = _BUILDING.get(key)
+                if building is None:
+                    building = _BUILDING[key] = threading.Event()
+                    mine = True
+                else:
+                    mine = False
+        if frame is not None:
+            return frame
+        assert building is not None
+        if not mine:
+            building.wait(timeout=30)
+            with _BUILT_LOCK:
+                frame = _BUILT.get(key)
+            return frame if frame is not None else self._build(event)
+        try:
+            frame = self._build(event)
+            with _BUILT_LOCK:
+                _BUILT[key] = frame
+                while len(_BUILT) > _BUILT_KEEP:
+                    _BUILT.popitem(last=False)
+            return frame
+        finally:
+            with _BUILT_LOCK:
+                _BUILDING.pop(key, None)
+            building.set()
+
+    def _audience_key(self) -> str:
+        if self.viewer.kind == "staff":
+            return "jury"
+        if self.viewer.kind == "participant":
+            return f"p{self.viewer.participant_id}"  # their own row in full (while frozen)
+        return "public"
+
+    def _build(self, event: dict[str, Any]) -> str:
         round_ = db.session.get(Round, self.round_id)
         if round_ is None:
             return json.dumps({"type": "contest.state", "state": "deleted"})
-        audience = boards.audience_of(self.viewer, round_)
-        own = self.viewer.participant_id if self.viewer.kind == "participant" else None
-        key = (str(event.get("id")), audience if own is None or audience == "jury" else f"p{own}")
-        with _BUILT_LOCK:
-            if key in _BUILT:
-                return _BUILT[key]
-        seen = boards.seen_board(round_, self.viewer)
-        payload = boards.board_json(seen, utcnow(), only=event.get("participant_ids") or [])
-        frame = json.dumps({"type": "scoreboard.update", "rows": payload["rows"],
-                            "order": payload["order"], "problems": payload["problems"]},
-                           separators=(",", ":"))  # fmt: skip
-        with _BUILT_LOCK:
-            _BUILT[key] = frame
-            while len(_BUILT) > _BUILT_KEEP:
-                _BUILT.popitem(last=False)
-        return frame
+        changed = [int(pid) for pid in event.get("participant_ids") or []]
+        seen = boards.seen_board(round_, self.viewer, cells_of=changed)
+        payload = boards.board_json(seen, utcnow(), only=changed)
+        return json.dumps({"type": "scoreboard.update", "rows": payload["rows"],
+                           "order": payload["order"], "problems": payload["problems"]},
+                          separators=(",", ":"))  # fmt: skip
 
 
 @sock.route("/ws/contests/<int:round_id>", bp=bp)

@@ -112,6 +112,9 @@ class RoundProblem(Base):
     color: Mapped[str] = mapped_column(String(16), default="#3b82f6")
     # First to solve, per audience: {"jury": {"id": submission id, "at": seconds}, "public": ...}.
     firsts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Participants who solved / tried it, per audience: {"jury": [solved, tried], ...}, kept
+    # with the cells so that a live update carries the board's footer without reading it all.
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     round: Mapped[Round] = relationship(back_populates="problems")
     challenge: Mapped[Challenge] = relationship()
@@ -186,7 +189,7 @@ class Clarification(Base):
 class ScoreRow(Base):
     """A participant's row of a board as one audience (jury or public) sees it: its totals and
     its cells, the score cache one finished judgement updates (one cell, one row), as
-    DOMjudge's does. data = {"row": {...}, "cells": {label: {...}}}."""
+    DOMjudge's does. data = {"cells": {label: {...}}}; the totals are columns."""
 
     __tablename__ = "score_rows"
     __table_args__ = (UniqueConstraint("participant_id", "audience"),)
@@ -196,3 +199,9 @@ class ScoreRow(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
     audience: Mapped[str] = mapped_column(String(8))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The row's totals as columns: a board's order is one narrow query, without the cells.
+    solved: Mapped[int] = mapped_column(default=0)
+    time: Mapped[int] = mapped_column(default=0)
+    last_accept: Mapped[int] = mapped_column(default=0)
+    score: Mapped[float] = mapped_column(default=0.0)
+    last_improvement: Mapped[float] = mapped_column(default=0.0)

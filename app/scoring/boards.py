@@ -11,16 +11,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Enrollment, ParticipantMember, Round, ScoreRow
+from app.models import Challenge, Enrollment, ParticipantMember, Round, ScoreRow
 from app.scoring.awards import awards as award_list
 from app.scoring.board import Board, compute_board
-from app.scoring.cache import all_attempts, freeze_seconds, rules_of
+from app.scoring.cache import all_attempts, freeze_seconds, rules_of, totals_of
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
 from app.scoring.resolver import reveal_steps
 from app.scoring.standings import problem_counts, rank
@@ -36,6 +36,7 @@ class Seen:
     names: dict[int, str]
     virtual: set[int]
     firsts: dict[str, int | None]  # label -> participant id of the first to solve
+    titles: dict[int, str] = field(default_factory=dict)  # challenge id -> title
 
 
 def audience_of(viewer: Viewer, round_: Round) -> str:
@@ -57,40 +58,61 @@ def in_group(round_: Round, group: str) -> set[int]:
 
 
 def seen_board(round_: Round, viewer: Viewer, language: str | None = None,
-               group: str | None = None) -> Seen:  # fmt: skip
+               group: str | None = None, cells_of: Iterable[int] | None = None) -> Seen:  # fmt: skip
     """The board this viewer may see, from the cache (or, for a language's standings, from
-    that language's submissions); with a group, only its participants, ranked among them."""
+    that language's submissions); with a group, only its participants, ranked among them.
+    cells_of: read the cells of these participants only (a live update); every row's totals
+    and rank are read all the same, from narrow columns."""
     names = {p.id: p.name for p in round_.participants}
     if group is not None:
         members = in_group(round_, group)
         names = {pid: name for pid, name in names.items() if pid in members}
     virtual = {p.id for p in round_.participants if p.virtual}
     labels = [p.label for p in round_.problems]
+    titles = dict(db.session.execute(select(Challenge.id, Challenge.title).where(
+        Challenge.id.in_([p.challenge_id for p in round_.problems]))).tuples().all())  # fmt: skip
     audience = audience_of(viewer, round_)
     if language:
-        return _language_board(round_, viewer, language, names, virtual, labels)
-    stored = {
-        (r.participant_id, r.audience): r.data
-        for r in db.session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_.id))
+        return _language_board(round_, viewer, language, names, virtual, labels, titles)
+    own = viewer.participant_id if viewer.kind == "participant" else None
+    audiences = {audience, "jury"} if own is not None else {audience}
+
+    def mine(pid: int, stored_audience: str) -> bool:
+        return stored_audience == ("jury" if pid == own else audience)
+
+    columns = (ScoreRow.participant_id, ScoreRow.audience, ScoreRow.solved, ScoreRow.time,
+               ScoreRow.last_accept, ScoreRow.score, ScoreRow.last_improvement)  # fmt: skip
+    found = {
+        r.participant_id: totals_of(r)
+        for r in db.session.execute(
+            select(*columns).where(ScoreRow.round_id == round_.id, ScoreRow.audience.in_(audiences))
+        )  # fmt: skip
+        if r.participant_id in names and mine(r.participant_id, r.audience)
     }
-    rows: list[Row] = []
+    rows = [found.get(pid) or Row(pid) for pid in names]
+    wanted = select(ScoreRow.participant_id, ScoreRow.audience, ScoreRow.data).where(
+        ScoreRow.round_id == round_.id, ScoreRow.audience.in_(audiences)
+    )
+    if cells_of is not None:
+        wanted = wanted.where(ScoreRow.participant_id.in_(list(cells_of)))
     cells: dict[tuple[int, str], Cell] = {}
-    for pid in names:
-        own = viewer.kind == "participant" and viewer.participant_id == pid
-        data = stored.get((pid, "jury" if own else audience)) or {"row": None, "cells": {}}
-        rows.append(Row.from_dict(pid, data["row"]) if data["row"] else Row(pid))
-        for label, value in data["cells"].items():
-            cells[(pid, label)] = Cell.from_dict(value)
+    for pid, stored_audience, data in db.session.execute(wanted):
+        if pid in names and mine(pid, stored_audience):
+            for label, value in data.get("cells", {}).items():
+                cells[(pid, label)] = Cell.from_dict(value)
     mode = rules_of(round_).mode
-    mark_audience = "jury" if audience == "jury" else "public"
-    firsts = {p.label: ((p.firsts or {}).get(mark_audience) or {}).get("participant_id")
+    firsts = {p.label: ((p.firsts or {}).get(audience) or {}).get("participant_id")
               for p in round_.problems}  # fmt: skip
-    board = Board(rank(rows, names, mode), cells, {}, problem_counts(cells, labels))
-    return Seen(round_, board, names, virtual, firsts)
+    if group is None:  # the whole board's footer is kept with the cells
+        counts = {p.label: tuple((p.counts or {}).get(audience, (0, 0))) for p in round_.problems}
+    else:
+        counts = problem_counts(cells, labels)
+    board = Board(rank(rows, names, mode), cells, {}, counts)
+    return Seen(round_, board, names, virtual, firsts, titles)
 
 
 def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[int, str],
-                    virtual: set[int], labels: list[str]) -> Seen:  # fmt: skip
+                    virtual: set[int], labels: list[str], titles: dict[int, str]) -> Seen:  # fmt: skip
     """The standings counting only submissions in one language (a language leaderboard)."""
     rules = rules_of(round_)
     attempts = []
@@ -103,7 +125,7 @@ def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[in
     board = compute_board(attempts, rules, names, labels)
     solver = {a.submission_id: a.participant_id for a in attempts}
     firsts = {label: solver.get(sid) if sid else None for label, sid in board.first.items()}
-    return Seen(round_, board, names, virtual, firsts)
+    return Seen(round_, board, names, virtual, firsts, titles)
 
 
 def _iso(moment: Any) -> str | None:
@@ -156,7 +178,7 @@ def problems_json(seen: Seen) -> list[dict[str, Any]]:
     return [
         {
             "label": p.label,
-            "name": p.challenge.title,
+            "name": seen.titles.get(p.challenge_id) or p.challenge.title,
             "color": p.color,
             "points": p.points,
             "solved": seen.board.counts.get(p.label, (0, 0))[0],

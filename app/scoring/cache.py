@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
 from app.models import Judgement, Participant, Round, RoundProblem, ScoreRow, Submission, TestResult
 from app.scoring.cells import cell
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
 from app.scoring.standings import first_to_solve, row
-from app.scoring.types import Attempt, Cell, Rules
+from app.scoring.types import Attempt, Cell, Row, Rules
 from app.scoring.windows import start_of, window_of
 
 AUDIENCES: dict[str, Viewer] = {"jury": STAFF, "public": PUBLIC}
@@ -74,7 +75,16 @@ def _submissions(round_: Round, *where: ColumnElement[bool]) -> Iterable[Submiss
     return db.session.scalars(
         select(Submission)
         .where(Submission.round_id == round_.id, Submission.kind == "submit", *where)
-        .options(selectinload(Submission.judgements))
+        # Scoring reads verdicts and times: not the source, nor the judge's long texts.
+        .options(
+            defer(Submission.source),
+            selectinload(Submission.judgements).options(
+                defer(Judgement.compile_output),
+                defer(Judgement.error),
+                defer(Judgement.override_reason),
+                defer(Judgement.stall_reason),
+            ),
+        )
         .order_by(Submission.id)
     )
 
@@ -118,14 +128,13 @@ def refresh(submission: Submission) -> Touched | None:
     freeze = freeze_seconds(round_, participant)
     for audience, viewer in AUDIENCES.items():
         seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
-        _store_cell(
-            round_, participant.id, audience, problem.label, cell(seen, rules, problem.label)
-        )
+        _store_cell(round_, participant.id, audience, problem, cell(seen, rules, problem.label))
     moved = _refresh_first(round_, problem, attempts, rules)
     return Touched(participant.id, moved)
 
 
-def _store_cell(round_: Round, participant_id: int, audience: str, label: str, value: Cell) -> None:
+def _store_cell(round_: Round, participant_id: int, audience: str, problem: RoundProblem,
+                value: Cell) -> None:  # fmt: skip
     stored = db.session.scalar(
         select(ScoreRow)
         .where(ScoreRow.participant_id == participant_id, ScoreRow.audience == audience)
@@ -133,12 +142,41 @@ def _store_cell(round_: Round, participant_id: int, audience: str, label: str, v
     )
     if stored is None:
         stored = ScoreRow(round_id=round_.id, participant_id=participant_id, audience=audience,
-                          data={"row": {}, "cells": {}})  # fmt: skip
+                          data={"cells": {}})  # fmt: skip
         db.session.add(stored)
     cells = dict(stored.data.get("cells", {}))
-    cells[label] = value.as_dict()
-    totals = row(participant_id, (Cell.from_dict(c) for c in cells.values()), rules_of(round_).mode)
-    stored.data = {"row": totals.as_dict(), "cells": cells}  # a new object: JSON change tracked
+    before = Cell.from_dict(cells[problem.label]) if problem.label in cells else Cell()
+    cells[problem.label] = value.as_dict()
+    set_totals(stored, row(participant_id, (Cell.from_dict(c) for c in cells.values()),
+                           rules_of(round_).mode))  # fmt: skip
+    stored.data = {"cells": cells}  # a new object: JSON change tracked
+    _count(problem, audience, before, value)
+
+
+def set_totals(stored: ScoreRow, totals: Row) -> None:
+    """A row's totals into its columns."""
+    stored.solved, stored.time, stored.last_accept = totals.solved, totals.time, totals.last_accept
+    stored.score, stored.last_improvement = totals.score, totals.last_improvement
+
+
+def totals_of(stored: ScoreRow | Any) -> Row:
+    """A stored row's totals (a ScoreRow, or a result row with the same columns)."""
+    return Row(stored.participant_id, stored.solved, stored.time, stored.last_accept,
+               stored.score, stored.last_improvement)  # fmt: skip
+
+
+def _tried(value: Cell) -> bool:
+    return bool(value.judged or value.pending)
+
+
+def _count(problem: RoundProblem, audience: str, before: Cell, after: Cell) -> None:
+    """Keep the problem's solved / tried counts as one cell changes."""
+    counts = dict(problem.counts or {})
+    solved, tried = counts.get(audience, [0, 0])
+    solved += int(after.solved) - int(before.solved)
+    tried += int(_tried(after)) - int(_tried(before))
+    counts[audience] = [solved, tried]
+    problem.counts = counts
 
 
 def _refresh_first(
@@ -201,6 +239,7 @@ def rebuild(round_: Round, now: datetime | None = None) -> None:
     rules = rules_of(round_)
     thawed = round_.thawed_at is not None
     everything = all_attempts(round_)
+    tally = {audience: {p.label: [0, 0] for p in round_.problems} for audience in AUDIENCES}
     for participant, attempts in everything:
         if not attempts:
             continue  # as the incremental path: a row appears with the first submission
@@ -210,12 +249,15 @@ def rebuild(round_: Round, now: datetime | None = None) -> None:
             tried = {a.problem for a in seen}
             cells = {p.label: cell([a for a in seen if a.problem == p.label], rules, p.label)
                      for p in round_.problems if p.label in tried}  # fmt: skip
-            totals = row(participant.id, cells.values(), rules.mode)
-            db.session.add(ScoreRow(round_id=round_.id, participant_id=participant.id,
-                                    audience=audience,
-                                    data={"row": totals.as_dict(),
-                                          "cells": {k: v.as_dict() for k, v in cells.items()}}))  # fmt: skip
+            stored = ScoreRow(round_id=round_.id, participant_id=participant.id, audience=audience,
+                              data={"cells": {k: v.as_dict() for k, v in cells.items()}})  # fmt: skip
+            set_totals(stored, row(participant.id, cells.values(), rules.mode))
+            db.session.add(stored)
+            for label, value in cells.items():
+                tally[audience][label][0] += int(value.solved)
+                tally[audience][label][1] += int(_tried(value))
     for problem in round_.problems:
+        problem.counts = {audience: tally[audience][problem.label] for audience in AUDIENCES}
         on_problem = [(p, [a for a in items if a.problem == problem.label])
                       for p, items in everything if not p.virtual]  # fmt: skip
         _set_firsts(round_, problem, on_problem, rules)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, timedelta
 
 import pytest
@@ -65,8 +66,13 @@ def cells(round_, viewer) -> dict[tuple[str, str], tuple]:
 
 
 def cached(round_id: int) -> dict:
-    return {(r.participant_id, r.audience): r.data
+    """The score cache as stored: every row's cells and totals, every problem's counts."""
+    db.session.expire_all()
+    rows = {(r.participant_id, r.audience): (r.data, cache.totals_of(r))
             for r in db.session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_id))}  # fmt: skip
+    round_ = db.session.get(Round, round_id)
+    return {"rows": rows, "counts": {p.label: p.counts for p in round_.problems},
+            "firsts": {p.label: p.firsts for p in round_.problems}}
 
 
 def test_the_jury_sees_every_result_and_the_public_the_frozen_board(contest):
@@ -227,3 +233,32 @@ def test_a_sections_board_ranks_only_its_students(app, runner):
     rows = json.loads(result.output)["rows"]
     assert [(r["rank"], r["score"]["num_solved"]) for r in rows] == [(1, 1)]
     assert sections(course.id) == ["Lab 1", "Lab 2"]
+
+
+def test_sockets_of_one_audience_build_a_notices_frame_once(contest, app, monkeypatch):
+    round_id, bob = contest["round"].id, _pid(contest["round"], "Bob")
+    built = []
+    real = boards.seen_board
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("cells_of"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(boards, "seen_board", counting)
+    notice = json.dumps(changed([bob]))
+    frames: list[str] = []
+
+    def watch() -> None:
+        with app.app_context():
+            frames.extend(_Watch(round_id, PUBLIC).frames(notice))
+
+    threads = [threading.Thread(target=watch) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(frames) == 12 and len(set(frames)) == 1
+    assert built == [[bob]]  # one build, reading only the changed row's cells
+    update = json.loads(frames[0])
+    assert [row["participant_id"] for row in update["rows"]] == [bob]
+    assert len(update["order"]) == 3 and {p["label"] for p in update["problems"]} == {"A", "B"}
