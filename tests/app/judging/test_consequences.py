@@ -8,7 +8,7 @@ import logging
 import pytest
 from flask import Flask
 
-from app import create_app, submissions
+from app import create_app, scoring, submissions
 from app.channels import submission_channel
 from app.extensions import db
 from app.judging import service
@@ -23,6 +23,7 @@ from app.judging.consequences import (
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import job_id
 from app.models import Judgement, User
+from app.scoring.live import announce_board, update_board
 from app.stores import get_queue, get_redis
 from app.submissions import staff
 from app.submissions.events import announce
@@ -235,13 +236,16 @@ def test_registries_belong_to_their_app_and_never_stack(app, stack):
     others = [create_app(config_for(stack)) for _ in range(4)]
     for other in others:
         submissions.init_app(other)  # an area initialised twice still registers once
+        scoring.init_app(other)
+    expected_after = [f"{f.__module__}.{f.__qualname__}" for f in (announce, announce_board)]
     for each in (app, *others):
         names = [r.name for r in consequences_of(each).registrations(AFTER_COMMIT)]
-        assert names == [f"{announce.__module__}.{announce.__qualname__}"]
-        assert consequences_of(each).registrations(IN_TRANSACTION) == []
+        assert names == expected_after
+        names = [r.name for r in consequences_of(each).registrations(IN_TRANSACTION)]
+        assert names == [f"{update_board.__module__}.{update_board.__qualname__}"]
     recorder(others[0], AFTER_COMMIT)
-    assert len(consequences_of(others[0]).registrations(AFTER_COMMIT)) == 2
-    assert len(consequences_of(app).registrations(AFTER_COMMIT)) == 1
+    assert len(consequences_of(others[0]).registrations(AFTER_COMMIT)) == 3
+    assert len(consequences_of(app).registrations(AFTER_COMMIT)) == 2
     # And a verdict recorded in this app is announced once, whatever the other apps hold.
     submission = create_submission(make_user(), make_challenge(), "python3", GOOD)
     pubsub = get_redis().pubsub()
