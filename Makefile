@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-faults install lint sandbox-images system-deps migration clean assets
+.PHONY: run test test-faults bench install lint sandbox-images system-deps migration clean assets
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP) $(ASSETS)  ## the whole suite: unit, integration on both store pa
 
 test-faults: $(STAMP) $(ASSETS)  ## the storm tests (tests/faults) at full size; `make test` runs them smaller
 	CODEDEV_FAULTS_SCALE=full $(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
+bench: $(STAMP) $(ASSETS)  ## the benchmarks at full size: the judge (Docker) and the scoreboard (PostgreSQL)
+	$(BIN)/python bench/judge.py
+	$(BIN)/python bench/scoreboard.py
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
 	$(BIN)/ruff check app worker tests bench

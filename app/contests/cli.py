@@ -13,6 +13,7 @@ from app.errors import AppError
 from app.extensions import db
 from app.models import Round, utcnow
 from app.scoring import boards, cache
+from app.scoring import live as board_live
 from app.scoring.freeze import PUBLIC, STAFF
 
 contests = AppGroup("contests", help="Rounds: scoreboards, awards, unfreeze, finalize.")
@@ -82,4 +83,5 @@ def rebuild(round_id: int) -> None:
     """Recompute a round's score cache from its submissions."""
     cache.rebuild(_round(round_id))
     db.session.commit()
+    board_live.bump(round_id)
     click.echo(f"round {round_id} rebuilt")

@@ -12,6 +12,7 @@ from app.contests.access import is_staff_of, may_see_round, participant_of
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.models import Participant, ParticipantMember, Round, User, utcnow
+from app.scoring import live as board_live
 
 TEAM_NAME_MAX = 120
 
@@ -71,6 +72,7 @@ def _create(round_: Round, name: str, members: list[User]) -> Participant:
         if taken is not None:
             return taken  # a second click on Join, raced: the first one's participant
         raise Conflict("A member is already on a team in this round.") from error
+    board_live.bump(round_.id)  # a new row on the board
     return participant
 
 

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.judging import languages
 from app.models import MODES, SCORINGS, VISIBILITIES, Challenge, Course, Round, RoundProblem, User
 from app.scoring import cache
+from app.scoring import live as board_live
 
 NAME_MAX = 120
 LABEL_MAX = 8
@@ -174,6 +175,7 @@ def update_round(user: User, round_: Round, spec: RoundSpec) -> Round:
     db.session.flush()
     cache.rebuild(round_)  # points, penalty or problems changed: the board from scratch
     db.session.commit()
+    board_live.bump(round_.id)
     return round_
 
 

@@ -12,6 +12,7 @@ from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import Judgement, Round, Submission, User, utcnow
 from app.scoring import cache
+from app.scoring import live as board_live
 
 
 def unjudged(round_: Round) -> int:
@@ -44,6 +45,7 @@ def thaw(user: User | None, round_: Round, now: datetime | None = None) -> Round
     round_.thawed_at = now
     cache.rebuild(round_)  # the public rows now show every result
     db.session.commit()
+    board_live.bump(round_.id)
     events.publish_state(round_, now)
     return round_
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as Redirect
@@ -36,7 +38,12 @@ def board_json(round_id: int) -> Response:
     round_, viewer = board_round(current_user, round_id)
     language = request.args.get("language") or None
     known = language if language and languages.is_known(language) else None
-    seen = boards.seen_board(round_, viewer, known, request.args.get("group") or None)
+    group = request.args.get("group") or None
+    if known is None and group is None:  # the whole board: served from its cache
+        return Response(
+            boards.board_response(round_, viewer, utcnow()), mimetype="application/json"
+        )
+    seen = boards.seen_board(round_, viewer, known, group)
     return jsonify(boards.board_json(seen, utcnow()))
 
 
@@ -60,9 +67,9 @@ def projector(round_id: int, key: str) -> str:
 def projector_json(round_id: int, key: str) -> Response:
     """The projector's board: what a spectator sees, plus the announcements."""
     round_ = projector_round(round_id, key)
-    payload = boards.board_json(boards.seen_board(round_, PUBLIC), utcnow())
-    payload["announcements"] = announcements(round_)
-    return jsonify(payload)
+    body = boards.board_response(round_, PUBLIC, utcnow())
+    extra = json.dumps(announcements(round_))
+    return Response(body[:-1] + ',"announcements":' + extra + "}", mimetype="application/json")
 
 
 @bp.get("/<int:round_id>/projector/<key>/clock.json")

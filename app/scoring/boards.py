@@ -8,12 +8,15 @@ other participants) reads the public rows only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
+import redis
 from sqlalchemy import select
 
 from app.extensions import db
@@ -22,9 +25,11 @@ from app.scoring.awards import awards as award_list
 from app.scoring.board import Board, compute_board
 from app.scoring.cache import all_attempts, freeze_seconds, rules_of, totals_of
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
+from app.scoring.live import version_key
 from app.scoring.resolver import reveal_steps
 from app.scoring.standings import problem_counts, rank
 from app.scoring.types import Cell, Row
+from app.stores import get_redis
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,36 @@ def board_json(seen: Seen, now: Any, *, only: Iterable[int] | None = None) -> di
         "rows": rows,
         "order": [[s.row.participant_id, s.rank] for s in seen.board.standings],
     }
+
+
+CACHE_SECONDS = 3600
+
+
+def board_response(round_: Round, viewer: Viewer, now: Any) -> str:
+    """board_json as text, the rows served from Redis while the board has not changed (one
+    copy per round and audience; a participant's own view while frozen is built each time)."""
+    own_view = viewer.kind == "participant" and audience_of(viewer, round_) == "public"
+    if own_view:
+        return json.dumps(board_json(seen_board(round_, viewer), now), separators=(",", ":"))
+    audience = audience_of(viewer, round_)
+    head = json.dumps(board_json(Seen(round_, Board([], {}, {}, {}), {}, set(), {}), now)["round"])
+    connection = get_redis()
+    try:
+        version = cast(bytes | None, connection.get(version_key(round_.id))) or b"0"
+        key = f"board:json:{round_.id}:{audience}:{version.decode()}"
+        body = cast(bytes | None, connection.get(key))
+    except redis.RedisError:
+        version, key, body = None, None, None
+    if body is None:
+        seen = seen_board(round_, STAFF if audience == "jury" else PUBLIC)
+        payload = board_json(seen, now)
+        del payload["round"]
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        if key is not None:
+            with contextlib.suppress(redis.RedisError):
+                connection.set(key, body, ex=CACHE_SECONDS)
+    # The round's state and the clock are fresh on every answer; the rows are what changes.
+    return '{"round":' + head + "," + body.decode()[1:]
 
 
 def problems_json(seen: Seen) -> list[dict[str, Any]]:

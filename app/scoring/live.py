@@ -7,16 +7,21 @@ no result crosses the freeze on a public channel.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
+
+import redis
 
 from app.channels import contest_channel
 from app.judging.consequences import Judged
 from app.live import publish
 from app.models import Submission
 from app.scoring import cache
+from app.stores import get_redis
 
 CHANGED = "scoreboard.changed"
+log = logging.getLogger(__name__)
 
 
 def update_board(event: Judged) -> None:
@@ -31,8 +36,10 @@ def announce_board(event: Judged) -> None:
 
 
 def announce(submission: Submission) -> None:
+    """After the commit: the board's cached JSON is stale, and its watchers hear whose row."""
     if submission.round_id is None or submission.participant_id is None:
         return
+    bump(submission.round_id)
     publish(contest_channel(submission.round_id), changed([submission.participant_id]))
 
 
@@ -40,3 +47,15 @@ def changed(participant_ids: list[int]) -> dict[str, Any]:
     """The notice that these participants' rows changed (ids only: no results)."""
     # A fresh id per notice: sockets of one process share the board they build for it.
     return {"type": CHANGED, "participant_ids": participant_ids, "id": uuid.uuid4().hex}
+
+
+def version_key(round_id: int) -> str:
+    return f"board:version:{round_id}"
+
+
+def bump(round_id: int) -> None:
+    """After a commit that changed a round's board: cached board JSON of it is stale now."""
+    try:
+        get_redis().incr(version_key(round_id))
+    except redis.RedisError:  # the cache is then bypassed until Redis answers (see boards)
+        log.warning("could not mark round %s's board changed", round_id, exc_info=True)

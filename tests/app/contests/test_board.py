@@ -262,3 +262,22 @@ def test_sockets_of_one_audience_build_a_notices_frame_once(contest, app, monkey
     update = json.loads(frames[0])
     assert [row["participant_id"] for row in update["rows"]] == [bob]
     assert len(update["order"]) == 3 and {p["label"] for p in update["problems"]} == {"A", "B"}
+
+
+def test_board_json_is_served_from_its_cache_until_the_board_changes(contest, client, monkeypatch):
+    teacher_id, round_id, late_id = contest["teacher"].id, contest["round"].id, contest["late"].id
+    AuthActions(client).login(contest["teacher"].email)
+    builds = []
+    real = boards.seen_board
+    monkeypatch.setattr(boards, "seen_board", lambda *a, **k: builds.append(1) or real(*a, **k))
+
+    def bob_b() -> dict:
+        body = client.get(f"/rounds/{round_id}/board.json").json
+        bob = next(r for r in body["rows"] if r["name"] == "Bob")
+        return bob["cells"]["B"]
+
+    assert bob_b()["solved"] and bob_b()["solved"]
+    assert len(builds) == 1  # the second answer came from the cache
+    override_verdict(db.session.get(User, teacher_id), late_id, "WA", "changed")
+    assert not bob_b()["solved"]  # the change made the cached copy stale
+    assert len(builds) == 2
