@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -214,10 +214,6 @@ def form_from_round(form: RoundForm, round_: Round) -> None:
     form.problems.data = "\n".join(
         f"{p.challenge.slug} {p.label} {p.points:g}" for p in round_.problems
     )
-
-
-def time_left(window: Window | None, now: datetime) -> timedelta | None:
-    return None if window is None else max(timedelta(0), window.closes - now)
 
 
 @dataclass

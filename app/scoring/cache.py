@@ -9,7 +9,6 @@ or by hand; tests compare the two. What a viewer reads is decided in app/scoring
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -102,26 +101,18 @@ def cell_attempts(round_: Round, participant: Participant, problem: RoundProblem
     ]
 
 
-@dataclass
-class Touched:
-    """What one refresh changed: whose rows, and whether a first-to-solve mark moved."""
-
-    participant_id: int
-    firsts_changed: bool
-
-
-def refresh(submission: Submission) -> Touched | None:
+def refresh(submission: Submission) -> None:
     """Recompute the cell (and row) a round submission belongs to, for both audiences, in the
     caller's transaction."""
     if submission.round_id is None or submission.participant_id is None:
-        return None
+        return
     round_ = db.session.get(Round, submission.round_id)
     participant = db.session.get(Participant, submission.participant_id)
     if round_ is None or participant is None:
-        return None
+        return
     problem = next((p for p in round_.problems if p.challenge_id == submission.challenge_id), None)
     if problem is None:
-        return None
+        return
     attempts = cell_attempts(round_, participant, problem)
     rules = rules_of(round_)
     thawed = round_.thawed_at is not None
@@ -129,8 +120,7 @@ def refresh(submission: Submission) -> Touched | None:
     for audience, viewer in AUDIENCES.items():
         seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
         _store_cell(round_, participant.id, audience, problem, cell(seen, rules, problem.label))
-    moved = _refresh_first(round_, problem, attempts, rules)
-    return Touched(participant.id, moved)
+    _refresh_first(round_, problem, attempts, rules)
 
 
 def _store_cell(round_: Round, participant_id: int, audience: str, problem: RoundProblem,
