@@ -8,12 +8,11 @@ or by hand; tests compare the two. What a viewer reads is decided in app/scoring
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy import ColumnElement, and_, delete, select
 
 from app.extensions import db
 from app.models import Judgement, Participant, Round, RoundProblem, ScoreRow, Submission, TestResult
@@ -41,27 +40,39 @@ def freeze_seconds(round_: Round, participant: Participant) -> float | None:
     return (round_.freeze_at - start_of(round_, participant)).total_seconds()
 
 
-def attempt_of(round_: Round, participant: Participant, label: str, submission: Submission,
+@dataclass(frozen=True)
+class Sent:
+    """What scoring reads of one submission: who sent what when, and the judgement that
+    counts (the newest finished one), as plain columns."""
+
+    id: int
+    participant_id: int | None
+    challenge_id: int
+    created_at: datetime
+    judgement_id: int | None
+    status: str | None
+    verdict: str | None  # the verdict shown (a staff override, if any)
+    score: float
+
+
+def attempt_of(round_: Round, participant: Participant, label: str, sent: Sent,
                groups: list[tuple[str, float]] | None = None) -> Attempt:  # fmt: skip
     """A submission as scoring sees it: its newest finished judgement counts (IE: pending)."""
-    finished = [j for j in submission.judgements if j.is_finished]
-    judgement = finished[-1] if finished else None
-    verdict = None if judgement is None or judgement.status == "failed" else judgement.final_verdict
-    at = (submission.created_at - start_of(round_, participant)).total_seconds()
+    verdict = None if sent.judgement_id is None or sent.status == "failed" else sent.verdict
+    at = (sent.created_at - start_of(round_, participant)).total_seconds()
     window = window_of(round_, participant)
-    credit = (window.credit_at(submission.created_at) if window else None) or 0.0
+    credit = (window.credit_at(sent.created_at) if window else None) or 0.0
     subtasks: tuple[float, ...] = ()
-    if judgement is not None and groups:
-        subtasks = _subtasks(judgement, groups)
-    return Attempt(submission.id, participant.id, label, at, verdict,
-                   judgement.score if judgement else 0.0, subtasks, credit)  # fmt: skip
+    if sent.judgement_id is not None and groups:
+        subtasks = _subtasks(sent.judgement_id, groups)
+    return Attempt(sent.id, participant.id, label, at, verdict, sent.score, subtasks, credit)
 
 
-def _subtasks(judgement: Judgement, groups: list[tuple[str, float]]) -> tuple[float, ...]:
+def _subtasks(judgement_id: int, groups: list[tuple[str, float]]) -> tuple[float, ...]:
     """Points per subtask this judgement earned (of 100 in all): a group whose tests all passed."""
     total = sum(points for _, points in groups) or 1.0
-    results = db.session.scalars(select(TestResult).where(TestResult.judgement_id == judgement.id))
-    failed = {r.group for r in results if r.verdict != "AC"}
+    failed = set(db.session.scalars(select(TestResult.group).where(
+        TestResult.judgement_id == judgement_id, TestResult.verdict != "AC")))  # fmt: skip
     return tuple(0.0 if name in failed else 100.0 * points / total for name, points in groups)
 
 
@@ -70,22 +81,33 @@ def _groups(problem: RoundProblem) -> list[tuple[str, float]] | None:
     return [(g.name, g.points) for g in groups] if groups else None
 
 
-def _submissions(round_: Round, *where: ColumnElement[bool]) -> Iterable[Submission]:
-    return db.session.scalars(
-        select(Submission)
-        .where(Submission.round_id == round_.id, Submission.kind == "submit", *where)
-        # Scoring reads verdicts and times: not the source, nor the judge's long texts.
-        .options(
-            defer(Submission.source),
-            selectinload(Submission.judgements).options(
-                defer(Judgement.compile_output),
-                defer(Judgement.error),
-                defer(Judgement.override_reason),
-                defer(Judgement.stall_reason),
-            ),
-        )
-        .order_by(Submission.id)
+def _submissions(round_: Round, *where: ColumnElement[bool]) -> list[Sent]:
+    """The round's real submissions (and more conditions), in order, as one column query."""
+    finished = and_(
+        Judgement.submission_id == Submission.id, Judgement.status.in_(("done", "failed"))
     )
+    rows = db.session.execute(
+        select(
+            Submission.id,
+            Submission.participant_id,
+            Submission.challenge_id,
+            Submission.created_at,
+            Judgement.id,
+            Judgement.status,
+            Judgement.verdict,
+            Judgement.override_verdict,
+            Judgement.score,
+        )  # fmt: skip
+        .outerjoin(Judgement, finished)
+        .where(Submission.round_id == round_.id, Submission.kind == "submit", *where)
+        .order_by(Submission.id, Judgement.id)
+    )
+    latest: dict[int, Sent] = {}
+    for sid, pid, cid, created, jid, status, verdict, override, score in rows:
+        # Ordered by judgement id: the newest finished judgement of each submission wins.
+        latest[sid] = Sent(sid, pid, cid, created, jid, status, override or verdict,
+                           score if score is not None else 0.0)  # fmt: skip
+    return list(latest.values())
 
 
 def cell_attempts(round_: Round, participant: Participant, problem: RoundProblem) -> list[Attempt]:

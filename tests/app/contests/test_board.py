@@ -18,8 +18,8 @@ from app.contests.sockets import _Watch
 from app.courses.service import sections, set_section
 from app.extensions import db
 from app.judging import service
-from app.judging.outcome import JudgeOutcome
-from app.models import Round, ScoreRow, User, utcnow
+from app.judging.outcome import JudgeOutcome, TestOutcome
+from app.models import Round, ScoreRow, TestGroup, User, utcnow
 from app.scoring import boards, cache
 from app.scoring.freeze import PUBLIC, STAFF, Viewer
 from app.scoring.live import changed
@@ -281,3 +281,23 @@ def test_board_json_is_served_from_its_cache_until_the_board_changes(contest, cl
     override_verdict(db.session.get(User, teacher_id), late_id, "WA", "changed")
     assert not bob_b()["solved"]  # the change made the cached copy stale
     assert len(builds) == 2
+
+
+def test_an_ioi_round_takes_the_best_of_each_subtask_across_submissions(app):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(owner_id=teacher.id)
+    db.session.add_all([TestGroup(challenge_id=challenge.id, name="small", position=0, points=40),
+                        TestGroup(challenge_id=challenge.id, name="large", position=1, points=60)])  # fmt: skip
+    db.session.commit()
+    contest = make_round(teacher, [challenge], scoring="ioi")
+    student = make_user(name="Ida")
+    for small, large, score in (("AC", "WA", 40.0), ("WA", "AC", 60.0)):
+        submission = create_submission(student, challenge, "python3", GOOD, round_=contest)
+        judgement = submission.judgements[0]
+        service.start_attempt(judgement.id, "test")
+        tests = [TestOutcome(1, "01", "small", small), TestOutcome(2, "02", "large", large)]
+        service.record_result(judgement.id, JudgeOutcome("WA", score, tests=tests))
+    seen = boards.seen_board(db.session.get(Round, contest.id), STAFF)
+    cell = seen.board.cells[(_pid(contest, "Ida"), "A")]
+    assert (cell.score, cell.solved, cell.judged) == (100.0, True, 2)
