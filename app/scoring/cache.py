@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import Judgement, Participant, Round, RoundProblem, ScoreRow, Submission, TestResult
@@ -135,34 +137,59 @@ def refresh(submission: Submission) -> None:
     problem = next((p for p in round_.problems if p.challenge_id == submission.challenge_id), None)
     if problem is None:
         return
+    # The rows are locked before the attempts are read: two verdicts of one participant at once
+    # then run one after the other, the second reading the first's (committed) result.
+    stored = _rows_for_update(round_, participant.id)
+    # Then the problem (its counts and first-to-solve marks), always in this order: verdicts of
+    # one problem from different participants update its counts one after the other.
+    db.session.refresh(problem, with_for_update=True)
     attempts = cell_attempts(round_, participant, problem)
     rules = rules_of(round_)
     thawed = round_.thawed_at is not None
     freeze = freeze_seconds(round_, participant)
-    for audience, viewer in AUDIENCES.items():
-        seen = visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed)
-        _store_cell(round_, participant.id, audience, problem, cell(seen, rules, problem.label))
+    values = {
+        audience: cell(visible(attempts, freeze_seconds=freeze, viewer=viewer, thawed=thawed),
+                       rules, problem.label)
+        for audience, viewer in AUDIENCES.items()
+    }  # fmt: skip
+    _store_cells(round_, participant.id, problem, values, stored)
     _refresh_first(round_, problem, attempts, rules)
 
 
-def _store_cell(round_: Round, participant_id: int, audience: str, problem: RoundProblem,
-                value: Cell) -> None:  # fmt: skip
-    stored = db.session.scalar(
-        select(ScoreRow)
-        .where(ScoreRow.participant_id == participant_id, ScoreRow.audience == audience)
-        .with_for_update()
-    )
-    if stored is None:
-        stored = ScoreRow(round_id=round_.id, participant_id=participant_id, audience=audience,
-                          data={"cells": {}})  # fmt: skip
-        db.session.add(stored)
-    cells = dict(stored.data.get("cells", {}))
-    before = Cell.from_dict(cells[problem.label]) if problem.label in cells else Cell()
-    cells[problem.label] = value.as_dict()
-    set_totals(stored, row(participant_id, (Cell.from_dict(c) for c in cells.values()),
-                           rules_of(round_).mode))  # fmt: skip
-    stored.data = {"cells": cells}  # a new object: JSON change tracked
-    _count(problem, audience, before, value)
+def _store_cells(round_: Round, participant_id: int, problem: RoundProblem,
+                 values: dict[str, Cell], stored: dict[str, ScoreRow]) -> None:  # fmt: skip
+    """Write one problem's cell into the participant's (locked) row of each audience."""
+    mode = rules_of(round_).mode
+    for audience, value in values.items():
+        row_of = stored[audience]
+        cells = dict(row_of.data.get("cells", {}))
+        before = Cell.from_dict(cells[problem.label]) if problem.label in cells else Cell()
+        cells[problem.label] = value.as_dict()
+        set_totals(row_of, row(participant_id, (Cell.from_dict(c) for c in cells.values()), mode))
+        row_of.data = {"cells": cells}  # a new object: JSON change tracked
+        _count(problem, audience, before, value)
+
+
+def _rows_for_update(round_: Round, participant_id: int) -> dict[str, ScoreRow]:
+    """The participant's rows, locked, made first if missing (two first verdicts of one team at
+    once both find them: a conflicting insert does nothing, and both then lock the same rows)."""
+
+    def locked() -> dict[str, ScoreRow]:
+        return {r.audience: r for r in db.session.scalars(
+            select(ScoreRow).where(ScoreRow.participant_id == participant_id)
+            .with_for_update().execution_options(populate_existing=True))}  # fmt: skip
+
+    stored = locked()
+    if len(stored) < len(AUDIENCES):
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(ScoreRow).values([
+            {"round_id": round_.id, "participant_id": participant_id, "audience": audience,
+             "data": {"cells": {}}}
+            for audience in AUDIENCES if audience not in stored
+        ]).on_conflict_do_nothing())  # fmt: skip
+        stored = locked()
+    return stored
 
 
 def set_totals(stored: ScoreRow, totals: Row) -> None:

@@ -301,3 +301,71 @@ def test_an_ioi_round_takes_the_best_of_each_subtask_across_submissions(app):
     seen = boards.seen_board(db.session.get(Round, contest.id), STAFF)
     cell = seen.board.cells[(_pid(contest, "Ida"), "A")]
     assert (cell.score, cell.solved, cell.judged) == (100.0, True, 2)
+
+
+def test_two_team_members_first_submissions_at_once_make_one_row_each_audience(app):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(owner_id=teacher.id)
+    contest = make_round(teacher, [challenge], team_size=2)
+    ada, bob = make_user(), make_user()
+    from app.contests.participation import create_team
+
+    team = create_team(teacher, contest, "Pair", [ada, bob])
+    ids = (contest.id, challenge.id, team.id)
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def send(user_id: int) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                round_ = db.session.get(Round, ids[0])
+                start.wait(10)
+                create_submission(user, round_.problems[0].challenge, "python3", GOOD, round_=round_)
+            except BaseException as error:  # noqa: BLE001  (reported below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(uid,)) for uid in (ada.id, bob.id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    rows = db.session.scalars(select(ScoreRow).where(ScoreRow.participant_id == ids[2])).all()
+    assert sorted(r.audience for r in rows) == ["jury", "public"]
+    assert all(r.data["cells"]["A"]["pending"] == 2 for r in rows)
+
+
+def test_first_submissions_of_many_participants_at_once_keep_the_problem_counts(app):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    contest = make_round(teacher, [make_challenge(owner_id=teacher.id)])
+    round_id = contest.id
+    users = [make_user().id for _ in range(4)]
+    start = threading.Barrier(len(users))
+    errors: list[BaseException] = []
+
+    def send(user_id: int) -> None:
+        with app.app_context():
+            try:
+                round_ = db.session.get(Round, round_id)
+                challenge = round_.problems[0].challenge
+                start.wait(10)
+                create_submission(db.session.get(User, user_id), challenge, "python3", GOOD, round_=round_)
+            except BaseException as error:  # noqa: BLE001  (reported below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(uid,)) for uid in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    db.session.expire_all()
+    problem = db.session.get(Round, round_id).problems[0]
+    assert problem.counts == {"jury": [0, 4], "public": [0, 4]}
