@@ -8,6 +8,7 @@ import logging
 import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -52,6 +53,23 @@ def get_queue(name: str, app: Flask | None = None) -> Queue:
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}")
     return Queue(name, connection=get_redis(app))
+
+
+def take_from_window(key: str, limit: int, seconds: int = 60) -> bool:
+    """Count one use under key in a sliding window of Redis; False (and not counted) when
+    limit uses already fell in the last `seconds`. The one rate limiter of the services."""
+    now = time.time()
+    member = f"{now}:{uuid.uuid4().hex}"
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.zremrangebyscore(key, 0, now - seconds)
+    pipe.zcard(key)
+    pipe.zadd(key, {member: now})
+    pipe.expire(key, seconds + 1)
+    _, recent, _, _ = pipe.execute()
+    if recent >= limit:
+        get_redis().zrem(key, member)  # a refused try does not count against the next window
+        return False
+    return True
 
 
 def bound_lock_holding(session: Session | None = None) -> None:

@@ -7,8 +7,6 @@ What each viewer sees is decided in clarification_sight; events go out after the
 
 from __future__ import annotations
 
-import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +21,7 @@ from app.contests.windows import window_of
 from app.errors import Conflict, Forbidden, NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.models import Clarification, Participant, ParticipantMember, Round, User, utcnow
-from app.stores import get_redis
+from app.stores import take_from_window
 
 TEXT_MAX = 2000
 # Questions per user in any 60 s: enough to ask, too few to flood the jury's queue.
@@ -58,18 +56,8 @@ def _label(round_: Round, label: str | None) -> str | None:
 
 
 def _check_rate(user: User) -> None:
-    """At most ASK_PER_MINUTE questions per user in any 60 s (a sliding window in Redis)."""
-    key = f"ratelimit:clarifications:{user.id}"
-    now = time.time()
-    member = f"{now}:{uuid.uuid4().hex}"
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.zremrangebyscore(key, 0, now - 60)
-    pipe.zcard(key)
-    pipe.zadd(key, {member: now})
-    pipe.expire(key, 61)
-    _, recent, _, _ = pipe.execute()
-    if recent >= ASK_PER_MINUTE:
-        get_redis().zrem(key, member)  # a refused question does not count
+    """At most ASK_PER_MINUTE questions per user in any 60 s."""
+    if not take_from_window(f"ratelimit:clarifications:{user.id}", ASK_PER_MINUTE):
         raise TooMany(f"At most {ASK_PER_MINUTE} questions a minute; wait a little.")
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-
 from flask import current_app
 
 from app.challenges.access import may_see_challenge
@@ -19,7 +16,7 @@ from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Participant, Round, Submission, User, utcnow
 from app.scoring import cache as board
 from app.scoring import live as board_live
-from app.stores import get_redis
+from app.stores import take_from_window
 
 KINDS = ("submit", "samples")
 
@@ -133,16 +130,5 @@ def check_rate(user: User, limit: int) -> None:
     """Allow at most limit submissions per user in any 60 s (0 = no limit)."""
     if limit <= 0:
         return
-    key = f"ratelimit:submissions:{user.id}"
-    now = time.time()
-    pipe = get_redis().pipeline(transaction=True)
-    pipe.zremrangebyscore(key, 0, now - 60)
-    pipe.zcard(key)
-    member = f"{now}:{uuid.uuid4().hex}"
-    pipe.zadd(key, {member: now})
-    pipe.expire(key, 61)
-    _, recent, _, _ = pipe.execute()
-    if recent >= limit:
-        # Refused tries do not count against the next minute.
-        get_redis().zrem(key, member)
+    if not take_from_window(f"ratelimit:submissions:{user.id}", limit):
         raise TooMany(f"At most {limit} submissions per minute; try again shortly.")
