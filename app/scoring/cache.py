@@ -31,27 +31,20 @@ def refresh(submission: Submission) -> None:
     caller's transaction."""
     if submission.round_id is None or submission.participant_id is None:
         return
-    # One query for the round, the participant and the problem, the problem locked first (its
-    # counts and first-to-solve marks), as every writer of a board does (rebuild too): verdicts
-    # on one problem then run one after the other.
-    found = db.session.execute(
-        select(Round, Participant, RoundProblem)
-        .join(Participant, Participant.round_id == Round.id)
-        .join(RoundProblem, RoundProblem.round_id == Round.id)
-        .where(
-            Round.id == submission.round_id,
-            Participant.id == submission.participant_id,
-            RoundProblem.challenge_id == submission.challenge_id,
-        )  # fmt: skip
-        .with_for_update(of=RoundProblem)
-        .execution_options(populate_existing=True)
-    ).first()
-    if found is None:
-        return
-    round_, participant, problem = found
-    # Then the participant's rows, before the attempts are read: two verdicts of one
-    # participant at once run one after the other, the second reading the first's result.
-    stored = _rows_for_update(round_, participant.id)
+    # One query for the round, the participant, the problem and the participant's rows, locked
+    # in that order: verdicts on one problem run one after the other (its counts and marks), and
+    # two verdicts of one participant too, the second reading the first's result. Rebuild locks
+    # the problems before the rows as well.
+    found = _locked(submission, with_rows=True)
+    if len(found) == len(AUDIENCES):
+        round_, participant, problem, _ = found[0]
+        stored = {r[3].audience: r[3] for r in found}
+    else:  # the participant's first submission: no rows yet
+        first = _locked(submission, with_rows=False)
+        if not first:
+            return
+        round_, participant, problem = first[0]
+        stored = _rows_for_update(round_, participant.id)
     clock = clock_of(round_, participant)
     attempts = cell_attempts(round_, clock, problem)
     rules = Rules(round_.scoring, round_.penalty_minutes, round_.ce_penalty,
@@ -64,6 +57,25 @@ def refresh(submission: Submission) -> None:
     }  # fmt: skip
     _store_cells(rules, participant.id, problem, values, stored)
     _refresh_first(round_, problem, attempts, rules)
+
+
+def _locked(submission: Submission, *, with_rows: bool) -> list[Any]:
+    """The submission's round, participant and problem (and that participant's rows), locked."""
+    query = (
+        select(Round, Participant, RoundProblem, *([ScoreRow] if with_rows else []))
+        .join(Participant, Participant.round_id == Round.id)
+        .join(RoundProblem, RoundProblem.round_id == Round.id)
+        .where(
+            Round.id == submission.round_id,
+            Participant.id == submission.participant_id,
+            RoundProblem.challenge_id == submission.challenge_id,
+        )
+    )
+    if with_rows:
+        query = query.join(ScoreRow, ScoreRow.participant_id == Participant.id)
+    locks = [RoundProblem, ScoreRow] if with_rows else [RoundProblem]
+    return list(db.session.execute(
+        query.with_for_update(of=locks).execution_options(populate_existing=True)))  # fmt: skip
 
 
 def _store_cells(rules: Rules, participant_id: int, problem: RoundProblem,
