@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.channels import user_channel
 from app.errors import NotFound
@@ -87,16 +87,32 @@ def _store(
         existing = _unread_of(user_id, collapse_key)
         if existing is not None:
             return _collapse(existing, payload), True
-    row = Notification(user_id=user_id, kind=kind, payload=payload,
-                       collapse_key=collapse_key, once_key=once_key)  # fmt: skip
-    try:
-        with db.session.begin_nested():  # a concurrent twin loses here, not the caller
-            db.session.add(row)
-    except IntegrityError:
+    # Insert-or-nothing rather than a savepoint (pysqlite's savepoints don't nest in the
+    # caller's transaction): a concurrent twin with the same key makes this a no-op.
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    now = utcnow()
+    stored = db.session.execute(
+        insert(Notification)
+        .values(
+            user_id=user_id,
+            kind=kind,
+            payload=payload,
+            count=1,
+            collapse_key=collapse_key,
+            once_key=once_key,
+            created_at=now,
+            updated_at=now,
+        )  # fmt: skip
+        .on_conflict_do_nothing()
+        .returning(Notification.id)
+    ).scalar()
+    if stored is None:
         if collapse_key is not None and (existing := _unread_of(user_id, collapse_key)):
             return _collapse(existing, payload), True
         return None, False
-    return row, False
+    return db.session.get_one(Notification, stored), False
 
 
 def _unread_of(user_id: int, collapse_key: str) -> Notification | None:
