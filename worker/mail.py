@@ -17,6 +17,12 @@ def deliver(mail_id: int) -> str:
     return delivery.deliver(mail_id)
 
 
+def enqueue(mail_ids: list[int]) -> int:
+    """Fan out: one delivery job per mail of a large batch (a roster import's invitations)."""
+    outbox.enqueue_mail(mail_ids, fan_out=False)
+    return len(mail_ids)
+
+
 def maintain() -> None:
     """Each maintenance tick: overdue mail again, reminders that are due, digests; one
     failing never stops the others or the worker."""

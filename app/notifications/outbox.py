@@ -27,6 +27,8 @@ from app.stores import get_queue, get_redis
 log = logging.getLogger(__name__)
 
 JOB_FUNCTION = "worker.mail.deliver"
+FAN_OUT_FUNCTION = "worker.mail.enqueue"
+FAN_OUT = 20
 _PENDING = "codedev.after_commit"
 
 
@@ -80,30 +82,42 @@ def queue_mail(
         enqueued_at=utcnow(),  # the job is sent at commit; the sweep waits from here
     )
     db.session.add(mail)
-    db.session.flush()
-    _stage_enqueue(mail.id)
+    _stage_enqueue(mail)
     return mail
 
 
-def _stage_enqueue(mail_id: int) -> None:
-    """Collect the mails of one transaction so a 2,000-row import enqueues in one round trip."""
-    batch: list[int] | None = db.session.info.get("codedev.mail_batch")
+def _stage_enqueue(mail: OutgoingMail) -> None:
+    """Collect the mails of one transaction, flushed together at its commit, so a 2,000-row
+    import writes them in one flush and enqueues them in one round trip."""
+    batch: list[OutgoingMail] | None = db.session.info.get(_BATCH)
     if batch is None:
-        batch = db.session.info["codedev.mail_batch"] = []
+        batch = db.session.info[_BATCH] = []
         app = current_app._get_current_object()  # type: ignore[attr-defined]
 
         def send() -> None:
-            ids = db.session.info.pop("codedev.mail_batch", [])
-            enqueue_mail(ids, app)
+            enqueue_mail(db.session.info.pop(_BATCH_IDS, []), app)
 
         after_commit(send)
-    batch.append(mail_id)
+    batch.append(mail)
+
+
+_BATCH = "codedev.mail_batch"
+_BATCH_IDS = "codedev.mail_batch_ids"
+
+
+@event.listens_for(Session, "before_commit")
+def _number_batch(session: Session) -> None:
+    batch = session.info.pop(_BATCH, None)
+    if batch:
+        session.flush()
+        session.info[_BATCH_IDS] = [mail.id for mail in batch]
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _drop_batch(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        session.info.pop("codedev.mail_batch", None)
+        session.info.pop(_BATCH, None)
+        session.info.pop(_BATCH_IDS, None)
 
 
 def retry_policy(app: Flask) -> Retry:
@@ -112,12 +126,22 @@ def retry_policy(app: Flask) -> Retry:
     return Retry(max=int(app.config["MAIL_RETRIES"]), interval=intervals or 0)
 
 
-def enqueue_mail(mail_ids: list[int], app: Flask | None = None) -> bool:
-    """Put committed mails on queue `mail`; False (logged) when Redis is down (the sweep will)."""
+def enqueue_mail(mail_ids: list[int], app: Flask | None = None, *, fan_out: bool = True) -> bool:
+    """Put committed mails on queue `mail`; False (logged) when Redis is down (the sweep will).
+    More than FAN_OUT at once (a roster import) are one job that enqueues them from a worker,
+    so the request that stored them pays one Redis command, not thousands."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     if not mail_ids:
         return True
     queue = get_queue("mail", app)
+    if fan_out and len(mail_ids) > FAN_OUT:
+        try:
+            queue.enqueue(FAN_OUT_FUNCTION, list(mail_ids), result_ttl=600,
+                          failure_ttl=7 * 24 * 3600, description=f"enqueue {len(mail_ids)} mails")  # fmt: skip
+        except redis.RedisError:
+            log.warning("could not enqueue %s mails; the sweep will", len(mail_ids), exc_info=True)
+            return False
+        return True
     retry = retry_policy(app)
     jobs = [
         Queue.prepare_data(
@@ -162,7 +186,7 @@ def requeue_unsent(limit: int = 500) -> list[int]:
     ids = [mail_id for mail_id in rows if not connection.exists(lease_key(mail_id))]
     if not ids:
         return []
-    if enqueue_mail(ids):
+    if enqueue_mail(ids, fan_out=False):
         now = utcnow()
         for mail in db.session.scalars(select(OutgoingMail).where(OutgoingMail.id.in_(ids))):
             mail.enqueued_at = now
