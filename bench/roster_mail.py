@@ -32,7 +32,7 @@ from app.notifications import delivery  # noqa: E402
 from app.stores import get_queue, get_redis  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 
-PASSWORD = "bench-password-1"
+PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway account in a temporary database)
 
 
 class SlowServer:
