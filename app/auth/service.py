@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import ROLES_ALL, ApiToken, SiteSetting, User, utcnow
 from app.notifications.kinds import get_kind
 from app.notifications.mails import queue_account_mail
+from app.notifications.service import notify
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password (no check of the old one) and commit."""
+    """Set a new password (no check of the old one) and commit; a changed one (not an invited
+    user's first) is told to its owner by security mail, in case it was not them."""
     validate_password(password)
+    changed = bool(user.password_hash)
     user.password_hash = generate_password_hash(password)
+    if changed:
+        notify(user, "password_changed", {})
     db.session.commit()
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.auth.web import current_account
+from app.models import User
 from app.notifications import bp, preferences, service
 from app.notifications.kinds import EMAIL_CHOICES
 from app.notifications.render import shown
+
+
+def current_account() -> User:
+    """The signed-in user as a User (auth imports notifications, so not auth.web's helper)."""
+    return cast(User, current_user._get_current_object())
 
 
 def header_context() -> dict[str, Any]:
