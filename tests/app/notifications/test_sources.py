@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.auth import service as accounts
+from app.challenges.validation import queue as validation_queue
 from app.contests import clarifications, participation
 from app.extensions import db
 from app.models import Notification, OutgoingMail
@@ -46,7 +47,9 @@ def test_an_announcement_tells_everyone_in_the_round_in_the_app(app):
     clarifications.ask(ann, round_, None, "Hello?")
     clarifications.announce(teacher, round_, "Problem A's limits are fixed.")
     assert _kinds(ann.id) == [("announcement", 1)]
-    assert db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "announcement")) is None
+    assert (
+        db.session.scalar(select(OutgoingMail).where(OutgoingMail.kind == "announcement")) is None
+    )
 
 
 def test_an_extension_tells_the_participant(app):
@@ -66,3 +69,19 @@ def test_a_changed_password_is_told_but_a_first_one_is_not(app):
     invited = accounts.create_user("new@example.org", None)
     accounts.set_password(invited, "first-password-1")
     assert _kinds(invited.id) == []
+
+
+def test_a_background_validation_tells_the_challenges_owner(app):
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(owner_id=teacher.id, title="Paths")
+    challenge.package_meta = {"validation": {"status": "running", "token": "t1"}}
+    db.session.commit()
+    assert validation_queue.store_result(challenge, "t1", None, "no reference solution") == "failed"
+    [row] = db.session.scalars(select(Notification).where(Notification.user_id == teacher.id))
+    assert row.kind == "validation_finished"
+    assert (
+        row.payload["outcome"] == "could not run"
+        and row.payload["challenge_slug"] == challenge.slug
+    )
+    validation_queue.store_result(challenge, None, None, "in the foreground")  # the teacher waits
+    assert len(_kinds(teacher.id)) == 1
