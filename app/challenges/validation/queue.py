@@ -100,7 +100,9 @@ def store_result(challenge: Challenge, token: str | None, report: ValidationRepo
     else:
         _set_state(challenge, report.stored(at=_now()))
     if token is not None and challenge.owner_id is not None:  # a background run: tell its owner
-        outcome = "could not run" if report is None else ("passed" if report.ok else "problems found")
+        outcome = (
+            "could not run" if report is None else ("passed" if report.ok else "problems found")
+        )
         notify(challenge.owner_id, "validation_finished",
                {"challenge_id": challenge.id, "challenge_slug": challenge.slug,
                 "challenge_title": challenge.title, "outcome": outcome})  # fmt: skip
