@@ -213,13 +213,14 @@ class Mailbox:
         self._caplog = caplog
 
     def deliver_queued(self) -> None:
-        from app.notifications import delivery
+        """Run every job waiting on queue `mail` (deliveries, and fan-outs that add more)."""
         from app.stores import get_queue
 
         queue = get_queue("mail")
-        for job in queue.get_jobs():
-            delivery.deliver(*job.args)
-            job.delete()
+        while jobs := queue.get_jobs():
+            for job in jobs:
+                job.perform()
+                job.delete()
 
     @property
     def messages(self) -> list[dict[str, str]]:
