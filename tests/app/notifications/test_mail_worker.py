@@ -1,5 +1,6 @@
-"""The mail queue survives a worker kill: a real `python -m worker --queues=mail` is SIGKILLed
-while its job talks to a stalled SMTP server; after a restart the mail is sent exactly once."""
+"""Real `python -m worker --queues=mail` processes: one SIGKILLed while its job talks to a
+stalled SMTP server, after whose restart the mail is sent exactly once; and the maintenance
+tick sending a due reminder."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import signal
 import subprocess
 import time
 from contextlib import suppress
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import OutgoingMail
+from app.models import Enrollment, Notification, OutgoingMail, utcnow
 from app.notifications.service import notify
-from tests.factories import make_course, make_user
+from tests.factories import make_course, make_round, make_user
 from tests.stacks import Stack
 from tests.support.smtp import SMTPServer
 from tests.worker.workers import worker_process
@@ -86,3 +88,26 @@ def test_a_mail_whose_worker_was_killed_is_sent_once_after_the_restart(app, stac
     assert [m.recipients for m in smtp.received] == [["kim@example.org"]]
     assert smtp.received[0].header("Subject") == "You were added to Compilers"
     assert (_row().status, _row().attempts) == ("sent", 2)
+
+
+def test_the_workers_maintenance_tick_sends_due_reminders(app, stack, smtp, tmp_path):
+    teacher = make_user(role="teacher")
+    course = make_course(teacher)
+    student = make_user(email="lee@example.org")
+    db.session.add(Enrollment(course_id=course.id, user_id=student.id, role="student"))
+    db.session.commit()
+    now = utcnow()
+    make_round(teacher, mode="assignment", scoring="assignment", course_id=course.id, name="Lab 9",
+               starts_at=now - timedelta(days=1), due_at=now + timedelta(minutes=40),
+               ends_at=now + timedelta(minutes=40))  # fmt: skip
+
+    def reminded() -> bool:
+        db.session.expire_all()
+        kinds = db.session.scalars(select(Notification.kind).where(
+            Notification.user_id == student.id)).all()  # fmt: skip
+        return "deadline_1h" in kinds
+
+    with worker_process(_env(stack, smtp, tmp_path), tmp_path / "worker.log", "--queues=mail"):
+        assert _wait(reminded), (tmp_path / "worker.log").read_text()
+        assert _wait(lambda: any(m.header("Subject") == "Lab 9 is due in 1 hour"
+                                 for m in smtp.to("lee@example.org")))  # fmt: skip

@@ -4,6 +4,7 @@ workers, a tick run again, a restart), and the digest, skipped when it was all r
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -54,6 +55,27 @@ def test_the_24_hour_reminder_is_sent_once_by_two_workers_and_again_ticks(app, s
         assert reminders.send_due_reminders() == 0
         db.session.remove()
     assert reminders.send_due_reminders() == 0
+    assert _kinds(student.id) == ["assignment_published", "deadline_24h"]
+
+
+def test_two_workers_at_the_same_moment_send_it_once(app, stack):
+    round_, student = _assignment(timedelta(hours=23))
+    apps = [create_app(config_for(stack)) for _ in range(2)]
+    start = threading.Barrier(2)
+    sent: list[int] = []
+
+    def tick(worker_app) -> None:  # type: ignore[no-untyped-def]
+        with worker_app.app_context():
+            start.wait()
+            sent.append(reminders.send_due_reminders())
+            db.session.remove()
+
+    threads = [threading.Thread(target=tick, args=(each,)) for each in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(sent) == [0, 1]
     assert _kinds(student.id) == ["assignment_published", "deadline_24h"]
 
 
