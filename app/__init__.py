@@ -55,6 +55,7 @@ def _register_areas(app: Flask) -> None:
         contests,
         courses,
         main,
+        notifications,
         packages,
         scoring,
         submissions,
@@ -75,6 +76,7 @@ def _register_areas(app: Flask) -> None:
         submissions,
         contests,
         live,
+        notifications,
         api,
     ):
         app.register_blueprint(area.bp)
@@ -85,6 +87,7 @@ def _register_areas(app: Flask) -> None:
     submissions.init_app(app)
     contests.init_app(app)
     scoring.init_app(app)
+    notifications.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

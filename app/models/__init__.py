@@ -11,6 +11,12 @@ from app.models.challenge import (
     TestGroup,
 )
 from app.models.course import Course, Enrollment
+from app.models.notification import (
+    Notification,
+    NotificationPreference,
+    NotificationSetting,
+    OutgoingMail,
+)
 from app.models.round import (
     MODES,
     SCORINGS,
@@ -46,6 +52,10 @@ __all__ = [
     "Enrollment",
     "ExecutionLog",
     "Judgement",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSetting",
+    "OutgoingMail",
     "ReferenceSolution",
     "SiteSetting",
     "Submission",
