@@ -1,7 +1,7 @@
 """notifications: the bell's rows, preferences, digest settings, the mail outbox
 
 Revision ID: 0006_notifications
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 03:29:01.941662
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_notifications'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
