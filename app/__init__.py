@@ -52,6 +52,7 @@ def _register_areas(app: Flask) -> None:
         api,
         auth,
         challenges,
+        clics,
         contests,
         courses,
         main,
@@ -76,10 +77,12 @@ def _register_areas(app: Flask) -> None:
         contests,
         live,
         api,
+        clics,
     ):
         app.register_blueprint(area.bp)
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
+    csrf.exempt(clics.bp)
     auth.init_app(app)
     readiness.init_app(app)
     submissions.init_app(app)
