@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.packages.importer import import_files
 from app.scoring import cache
+from app.scoring import live as board_live
 
 _VERDICT_OF_TYPE = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RTE": "RE", "RE": "RE",
                     "CE": "CE", "OLE": "OLE", "JE": "IE", "IE": "IE", "SE": "IE"}  # fmt: skip
@@ -76,6 +77,7 @@ def store(package: ContestPackage, owner: User, *, visibility: str = "public") -
     except BaseException:
         db.session.rollback()
         raise
+    board_live.bump(round_.id)
     return Imported(round_, warnings)
 
 

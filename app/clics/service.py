@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+
+import redis
 
 from app.clics import contest_data, objects
 from app.clics.contest_data import ContestData
@@ -12,6 +16,9 @@ from app.clics.times import abstime
 from app.errors import NotFound
 from app.models import Round
 from app.scoring import boards
+from app.scoring.board import Board
+from app.scoring.live import version_key
+from app.stores import get_redis
 
 COLLECTIONS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
                "persons", "accounts", "submissions", "judgements", "runs", "clarifications",
@@ -72,8 +79,32 @@ def scoreboard(
 ) -> dict[str, Any]:
     """The CLICS scoreboard this role sees (the freeze as on the public board)."""
     section = section_of(round_, group_id) if group_id is not None else None
-    seen = boards.seen_board(round_, role.viewer, group=section)
-    return boards.clics_scoreboard(seen, now)
+    if section is not None or role.kind == "team":
+        return boards.clics_scoreboard(boards.seen_board(round_, role.viewer, group=section), now)
+    # The jury's and the public's rows are the same for everyone until the board changes:
+    # kept in Redis under the board's version (as board.json is), the clock fresh each time.
+    audience = boards.audience_of(role.viewer, round_)
+    connection = get_redis()
+    try:
+        version = cast(bytes | None, connection.get(version_key(round_.id))) or b"0"
+        name = f"clics:scoreboard:{round_.id}:{audience}:{version.decode()}"
+        key: str | None = name
+        rows = cast(bytes | None, connection.get(name))
+    except redis.RedisError:
+        key, rows = None, None
+    if rows is not None:
+        board = boards.clics_scoreboard(
+            boards.Seen(round_, Board([], {}, {}, {}), {}, set(), {}), now
+        )
+        board["rows"] = json.loads(rows)
+        return board
+    board = boards.clics_scoreboard(boards.seen_board(round_, role.viewer), now)
+    if key is not None:
+        with contextlib.suppress(redis.RedisError):
+            connection.set(
+                key, json.dumps(board["rows"], separators=(",", ":")), ex=boards.CACHE_SECONDS
+            )
+    return board
 
 
 def awards(round_: Round, role: Role) -> list[dict[str, Any]]:

@@ -136,7 +136,7 @@ def event_feed(contest_id: str) -> Response:
     def current() -> list[feed.Event]:
         fresh = db.session.get(Round, round_id)
         assert fresh is not None
-        return feed.events(fresh, role_in(user, fresh), utcnow() - settle)
+        return feed.shared_events(fresh, role_in(user, fresh), utcnow() - settle)
 
     if not stream:
         body = "".join(e.line() for e in feed.after(current(), since))
