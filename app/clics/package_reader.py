@@ -57,6 +57,11 @@ def read(path: Path) -> ContestPackage:
         files = read_package(Path(path), CAPS)
     except ValidationError as error:
         raise PackageError(f"{Path(path).name}: {error.message}") from error
+    return read_files(files)
+
+
+def read_files(files: dict[str, bytes]) -> ContestPackage:
+    """Check a package already read into {path: bytes} (an upload, a shadow's feed)."""
     files = _strip_top(files)
     package = ContestPackage(_contest(files), files=files)
     if "event-feed.ndjson" in files and not any(
@@ -258,6 +263,8 @@ def _time(value: Any, where: str) -> Any:
 
 
 def _duration(value: Any, where: str) -> Any:
+    if isinstance(value, int | float):  # YAML reads 5:00:00 as sexagesimal seconds
+        return value
     try:
         return parse_reltime(str(value))
     except ValueError as error:
