@@ -11,14 +11,14 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
 
-from app.clics import bp, feed, objects, service
+from app.clics import bp, feed, objects, service, writes
 from app.clics.access import access
-from app.clics.roles import client, contest_for, role_in
+from app.clics.roles import Unauthorized, client, contest_for, role_in
 from app.contests.access import may_see_round
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.judging import languages as registry
-from app.models import Round, Submission, utcnow
+from app.models import Round, Submission, User, utcnow
 
 VERSION_URL = "https://ccs-specs.icpc.io/2023-06/contest_api"
 
@@ -163,3 +163,54 @@ def event_feed(contest_id: str) -> Response:
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
                     headers={"X-Accel-Buffering": "no", "Cache-Control": "no-cache"})  # fmt: skip
+
+
+def _body() -> dict[str, Any]:
+    # A JSON body is what keeps these CSRF-exempt writes safe with session cookies.
+    if not request.is_json or not isinstance(body := request.get_json(silent=True), dict):
+        raise ValidationError("Send a JSON object with Content-Type: application/json.")
+    return body
+
+
+def _writer(contest_id: str) -> tuple[User, Round, Any]:
+    user = client()
+    if not isinstance(user, User):
+        raise Unauthorized("Writes need credentials: a token, or HTTP basic auth.")
+    round_, role = contest_for(user, contest_id)
+    return user, round_, role
+
+
+@bp.post("/contests/<contest_id>/submissions")
+def post_submission(contest_id: str) -> tuple[Response, int, dict[str, str]]:
+    """A team's own submission, or the jury's for any team."""
+    user, round_, role = _writer(contest_id)
+    item = writes.submit(user, round_, role, _body())
+    return (
+        jsonify(item),
+        201,
+        {"Location": f"/api/v1/contests/{round_.id}/submissions/{item['id']}"},
+    )
+
+
+@bp.put("/contests/<contest_id>/submissions/<submission_id>")
+def put_submission(contest_id: str, submission_id: str) -> tuple[Response, int, dict[str, str]]:
+    """The jury's submission under an id it chooses."""
+    user, round_, role = _writer(contest_id)
+    item = writes.submit(user, round_, role, _body(), put_id=submission_id)
+    return (
+        jsonify(item),
+        201,
+        {"Location": f"/api/v1/contests/{round_.id}/submissions/{item['id']}"},
+    )
+
+
+@bp.post("/contests/<contest_id>/clarifications")
+def post_clarification(contest_id: str) -> tuple[Response, int, dict[str, str]]:
+    """A team's question, or the jury's answer or announcement."""
+    user, round_, role = _writer(contest_id)
+    item = writes.clarify(user, round_, role, _body())
+    return (
+        jsonify(item),
+        201,
+        {"Location": f"/api/v1/contests/{round_.id}/clarifications/{item['id']}"},
+    )
