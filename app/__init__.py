@@ -60,6 +60,7 @@ def _register_areas(app: Flask) -> None:
         scoring,
         submissions,
     )
+    from app.clics import pages as clics_pages
     from app.judging import cli as judging_cli
     from app.judging import readiness
     from app.judging.runner import sandbox_cli
@@ -83,6 +84,7 @@ def _register_areas(app: Flask) -> None:
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
     csrf.exempt(clics.bp)
+    app.register_blueprint(clics_pages.bp)
     auth.init_app(app)
     readiness.init_app(app)
     submissions.init_app(app)
