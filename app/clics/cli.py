@@ -19,7 +19,8 @@ from app.models import Round
     "--owner", default=None, help="Email of the user who runs it (default: the first admin)."
 )
 @click.option("--visibility", default="public", type=click.Choice(["public", "invite", "course"]))
-def import_command(path: Path, owner: str | None, visibility: str) -> None:
+@click.option("--judge", is_flag=True, help="Judge the submissions that come with source files.")
+def import_command(path: Path, owner: str | None, visibility: str, judge: bool) -> None:
     """Import a CLICS contest package (folder or .zip); prints the new contest id last."""
     try:
         package = package_reader.read(path)
@@ -29,6 +30,8 @@ def import_command(path: Path, owner: str | None, visibility: str) -> None:
     for warning in done.warnings:
         click.echo(f"warning: {warning}", err=True)
     round_ = done.round
+    if judge:
+        click.echo(f"queued {importer.judge_sources(round_)} submissions for judging")
     click.echo(f"imported {len(round_.participants)} teams, {len(round_.problems)} problems "
                f"as contest {round_.id}")  # fmt: skip
 

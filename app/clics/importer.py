@@ -21,6 +21,7 @@ from app.clics.package_reader import ContestPackage, PackageError
 from app.clics.times import parse_abstime, parse_reltime
 from app.extensions import db
 from app.judging import languages as registry
+from app.judging.queue import enqueue_judgement
 from app.models import (
     Challenge,
     Clarification,
@@ -155,6 +156,18 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
     db.session.expire(round_)
     cache.rebuild(round_)
     return round_
+
+
+def judge_sources(round_: Round) -> int:
+    """Have codedev judge every imported submission that came with its source (the host asked
+    for it): a new judgement each, which counts once finished, as a rejudge does."""
+    queued = [Judgement(submission_id=sid, status="queued") for sid in db.session.scalars(
+        select(Submission.id).where(Submission.round_id == round_.id, Submission.source != ""))]  # fmt: skip
+    db.session.add_all(queued)
+    db.session.commit()
+    for judgement in queued:
+        enqueue_judgement(judgement)
+    return len(queued)
 
 
 def _at(value: Any) -> datetime | None:

@@ -187,3 +187,21 @@ def test_an_unsafe_zip_is_refused(app, tmp_path):
     path.write_bytes(data.getvalue())
     with pytest.raises(PackageError, match="evil.zip"):
         package_reader.read(path)
+
+
+def test_submissions_with_sources_are_judged_when_the_host_asks(app, runner, tmp_path):
+    from app.models import Judgement
+
+    make_user(role="admin")
+    files = _minimal()
+    files["submissions/s2/files/main.cpp"] = "int main() { return 0; }\n"
+    folder = _write(tmp_path, files)
+    result = runner.invoke(args=["contests", "import", str(folder), "--judge"])
+    assert result.exit_code == 0, result.output
+    assert "queued 1 submissions" in result.output
+    round_id = int(result.output.split()[-1])
+    sent = db.session.scalars(select(Submission).where(Submission.round_id == round_id)).all()
+    judged = {s.source: [j.status for j in s.judgements] for s in sent}
+    assert judged["int main() { return 0; }\n"] == ["done", "queued"]
+    queued = db.session.scalars(select(Judgement).where(Judgement.status == "queued")).all()
+    assert len(queued) == 1 and queued[0].enqueued_at is not None
