@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.clics.package_reader import ContestPackage, PackageError
 from app.clics.times import parse_abstime, parse_reltime
+from app.errors import AppError
 from app.extensions import db
 from app.judging import languages as registry
 from app.judging.queue import enqueue_judgement
@@ -72,17 +73,44 @@ def verdict_of(type_id: str, types: dict[str, dict[str, Any]], ce_penalty: bool)
 def store(package: ContestPackage, owner: User, *, visibility: str = "public") -> Imported:
     """Create the round; nothing stays in the database if anything fails."""
     warnings = list(package.warnings)
+    # Kattis problems first: the problem importer commits each one, so they are in place
+    # before the round's own transaction, and removed again if that fails.
+    kattis = _kattis_problems(package, owner, warnings)
     try:
-        round_ = _store(package, owner, visibility, warnings)
+        round_ = _store(package, owner, visibility, warnings, kattis)
         db.session.commit()
     except BaseException:
         db.session.rollback()
+        for challenge_id in kattis.values():
+            db.session.execute(delete(Challenge).where(Challenge.id == challenge_id))
+        db.session.commit()
         raise
     board_live.bump(round_.id)
     return Imported(round_, warnings)
 
 
-def _store(package: ContestPackage, owner: User, visibility: str, warnings: list[str]) -> Round:
+def _kattis_problems(package: ContestPackage, owner: User, warnings: list[str]) -> dict[str, int]:
+    """Problem id -> challenge id of each problem the package carries as problems/<id>/."""
+    found: dict[str, int] = {}
+    tag = secrets.token_hex(3)
+    try:
+        for problem_id in package.of("problems"):
+            prefix = f"problems/{problem_id}/"
+            files = {n[len(prefix) :]: d for n, d in package.files.items() if n.startswith(prefix)}
+            if "problem.yaml" in files:
+                result = import_files(files, f"clics-{tag}-{problem_id}".lower()[:80], owner=owner)
+                warnings += [f"problems/{problem_id}: {w}" for w in result.warnings]
+                found[problem_id] = result.challenge.id
+    except AppError as error:
+        for challenge_id in found.values():
+            db.session.execute(delete(Challenge).where(Challenge.id == challenge_id))
+        db.session.commit()
+        raise PackageError(f"problems/{problem_id}: {error.message}") from error
+    return found
+
+
+def _store(package: ContestPackage, owner: User, visibility: str, warnings: list[str],
+           kattis: dict[str, int]) -> Round:  # fmt: skip
     contest, state = package.contest, package.state
     start = parse_abstime(str(contest["start_time"]))
     end = start + _reltime(contest["duration"])
@@ -109,7 +137,7 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
     )  # fmt: skip
     db.session.add(round_)
     db.session.flush()
-    challenge_of = _problems(package, round_, owner, warnings, score)
+    challenge_of = _problems(package, round_, owner, score, kattis)
     team_of = {}
     for team_id, team in package.of("teams").items():
         participant = Participant(round_id=round_.id, name=str(team.get("display_name") or team["name"])[:120],
@@ -199,9 +227,10 @@ def _judgements_by_submission(package: ContestPackage) -> dict[str, list[dict[st
     return found
 
 
-def _problems(package: ContestPackage, round_: Round, owner: User, warnings: list[str],
-              score: bool) -> dict[str, tuple[str, int]]:  # fmt: skip
-    """A challenge per problem, in ordinal order; problem id -> (label, challenge id)."""
+def _problems(package: ContestPackage, round_: Round, owner: User, score: bool,
+              kattis: dict[str, int]) -> dict[str, tuple[str, int]]:  # fmt: skip
+    """A challenge per problem (the Kattis one, else a bare one), in ordinal order; problem
+    id -> (label, challenge id)."""
     found: dict[str, tuple[str, int]] = {}
     ordered = sorted(
         package.of("problems").items(), key=lambda kv: (kv[1].get("ordinal", 0), kv[0])
@@ -215,27 +244,23 @@ def _problems(package: ContestPackage, round_: Round, owner: User, warnings: lis
                 f"{package.where.get(('problems', problem_id), 'problems')}: label {label!r} twice"
             )
         labels.add(label)
-        files = {n[len(f"problems/{problem_id}/"):]: d for n, d in package.files.items()
-                 if n.startswith(f"problems/{problem_id}/")}  # fmt: skip
-        slug = f"clics-{round_.id}-{tag}-{problem_id}".lower()[:80]
-        if "problem.yaml" in files:
-            result = import_files(files, slug, owner=owner)
-            warnings += [f"problems/{problem_id}: {w}" for w in result.warnings]
-            challenge = result.challenge
-            db.session.add(round_)  # the problem importer commits: keep the round in hand
+        if problem_id in kattis:
+            challenge_id = kattis[problem_id]
         else:
             limit = problem.get("time_limit")
-            challenge = Challenge(slug=slug, title=str(problem.get("name") or label)[:200],
-                                  owner_id=owner.id, published=False,
+            challenge = Challenge(slug=f"clics-{round_.id}-{tag}-{problem_id}".lower()[:80],
+                                  title=str(problem.get("name") or label)[:200], owner_id=owner.id,
+                                  published=False,
                                   time_limit_ms=int(float(limit) * 1000) if limit else 2000)  # fmt: skip
             db.session.add(challenge)
             db.session.flush()
+            challenge_id = challenge.id
         rgb = problem.get("rgb")
         db.session.add(RoundProblem(
-            round_id=round_.id, challenge_id=challenge.id, label=label, position=position,
+            round_id=round_.id, challenge_id=challenge_id, label=label, position=position,
             points=float(problem.get("max_score") or 100.0) if score else 100.0,
             color=str(rgb) if rgb else COLORS[position % len(COLORS)]))  # fmt: skip
-        found[problem_id] = (label, challenge.id)
+        found[problem_id] = (label, challenge_id)
     db.session.flush()
     db.session.refresh(round_)
     return found

@@ -205,3 +205,25 @@ def test_submissions_with_sources_are_judged_when_the_host_asks(app, runner, tmp
     assert judged["int main() { return 0; }\n"] == ["done", "queued"]
     queued = db.session.scalars(select(Judgement).where(Judgement.status == "queued")).all()
     assert len(queued) == 1 and queued[0].enqueued_at is not None
+
+
+def test_kattis_problems_go_through_the_problem_importer_and_a_failure_keeps_nothing(app, tmp_path):
+    from app.models import Challenge
+    from tests.app.packages.builders import legacy_package
+
+    owner = make_user(role="admin")
+    files = _minimal()
+    for name, content in legacy_package().items():
+        files[f"problems/apples/{name}"] = content if isinstance(content, str) else content.decode("latin-1")
+    round_ = importer.store(package_reader.read(_write(tmp_path, files)), owner).round
+    apples = next(p for p in round_.problems if p.label == "A")
+    assert apples.challenge.title == "Add Two Numbers" and len(apples.challenge.tests) >= 3
+    challenges = db.session.scalar(select(func.count(Challenge.id)))
+    # A package whose contest part fails after its problem imported leaves no challenge behind.
+    broken = dict(files)
+    broken["problems.json"] = [dict(p, label="A") for p in files["problems.json"]]  # one label twice
+    folder = _write(tmp_path, broken, name="broken")
+    with pytest.raises(PackageError, match="label 'A' twice"):
+        importer.store(package_reader.read(folder), owner)
+    assert db.session.scalar(select(func.count(Challenge.id))) == challenges
+    assert db.session.scalar(select(func.count(Round.id))) == 1
