@@ -147,8 +147,15 @@ def event_feed(contest_id: str) -> Response:
     def lines() -> Iterator[str]:
         last, quiet_since = since, time.monotonic()
         while True:
-            sent_any = False
-            for event in feed.after(current(), last):
+            sent_any, found = False, current()
+            if (
+                found
+                and found[-1].key[1] == feed.END_OF_UPDATES
+                and last is not None
+                and last >= found[-1].key
+            ):
+                return  # resumed after the end of updates: nothing more will come
+            for event in feed.after(found, last):
                 yield event.line()
                 last, sent_any = event.key, True
                 if event.key[1] == feed.END_OF_UPDATES:

@@ -157,7 +157,10 @@ def test_the_stream_ends_after_end_of_updates(app, roles, contest):
         state.finalize(None, round_)
         client, headers = roles["public"]
         body = client.get(f"/api/v1/contests/{round_.id}/event-feed").get_data(as_text=True)
-    events = [json.loads(line) for line in body.splitlines() if line]
+        events = [json.loads(line) for line in body.splitlines() if line]
+        # A client that resumes after the end of updates gets nothing, and the stream ends.
+        again = client.get(f"/api/v1/contests/{round_.id}/event-feed?since_token={events[-1]['token']}")
+        assert again.get_data(as_text=True) == ""
     assert events[-1]["type"] == "state" and events[-1]["data"]["end_of_updates"]
     assert [e["type"] for e in events].count("awards") >= 5
     assert_referentially_ordered(events)
