@@ -197,3 +197,15 @@ def test_the_cli_prints_the_board_the_api_serves(as_role, contest, runner, publi
     awards = get(as_role, "public" if public else "jury", f"/contests/{cid}/awards")
     printed_awards = runner.invoke(args=["contests", "awards", str(cid), *(["--public"] if public else [])])
     assert json.loads(printed_awards.output) == awards
+
+
+def test_the_cli_prints_a_group_board_as_the_api_serves_it(as_role, contest, runner):
+    cid = contest["round"].id
+    groups = {g["name"]: g["id"] for g in get(as_role, "public", f"/contests/{cid}/groups")}
+    for name in ("north", "South Wing"):
+        served = get(as_role, "jury", f"/contests/{cid}/scoreboard?group_id={groups[name]}")
+        for group in {name, groups[name]}:  # the section's name or its CLICS id
+            printed = json.loads(runner.invoke(args=["contests", "scoreboard", str(cid), "--group", group]).output)
+            for board in (served, printed):
+                board.pop("time", None), board.pop("contest_time", None)
+            assert printed == served and printed["rows"]
