@@ -209,3 +209,40 @@ def test_the_cli_prints_a_group_board_as_the_api_serves_it(as_role, contest, run
             for board in (served, printed):
                 board.pop("time", None), board.pop("contest_time", None)
             assert printed == served and printed["rows"]
+
+
+def _walk(value):
+    """Every JSON object inside a value."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+@pytest.mark.parametrize("role", ["public", "team"])
+def test_no_answer_of_any_endpoint_or_the_feed_leaks_a_frozen_verdict(as_role, contest, role):
+    """Every object the role can read anywhere, the feed included: none is a judgement or run
+    of another team's post-freeze submission; the jury's answers do hold them."""
+    cid = contest["round"].id
+    others = {"public": {contest["late"], contest["ada_late"]}, "team": {contest["late"]}}[role]
+    hidden_subs = {str(s.id) for s in others}
+    hidden_judgements = {str(j.id) for s in others for j in s.judgements}
+
+    def everything(who: str) -> list:
+        client, headers = as_role[who]
+        found = [get(as_role, who, f"/contests/{cid}/{e}") for e in (*COLLECTIONS, "scoreboard", "state")]
+        feed = client.get(f"/api/v1/contests/{cid}/event-feed?stream=false", headers=headers)
+        found += [json.loads(line) for line in feed.get_data(as_text=True).splitlines() if line]
+        return [o for value in found for o in _walk(value)]
+
+    def leaks(objects: list) -> list:
+        return [o for o in objects
+                if (o.get("submission_id") in hidden_subs and "judgement_type_id" in o
+                    and o.get("judgement_type_id") is not None)
+                or o.get("judgement_id") in hidden_judgements]  # fmt: skip
+
+    assert leaks(everything("jury"))  # the check can see a leak
+    assert leaks(everything(role)) == []
