@@ -34,8 +34,8 @@ from app.models import (
     TestResult,
     User,
 )
+from app.scoring.attempts import freeze_seconds
 from app.scoring.boards import clics_group_id
-from app.scoring.cache import freeze_seconds
 from app.scoring.freeze import hidden
 from app.scoring.types import Attempt
 from app.scoring.windows import start_of
