@@ -52,6 +52,7 @@ def _register_areas(app: Flask) -> None:
         api,
         auth,
         challenges,
+        clics,
         contests,
         courses,
         main,
@@ -60,6 +61,7 @@ def _register_areas(app: Flask) -> None:
         scoring,
         submissions,
     )
+    from app.clics import pages as clics_pages
     from app.judging import cli as judging_cli
     from app.judging import readiness
     from app.judging.runner import sandbox_cli
@@ -78,10 +80,13 @@ def _register_areas(app: Flask) -> None:
         live,
         notifications,
         api,
+        clics,
     ):
         app.register_blueprint(area.bp)
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
+    csrf.exempt(clics.bp)
+    app.register_blueprint(clics_pages.bp)
     auth.init_app(app)
     readiness.init_app(app)
     submissions.init_app(app)

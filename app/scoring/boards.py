@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -185,6 +187,7 @@ def board_json(seen: Seen, now: Any, *, only: Iterable[int] | None = None) -> di
 
 
 CACHE_SECONDS = 3600
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,34}[A-Za-z0-9_-])?$")
 
 
 def board_response(round_: Round, viewer: Viewer, now: Any) -> str:
@@ -261,13 +264,18 @@ def clics_scoreboard(seen: Seen, now: Any) -> dict[str, Any]:
             value = seen.board.cells.get((pid, problem.label), Cell())
             if not (value.judged or value.pending):
                 continue
+            # The spec's problem data: `solved` on a pass-fail board, `score` on a score one,
+            # and `time` exactly when solved or scored (first to solve is an award).
             item: dict[str, Any] = {"problem_id": problem.label, "num_judged": value.judged,
-                                    "num_pending": value.pending, "solved": value.solved}  # fmt: skip
-            if round_.scoring != "icpc":
+                                    "num_pending": value.pending}  # fmt: skip
+            if round_.scoring == "icpc":
+                item["solved"] = value.solved
+                if value.solved:
+                    item["time"] = value.time if value.time is not None else 0
+            else:
                 item["score"] = value.score
-            if value.solved:
-                item["time"] = value.time if value.time is not None else 0
-                item["first_to_solve"] = seen.firsts.get(problem.label) == pid
+                if value.score > 0:
+                    item["time"] = int((value.improved_seconds or 0) // 60)
             problems.append(item)
         score: dict[str, Any] = {"num_solved": standing.row.solved}
         if round_.scoring == "icpc":
@@ -316,7 +324,41 @@ def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
         result.append({"id": f"first-to-solve-{problem.label}",
                        "citation": f"First to solve problem {problem.label}",
                        "team_ids": [str(solver)] if solver is not None else []})  # fmt: skip
+    result += group_winners(round_, viewer if viewer.kind != "participant" else PUBLIC)
     return result
+
+
+def clics_group_id(section: str) -> str:
+    """A course section's CLICS group id: its name when that is a CLICS identifier, else a
+    digest of it (sections may hold spaces)."""
+    if _IDENTIFIER.match(section):
+        return section
+    return "g" + hashlib.sha256(section.encode()).hexdigest()[:12]
+
+
+def round_sections(round_: Round) -> list[str]:
+    """The course sections that some participant of the round is in (the CLICS groups)."""
+    if round_.course_id is None:
+        return []
+    return sorted(set(db.session.scalars(
+        select(Enrollment.section)
+        .join(ParticipantMember, ParticipantMember.user_id == Enrollment.user_id)
+        .where(ParticipantMember.round_id == round_.id, Enrollment.course_id == round_.course_id,
+               Enrollment.section != "")
+    )))  # fmt: skip
+
+
+def group_winners(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
+    """Per group, the teams ranked first among its teams (with something solved or scored)."""
+    found = []
+    for section in round_sections(round_):
+        seen = seen_board(round_, viewer, group=section)
+        winners = [s for s in seen.board.standings if s.rank == 1 and s.row.participant_id
+                   not in seen.virtual and (s.row.solved or s.row.score)]  # fmt: skip
+        found.append({"id": f"group-winner-{clics_group_id(section)}",
+                      "citation": f"Winner of {section}",
+                      "team_ids": [str(s.row.participant_id) for s in winners]})  # fmt: skip
+    return found
 
 
 def resolver_json(round_: Round, now: Any) -> dict[str, Any]:

@@ -27,8 +27,8 @@ from app.stores import get_redis
 from tests.conftest import csrf_token, submit
 from tests.factories import make_challenge, make_course, make_round, make_user
 
-# clarification.json and common.json of the CLICS 2023-06 schemas, copied unchanged.
-SCHEMAS = Path(__file__).parent / "clics_schema"
+# The CLICS 2023-06 schemas, copied unchanged (tests/clics_schema/).
+SCHEMAS = Path(__file__).parents[2] / "clics_schema"
 
 
 @pytest.fixture
