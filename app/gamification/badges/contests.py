@@ -1,0 +1,10 @@
+"""Contest results: a medal, first to solve a problem."""
+
+from app.gamification.badges import Threshold
+
+BADGES = [
+    Threshold("medal", "Medallist", "silver", "A medal in a contest.", "medals", 1),
+    Threshold(
+        "first-blood", "First to solve", "gold", "First to solve a contest problem.", "firsts", 1
+    ),
+]
