@@ -54,6 +54,7 @@ def _register_areas(app: Flask) -> None:
         challenges,
         contests,
         courses,
+        gamification,
         main,
         packages,
         scoring,
@@ -74,6 +75,7 @@ def _register_areas(app: Flask) -> None:
         packages,
         submissions,
         contests,
+        gamification,
         live,
         api,
     ):
@@ -85,6 +87,7 @@ def _register_areas(app: Flask) -> None:
     submissions.init_app(app)
     contests.init_app(app)
     scoring.init_app(app)
+    gamification.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

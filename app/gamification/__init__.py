@@ -10,9 +10,9 @@ __all__ = ["bp", "init_app"]
 def init_app(app: Flask) -> None:
     """Every real verdict pays XP, badges and streaks in its transaction; the user hears of it
     on user:<id> once committed."""
-    from app.gamification import ledger
+    from app.gamification import handlers, service
     from app.judging.consequences import AFTER_COMMIT, IN_TRANSACTION, register
 
-    register(app, IN_TRANSACTION, ledger.apply_verdict, real_only=True)
-    register(app, AFTER_COMMIT, ledger.announce_verdict, real_only=True)
-    app.context_processor(ledger.header_context)
+    register(app, IN_TRANSACTION, handlers.apply_verdict, real_only=True)
+    register(app, AFTER_COMMIT, handlers.announce_verdict, real_only=True)
+    app.context_processor(service.header_context)

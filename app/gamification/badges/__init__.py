@@ -87,7 +87,7 @@ def newly_earned(facts: Facts, held: set[str]) -> list[Badge]:
 
 def in_reach(facts: Facts, held: set[str], limit: int = 4) -> list[tuple[Badge, int, int]]:
     """Badges not held yet that are counted, nearest to done first."""
-    open_ = [
+    open_: list[tuple[Badge, int, int]] = [
         (badge, *badge.progress(facts))
         for badge in all_badges()
         if badge.id not in held and isinstance(badge, Threshold)

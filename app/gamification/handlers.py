@@ -1,0 +1,113 @@
+"""The verdict's consequences for gamification: XP, level, streak and badges in the verdict's
+transaction; the user's live events once it is committed.
+
+What changed is kept in the session's info under the judgement's id between the two phases
+(the after-commit handler runs in the same session, right after the commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from app.channels import user_channel
+from app.extensions import db
+from app.gamification import badges, events, ledger, players, xp
+from app.judging.consequences import Judged
+from app.live import publish
+from app.models import BadgeAward, Course, utcnow
+
+_PENDING = "codedev.gamification.pending"
+
+
+@dataclass
+class Outcome:
+    """What one verdict changed for its user: the events to send once committed."""
+
+    user_id: int
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def gamified(course: Course | None) -> bool:
+    """A course's teacher may switch gamification off; challenges outside courses are on."""
+    return course is None or course.gamification
+
+
+def apply_verdict(event: Judged) -> None:
+    """In the verdict's transaction: settle the challenge's XP, then streak and badges."""
+    submission = event.submission
+    if submission.user_id is None or not event.counts:
+        return
+    challenge = submission.challenge
+    course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
+    if not gamified(course):
+        return
+    user_id = submission.user_id
+    settled, tried = ledger.settle_challenge(
+        user_id, challenge.id, challenge.difficulty, event.judgement.id
+    )
+    player = players.player_of(user_id)
+    outcome = Outcome(user_id)
+    old_level = player.level or 1
+    if settled.amount:
+        player.xp = (player.xp or 0) + settled.amount
+        player.level = xp.level_of(player.xp)
+        player.solved = (player.solved or 0) + (settled.first_accept - settled.revoked)
+        reason = challenge.title if settled.amount > 0 else f"{challenge.title} (rejudged)"
+        outcome.events.append(events.xp_awarded(settled.amount, player.xp, reason))
+        if player.level > old_level:
+            outcome.events.append(events.level_up(player.level, player.xp))
+    for language in settled.languages_solved:
+        if language not in (player.languages or []):
+            player.languages = [*(player.languages or []), language]
+    accepted = event.judgement.final_verdict == "AC"
+    home = players.home_course(user_id) if course is None else course
+    if (accepted or settled.amount > 0) and players.count_streak(player, home, utcnow()):
+        outcome.events.append(
+            events.streak_updated(
+                player.streak_current,
+                player.streak_best,
+                player.streak_freezes,
+                player.streak_weekly,
+            )  # fmt: skip
+        )
+    facts = badges.Facts(
+        solved=player.solved,
+        languages=len(player.languages or []),
+        streak=player.streak_current,
+        level=player.level,
+        bosses_defeated=player.bosses_defeated or 0,
+        first_accept=settled.first_accept and accepted,
+        hard=challenge.difficulty in xp.HARD_DIFFICULTIES,
+        rejected_before=ledger.rejected_before(tried, submission.id),
+        minutes_since_release=(submission.created_at - challenge.created_at).total_seconds() / 60,
+    )
+    outcome.events.extend(award_badges(user_id, facts, event.judgement.id))
+    if outcome.events:
+        db.session.info.setdefault(_PENDING, {})[event.judgement.id] = outcome
+
+
+def award_badges(
+    user_id: int, facts: badges.Facts, judgement_id: int | None
+) -> list[dict[str, Any]]:
+    """Add the badges facts newly earn; their events."""
+    held = set(db.session.scalars(select(BadgeAward.badge_id).where(BadgeAward.user_id == user_id)))
+    found = []
+    for badge in badges.newly_earned(facts, held):
+        db.session.add(BadgeAward(user_id=user_id, badge_id=badge.id, judgement_id=judgement_id))
+        found.append(events.badge_earned(badge))
+    return found
+
+
+def announce_verdict(event: Judged) -> None:
+    """Once committed: the user's XP, level, streak and badge events on user:<id>."""
+    outcome = db.session.info.get(_PENDING, {}).pop(event.judgement.id, None)
+    if outcome is not None:
+        send(outcome)
+
+
+def send(outcome: Outcome) -> None:
+    for payload in outcome.events:
+        publish(user_channel(outcome.user_id), payload)
