@@ -2,17 +2,24 @@
 
 from flask import Flask
 
+from app.gamification import boss_views  # noqa: F401  (its routes are on bp)
 from app.gamification.views import bp
 
 __all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Every real verdict pays XP, badges and streaks in its transaction; the user hears of it
-    on user:<id> once committed."""
-    from app.gamification import handlers, service
+    """Every real verdict pays XP, badges and streaks and hits running bosses in its
+    transaction; the user hears of it on user:<id>, the class on boss:<id>, once committed.
+    Submissions on a running boss's challenges are limited to one every 30 s."""
+    from app.gamification import boss, boss_sockets, handlers, service
     from app.judging.consequences import AFTER_COMMIT, IN_TRANSACTION, register
+    from app.submissions.checks import register_check
 
     register(app, IN_TRANSACTION, handlers.apply_verdict, real_only=True)
+    register(app, IN_TRANSACTION, boss.apply_hits, real_only=True)
     register(app, AFTER_COMMIT, handlers.announce_verdict, real_only=True)
+    register(app, AFTER_COMMIT, boss.announce_hits, real_only=True)
+    register_check(app, boss.check_submission)
     app.context_processor(service.header_context)
+    app.register_blueprint(boss_sockets.bp)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -50,3 +57,18 @@ class CourseGameForm(FlaskForm):
         "Rest days",
         description="One date a line (YYYY-MM-DD): these days never break a streak.",
     )
+
+
+class BossForm(FlaskForm):
+    """A Boss Fight: its challenges, its window and two hints."""
+
+    name = StringField("Boss name", default="The Bug King", validators=[Length(max=120)])
+    challenge_ids = SelectMultipleField(
+        "Challenges (1 to 3)", coerce=int,
+        validators=[DataRequired("Pick one to three challenges.")],
+    )  # fmt: skip
+    minutes = IntegerField(
+        "Minutes", default=20, validators=[DataRequired(), NumberRange(min=1, max=240)]
+    )
+    hint_1 = StringField("Hint at 66% HP", validators=[Length(max=300)])
+    hint_2 = StringField("Hint at 33% HP", validators=[Length(max=300)])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.gamification import streaks
 from app.gamification.streaks import Streak
-from app.models import Course, Enrollment, Player
+from app.models import Course, Enrollment, Player, User
 
 
 def player_of(user_id: int) -> Player:
@@ -77,3 +77,18 @@ def shown_streak(player: Player, course: Course | None, now: datetime) -> int:
     weekly = player.streak_weekly
     today = streaks.period_of(streaks.local_day(now, zone_name(player, course)), weekly)
     return streaks.shown(stored_streak(player), today, rest_check(course, weekly))
+
+
+def board_name(user_id: int) -> str:
+    """How a user is named where the class sees them: the pseudonym, else the first name;
+    "A classmate" for one who left the boards."""
+    row = db.session.execute(
+        select(User.name, User.email, Player.pseudonym, Player.hidden)
+        .outerjoin(Player, Player.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    if row is None or row.hidden:
+        return "A classmate"
+    if row.pseudonym:
+        return str(row.pseudonym)
+    return str((row.name or row.email.split("@", 1)[0]).split(" ")[0])
