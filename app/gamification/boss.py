@@ -149,7 +149,10 @@ def apply_hits(event: Judged) -> None:
     points = points_of(submission.challenge)
     for fight in fights:
         boss = db.session.scalar(
-            select(BossFight).where(BossFight.id == fight.id).with_for_update()
+            select(BossFight)
+            .where(BossFight.id == fight.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         if boss is None or boss.state != "running":
             continue
@@ -288,7 +291,12 @@ def settle_if_over(boss_id: int, now: datetime | None = None) -> BossFight | Non
     if boss is None or boss.state != "running" or now <= boss.ends_at:
         return boss
     bound_lock_holding()
-    boss = db.session.scalar(select(BossFight).where(BossFight.id == boss_id).with_for_update())
+    boss = db.session.scalar(
+        select(BossFight)
+        .where(BossFight.id == boss_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if boss is None or boss.state != "running":
         db.session.rollback()
         return db.session.get(BossFight, boss_id)

@@ -19,7 +19,8 @@ function setState(frame) {
   }));
   if (frame.type !== "boss.state") return;
   arena.dataset.state = frame.state;
-  endsAt = Date.parse(frame.ends_at);
+  endsAt = frame.state === "running" ? Date.parse(frame.ends_at) : null;
+  if (endsAt === null) document.getElementById("boss-clock").textContent = "—";
   offsetMs = Date.parse(frame.now) - Date.now();
   const banner = document.getElementById("boss-banner");
   banner.hidden = frame.state === "running";
@@ -92,7 +93,8 @@ function connect(failures = 0) {
 
 if (arena) {
   const clock = document.getElementById("boss-clock");
-  endsAt = Date.parse(clock.dataset.endsAt);
+  endsAt = arena.dataset.state === "running" ? Date.parse(clock.dataset.endsAt) : null;
+  if (endsAt === null) clock.textContent = "—";
   offsetMs = Date.parse(clock.dataset.now) - Date.now();
   setInterval(tick, 250);
   tick();
