@@ -1,4 +1,4 @@
-"""A boss the class defeated together."""
+"""Bosses the class defeated together: one, then three."""
 
 from app.gamification.badges import Threshold
 
@@ -6,4 +6,5 @@ BADGES = [
     Threshold(
         "boss-slayer", "Boss slayer", "silver", "Helped defeat a boss.", "bosses_defeated", 1
     ),
+    Threshold("boss-hunter", "Boss hunter", "gold", "Defeated 3 bosses.", "bosses_defeated", 3),
 ]

@@ -1,4 +1,4 @@
-"""Contest results: a medal, first to solve a problem."""
+"""Contest results: a medal, three medals, first to solve a problem."""
 
 from app.gamification.badges import Threshold
 
@@ -7,4 +7,5 @@ BADGES = [
     Threshold(
         "first-blood", "First to solve", "gold", "First to solve a contest problem.", "firsts", 1
     ),
+    Threshold("podium", "Podium regular", "gold", "Three contest medals.", "medals", 3),
 ]

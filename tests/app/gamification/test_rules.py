@@ -183,7 +183,7 @@ FACTS = st.builds(
     Facts,
     solved=st.integers(0, 300),
     languages=st.integers(0, 6),
-    streak=st.integers(0, 40),
+    streak=st.integers(0, 120),
     level=st.integers(1, 25),
     medals=st.integers(0, 3),
     firsts=st.integers(0, 3),
@@ -198,10 +198,10 @@ FACTS = st.builds(
 def badge_reference(badge_id: str, f: Facts) -> bool:
     thresholds = {
         "first-accept": f.solved >= 1, "solved-10": f.solved >= 10, "solved-50": f.solved >= 50,
-        "solved-200": f.solved >= 200, "polyglot-3": f.languages >= 3,
-        "polyglot-5": f.languages >= 5, "streak-7": f.streak >= 7, "streak-30": f.streak >= 30,
-        "level-5": f.level >= 5, "level-10": f.level >= 10, "level-20": f.level >= 20,
-        "medal": f.medals >= 1, "first-blood": f.firsts >= 1, "boss-slayer": f.bosses_defeated >= 1,
+        "solved-200": f.solved >= 200, "solved-25": f.solved >= 25, "solved-100": f.solved >= 100, "polyglot-3": f.languages >= 3,
+        "polyglot-5": f.languages >= 5, "streak-7": f.streak >= 7, "streak-30": f.streak >= 30, "streak-3": f.streak >= 3, "streak-14": f.streak >= 14, "streak-100": f.streak >= 100,
+        "level-5": f.level >= 5, "level-10": f.level >= 10, "level-20": f.level >= 20, "level-3": f.level >= 3, "level-15": f.level >= 15,
+        "medal": f.medals >= 1, "first-blood": f.firsts >= 1, "boss-slayer": f.bosses_defeated >= 1, "boss-hunter": f.bosses_defeated >= 3, "podium": f.medals >= 3,
         "first-try-hard": f.first_accept and f.hard and f.rejected_before == 0,
         "comeback": f.first_accept and f.rejected_before >= 5,
         "early-bird": f.first_accept and f.minutes_since_release is not None
@@ -212,7 +212,7 @@ def badge_reference(badge_id: str, f: Facts) -> bool:
 
 def test_every_badge_has_a_unique_id_a_tier_and_a_reference():
     found = badges.all_badges()
-    assert len({b.id for b in found}) == len(found) >= 17
+    assert len({b.id for b in found}) == len(found) >= 25
     assert all(b.tier in badges.TIERS and b.name and b.description for b in found)
     for badge in found:  # a badge with no reference here fails: add it to badge_reference
         badge_reference(badge.id, Facts())
