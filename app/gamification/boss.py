@@ -212,7 +212,7 @@ def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
         if defeated:
             player.bosses_defeated = (player.bosses_defeated or 0) + 1
             facts = _facts(player)
-            outcome.events.extend(award_badges(user_id, facts, None))
+            outcome.events.extend(award_badges(player, facts, None))
         outcomes.append(outcome)
     return outcomes
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from app.channels import user_channel
 from app.extensions import db
 from app.gamification import badges, events, ledger, players, xp
 from app.judging.consequences import Judged
 from app.live import publish
-from app.models import BadgeAward, Course, utcnow
+from app.models import BadgeAward, Course, Player, utcnow
 
 _PENDING = "codedev.gamification.pending"
 
@@ -37,6 +35,14 @@ def gamified(course: Course | None) -> bool:
 
 def apply_verdict(event: Judged) -> None:
     """In the verdict's transaction: settle the challenge's XP, then streak and badges."""
+    # The verdict (an override is only set on the object) goes out first so the queries see
+    # it; the rows decided here are then flushed once, with the commit.
+    db.session.flush()
+    with db.session.no_autoflush:
+        _apply(event)
+
+
+def _apply(event: Judged) -> None:
     submission = event.submission
     if submission.user_id is None or not event.counts:
         return
@@ -84,19 +90,22 @@ def apply_verdict(event: Judged) -> None:
         rejected_before=ledger.rejected_before(tried, submission.id),
         minutes_since_release=(submission.created_at - challenge.created_at).total_seconds() / 60,
     )
-    outcome.events.extend(award_badges(user_id, facts, event.judgement.id))
+    outcome.events.extend(award_badges(player, facts, event.judgement.id))
     if outcome.events:
         db.session.info.setdefault(_PENDING, {})[event.judgement.id] = outcome
 
 
 def award_badges(
-    user_id: int, facts: badges.Facts, judgement_id: int | None
+    player: Player, facts: badges.Facts, judgement_id: int | None
 ) -> list[dict[str, Any]]:
-    """Add the badges facts newly earn; their events."""
-    held = set(db.session.scalars(select(BadgeAward.badge_id).where(BadgeAward.user_id == user_id)))
+    """Add the badges facts newly earn (BadgeAward rows, unique per user and badge); their
+    events."""
     found = []
-    for badge in badges.newly_earned(facts, held):
-        db.session.add(BadgeAward(user_id=user_id, badge_id=badge.id, judgement_id=judgement_id))
+    for badge in badges.newly_earned(facts, set(player.badges or [])):
+        db.session.add(
+            BadgeAward(user_id=player.user_id, badge_id=badge.id, judgement_id=judgement_id)
+        )
+        player.badges = [*(player.badges or []), badge.id]
         found.append(events.badge_earned(badge))
     return found
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, literal, select, union_all
 
 from app.extensions import db
 from app.gamification import xp
@@ -86,7 +86,8 @@ def settle_challenge(
     """Bring both ledgers of (user, challenge) in line with the attempts that count now."""
     tried = attempts(user_id, challenge_id)
     best = max((a.best for a in tried), default=0.0)
-    paid, rows = _paid(XpEntry, user_id, challenge_id)
+    paid_by = _paid_both(user_id, challenge_id)
+    paid, rows = paid_by.pop(None, (0, 0))
     amount = xp.settle(difficulty, paid, best)
     if amount:
         guard = f"challenge:{user_id}:{challenge_id}:{rows}"
@@ -94,21 +95,21 @@ def settle_challenge(
             XpEntry(guard=guard, user_id=user_id, amount=amount, source="challenge",
                     challenge_id=challenge_id, judgement_id=judgement_id)
         )  # fmt: skip
-    solved_in = _settle_languages(user_id, challenge_id, difficulty, judgement_id, tried)
+    solved_in = _settle_languages(user_id, challenge_id, difficulty, judgement_id, tried, paid_by)
     full = xp.full_xp(difficulty)
     return Settled(amount, paid, paid + amount, full, solved_in), tried
 
 
 def _settle_languages(
-    user_id: int, challenge_id: int, difficulty: str, judgement_id: int, tried: list[Attempt]
-) -> list[str]:
+    user_id: int, challenge_id: int, difficulty: str, judgement_id: int, tried: list[Attempt],
+    paid: dict[str | None, tuple[int, int]],
+) -> list[str]:  # fmt: skip
     best: dict[str, float] = defaultdict(float)
     for attempt in tried:
         best[attempt.language] = max(best[attempt.language], attempt.best)
-    paid = _paid_by_language(user_id, challenge_id)
     full = xp.full_xp(difficulty)
     reached = []
-    for language in sorted(set(best) | set(paid)):
+    for language in sorted(set(best) | {lang for lang in paid if lang is not None}):
         before, rows = paid.get(language, (0, 0))
         amount = xp.settle(difficulty, before, best.get(language, 0.0))
         if not amount:
@@ -125,19 +126,18 @@ def _settle_languages(
     return reached
 
 
-def _paid(model: type[XpEntry], user_id: int, challenge_id: int) -> tuple[int, int]:
-    total, rows = db.session.execute(
-        select(func.coalesce(func.sum(model.amount), 0), func.count(model.id)).where(
-            model.user_id == user_id,
-            model.challenge_id == challenge_id,
-            model.source == "challenge",
-        )
-    ).one()
-    return int(total), int(rows)
-
-
-def _paid_by_language(user_id: int, challenge_id: int) -> dict[str, tuple[int, int]]:
-    rows = db.session.execute(
+def _paid_both(user_id: int, challenge_id: int) -> dict[str | None, tuple[int, int]]:
+    """What (user, challenge) has paid and in how many rows: overall under None, and per
+    language; one round trip for both ledgers (this runs inside every verdict)."""
+    overall = select(
+        literal(None, String).label("language"),
+        func.coalesce(func.sum(XpEntry.amount), 0).label("total"),
+        func.count(XpEntry.id).label("rows"),
+    ).where(
+        XpEntry.user_id == user_id, XpEntry.challenge_id == challenge_id,
+        XpEntry.source == "challenge",
+    )  # fmt: skip
+    per_language = (
         select(
             LanguageXpEntry.language,
             func.coalesce(func.sum(LanguageXpEntry.amount), 0),
@@ -146,6 +146,7 @@ def _paid_by_language(user_id: int, challenge_id: int) -> dict[str, tuple[int, i
         .where(LanguageXpEntry.user_id == user_id, LanguageXpEntry.challenge_id == challenge_id)
         .group_by(LanguageXpEntry.language)
     )
+    rows = db.session.execute(union_all(overall, per_language))
     return {language: (int(total), int(count)) for language, total, count in rows}
 
 

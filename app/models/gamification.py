@@ -79,6 +79,8 @@ class Player(Base):
     bosses_defeated: Mapped[int] = mapped_column(default=0)
     # Languages in which the user fully solved at least one challenge (for the badges).
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Ids of the badges held: a running copy of BadgeAward (the record), read in every verdict.
+    badges: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('hidden', sa.Boolean(), nullable=False),
     sa.Column('bosses_defeated', sa.Integer(), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
+    sa.Column('badges', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_players_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_players'))
