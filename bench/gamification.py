@@ -129,8 +129,9 @@ def populate(rng: random.Random, n: int, s: int) -> tuple[list[int], list[tuple[
     return users, [(c, d) for c, d in challenges]
 
 
-def one_verdict(user_id: int, challenge_id: int, language: str) -> float:
-    """A new accepted submission, then the real in-transaction handler; seconds; rolled back."""
+def one_verdict(user_id: int, challenge_id: int, language: str) -> tuple[float, float]:
+    """A new accepted submission, then the real in-transaction handler and the flush of what
+    it wrote; (seconds in all, seconds deciding before the flush); rolled back."""
     db.session.remove()
     submission = Submission(user_id=user_id, challenge_id=challenge_id, language=language,
                             source="print(1)\n", kind="submit")  # fmt: skip
@@ -141,10 +142,11 @@ def one_verdict(user_id: int, challenge_id: int, language: str) -> float:
     event = verdict_event(judgement)
     clock = time.perf_counter()
     handlers.apply_verdict(event)
+    decided = time.perf_counter() - clock
     db.session.flush()
     elapsed = time.perf_counter() - clock
     db.session.rollback()
-    return elapsed
+    return elapsed, decided
 
 
 def scan_history(user_id: int) -> list[str]:
@@ -262,7 +264,8 @@ def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
               f"setup {time.perf_counter() - clock:.1f} s")  # fmt: skip
         picks = [(rng.choice(users), rng.choice(challenges)[0], rng.choice(LANGUAGES))
                  for _ in range(VERDICTS + 20)]  # fmt: skip
-        ours = [one_verdict(*pick) for pick in picks][20:]  # the first 20 warm up
+        timed = [one_verdict(*pick) for pick in picks][20:]  # the first 20 warm up
+        ours, decided = [t for t, _ in timed], [d for _, d in timed]
         naive = []
         for user_id, _, _ in picks[:RUNS]:
             clock = time.perf_counter()

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from app.channels import user_channel
 from app.extensions import db
 from app.gamification import badges, events, ledger, players, xp
 from app.judging.consequences import Judged
 from app.live import publish
-from app.models import BadgeAward, Course, Player, utcnow
+from app.models import BadgeAward, Course, Player, RoundProblem, utcnow
 
 _PENDING = "codedev.gamification.pending"
 
@@ -89,10 +91,25 @@ def _apply(event: Judged) -> None:
         hard=challenge.difficulty in xp.HARD_DIFFICULTIES,
         rejected_before=ledger.rejected_before(tried, submission.id),
         minutes_since_release=(submission.created_at - challenge.created_at).total_seconds() / 60,
+        firsts=int(first_to_solve(submission.round_id, challenge.id, submission.id)),
     )
     outcome.events.extend(award_badges(player, facts, event.judgement.id))
     if outcome.events:
         db.session.info.setdefault(_PENDING, {})[event.judgement.id] = outcome
+
+
+def first_to_solve(round_id: int | None, challenge_id: int, submission_id: int) -> bool:
+    """Whether the submission is its round problem's first solve as the public sees it (the
+    board set it just before, in this transaction; under a freeze the public sees none)."""
+    if round_id is None:
+        return False
+    firsts = db.session.scalar(
+        select(RoundProblem.firsts).where(
+            RoundProblem.round_id == round_id, RoundProblem.challenge_id == challenge_id
+        )
+    )
+    public = (firsts or {}).get("public") or {}
+    return bool(public.get("id") == submission_id)
 
 
 def award_badges(

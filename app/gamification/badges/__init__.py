@@ -26,7 +26,7 @@ class Facts:
     streak: int = 0  # the current streak
     level: int = 1
     medals: int = 0
-    firsts: int = 0  # first to solve a problem of a contest
+    firsts: int = 0  # first to solve a contest problem (1 when this verdict was, publicly)
     bosses_defeated: int = 0
     # This verdict: a first accept of the challenge, and what led to it.
     first_accept: bool = False

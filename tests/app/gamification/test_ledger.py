@@ -194,3 +194,16 @@ def test_no_sequence_of_submissions_rejudges_and_overrides_pays_beyond_the_rules
         .group_by(LanguageXpEntry.language)
     ).all()
     assert all(0 <= amount <= 60 for _, amount in per_language)
+
+
+def test_first_to_solve_in_a_round_earns_first_blood(app):
+    from tests.factories import make_round
+
+    teacher, first, second = make_user(role="teacher"), make_user(), make_user()
+    challenge = make_challenge(owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge])
+    for user in (first, second):
+        submission = create_submission(user, challenge, "python3", GOOD, round_=round_)
+        judge(submission.judgements[0].id)
+    held = set(db.session.execute(select(BadgeAward.user_id, BadgeAward.badge_id)).tuples())
+    assert (first.id, "first-blood") in held and (second.id, "first-blood") not in held
