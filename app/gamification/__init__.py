@@ -21,5 +21,6 @@ def init_app(app: Flask) -> None:
     register(app, AFTER_COMMIT, handlers.announce_verdict, real_only=True)
     register(app, AFTER_COMMIT, boss.announce_hits, real_only=True)
     register_check(app, boss.check_submission)
-    app.context_processor(service.header_context)
-    app.register_blueprint(boss_sockets.bp)
+    if boss_sockets.bp.name not in app.blueprints:  # init_app may run twice on one app
+        app.context_processor(service.header_context)
+        app.register_blueprint(boss_sockets.bp)
