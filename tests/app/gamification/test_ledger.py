@@ -207,3 +207,30 @@ def test_first_to_solve_in_a_round_earns_first_blood(app):
         judge(submission.judgements[0].id)
     held = set(db.session.execute(select(BadgeAward.user_id, BadgeAward.badge_id)).tuples())
     assert (first.id, "first-blood") in held and (second.id, "first-blood") not in held
+
+
+def test_two_settlements_racing_on_one_challenge_cannot_both_pay(app, monkeypatch):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    user, challenge = make_user(), make_challenge()
+    submission = create_submission(user, challenge, "python3", GOOD)
+    judgement = submission.judgements[0]
+    judgement.status, judgement.verdict, judgement.score = "done", "AC", 100.0
+    db.session.commit()
+    # Another transaction (a second worker on a repeat of the verdict) pays and commits after
+    # this one read the ledger: this one still sees nothing paid.
+    with db.engine.begin() as other:
+        other.execute(
+            XpEntry.__table__.insert().values(
+                guard=f"challenge:{user.id}:{challenge.id}:0", user_id=user.id, amount=60,
+                source="challenge", challenge_id=challenge.id, created_at=utcnow(),
+            )
+        )  # fmt: skip
+    monkeypatch.setattr(ledger, "_paid_both", lambda user_id, challenge_id: {})
+    settled, _ = ledger.settle_challenge(user.id, challenge.id, "medium", judgement.id)
+    assert settled.amount == 60
+    with pytest.raises(IntegrityError):
+        db.session.commit()  # the guard key refuses the second payment; the job is retried
+    db.session.rollback()
+    assert total(user.id) == 60
