@@ -220,7 +220,7 @@ def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
 def _facts(player: Player) -> Facts:
     return Facts(solved=player.solved or 0, languages=len(player.languages or []),
                  streak=player.streak_current or 0, level=player.level or 1,
-                 bosses_defeated=player.bosses_defeated or 0)  # fmt: skip
+                 bosses_defeated=player.bosses_defeated or 0, medals=player.medals or 0)  # fmt: skip
 
 
 def build_report(boss: BossFight) -> dict[str, Any]:

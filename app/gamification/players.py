@@ -17,7 +17,7 @@ def player_of(user_id: int) -> Player:
     player = db.session.get(Player, user_id)
     if player is None:
         player = Player(user_id=user_id, xp=0, level=1, solved=0, streak_current=0,
-                        streak_best=0, streak_freezes=0, bosses_defeated=0, languages=[],
+                        streak_best=0, streak_freezes=0, bosses_defeated=0, medals=0, languages=[],
                         badges=[])  # fmt: skip
         db.session.add(player)
     return player

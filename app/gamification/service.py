@@ -103,6 +103,7 @@ def profile(user_id: int) -> Profile:
         streak=player.streak_current or 0,
         level=player.level or 1,
         bosses_defeated=player.bosses_defeated or 0,
+        medals=player.medals or 0,
     )
     course = players.home_course(user_id)
     return Profile(

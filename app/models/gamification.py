@@ -77,6 +77,7 @@ class Player(Base):
     pseudonym: Mapped[str] = mapped_column(String(40), default="")
     hidden: Mapped[bool] = mapped_column(default=False)
     bosses_defeated: Mapped[int] = mapped_column(default=0)
+    medals: Mapped[int] = mapped_column(default=0)
     # Languages in which the user fully solved at least one challenge (for the badges).
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Ids of the badges held: a running copy of BadgeAward (the record), read in every verdict.

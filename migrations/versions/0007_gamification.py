@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('pseudonym', sa.String(length=40), nullable=False),
     sa.Column('hidden', sa.Boolean(), nullable=False),
     sa.Column('bosses_defeated', sa.Integer(), nullable=False),
+    sa.Column('medals', sa.Integer(), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
     sa.Column('badges', sa.JSON(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
