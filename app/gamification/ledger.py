@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy import Float, Integer, String, cast, func, literal, null, select, union_all
 
 from app.extensions import db
 from app.gamification import xp
@@ -84,9 +84,8 @@ def settle_challenge(
     user_id: int, challenge_id: int, difficulty: str, judgement_id: int
 ) -> tuple[Settled, list[Attempt]]:
     """Bring both ledgers of (user, challenge) in line with the attempts that count now."""
-    tried = attempts(user_id, challenge_id)
+    tried, paid_by = _state(user_id, challenge_id)
     best = max((a.best for a in tried), default=0.0)
-    paid_by = _paid_both(user_id, challenge_id)
     paid, rows = paid_by.pop(None, (0, 0))
     amount = xp.settle(difficulty, paid, best)
     if amount:
@@ -126,28 +125,57 @@ def _settle_languages(
     return reached
 
 
-def _paid_both(user_id: int, challenge_id: int) -> dict[str | None, tuple[int, int]]:
-    """What (user, challenge) has paid and in how many rows: overall under None, and per
-    language; one round trip for both ledgers (this runs inside every verdict)."""
-    overall = select(
-        literal(None, String).label("language"),
-        func.coalesce(func.sum(XpEntry.amount), 0).label("total"),
-        func.count(XpEntry.id).label("rows"),
-    ).where(
-        XpEntry.user_id == user_id, XpEntry.challenge_id == challenge_id,
-        XpEntry.source == "challenge",
+def _state(
+    user_id: int, challenge_id: int
+) -> tuple[list[Attempt], dict[str | None, tuple[int, int]]]:
+    """The attempts that count now, and what (user, challenge) has paid and in how many rows
+    (overall under None, and per language), in one round trip: this runs inside every
+    verdict's transaction."""
+    none_int, none_text = cast(null(), Integer), cast(null(), String)
+    none_float = cast(null(), Float)
+    tried = (
+        select(
+            literal(0).label("part"), Submission.id.label("submission_id"),
+            Judgement.id.label("judgement_id"), Submission.language.label("language"),
+            Judgement.status.label("status"), Judgement.verdict.label("verdict"),
+            Judgement.override_verdict.label("override"), Judgement.score.label("score"),
+            cast(literal(0), Integer).label("total"), cast(literal(0), Integer).label("rows"),
+        )
+        .join(Judgement, Judgement.submission_id == Submission.id)
+        .where(Submission.user_id == user_id, Submission.challenge_id == challenge_id,
+               Submission.kind == "submit")
     )  # fmt: skip
+    overall = select(
+        literal(1), none_int, none_int, none_text, none_text, none_text, none_text, none_float,
+        cast(func.coalesce(func.sum(XpEntry.amount), 0), Integer), cast(func.count(XpEntry.id), Integer),
+    ).where(XpEntry.user_id == user_id, XpEntry.challenge_id == challenge_id,
+            XpEntry.source == "challenge")  # fmt: skip
     per_language = (
         select(
-            LanguageXpEntry.language,
-            func.coalesce(func.sum(LanguageXpEntry.amount), 0),
-            func.count(LanguageXpEntry.id),
+            literal(2), none_int, none_int, LanguageXpEntry.language, none_text, none_text,
+            none_text, none_float, cast(func.coalesce(func.sum(LanguageXpEntry.amount), 0), Integer),
+            cast(func.count(LanguageXpEntry.id), Integer),
         )
         .where(LanguageXpEntry.user_id == user_id, LanguageXpEntry.challenge_id == challenge_id)
         .group_by(LanguageXpEntry.language)
+    )  # fmt: skip
+    both = union_all(tried, overall, per_language).subquery()
+    rows = db.session.execute(
+        select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id)
     )
-    rows = db.session.execute(union_all(overall, per_language))
-    return {language: (int(total), int(count)) for language, total, count in rows}
+    counting: dict[int, Attempt] = {}
+    paid: dict[str | None, tuple[int, int]] = {}
+    for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
+        if part == 0 and status in ("done", "failed"):
+            final = override or verdict
+            counting[submission_id] = Attempt(
+                submission_id, language, final, xp.best_of(final, score)
+            )
+        elif part == 1:
+            paid[None] = (int(total), int(count))
+        elif part == 2:
+            paid[language] = (int(total), int(count))
+    return list(counting.values()), paid
 
 
 def pay_once(user_id: int, guard: str, amount: int, source: str) -> bool:
