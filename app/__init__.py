@@ -55,6 +55,7 @@ def _register_areas(app: Flask) -> None:
         clics,
         contests,
         courses,
+        gamification,
         main,
         notifications,
         packages,
@@ -77,6 +78,7 @@ def _register_areas(app: Flask) -> None:
         packages,
         submissions,
         contests,
+        gamification,
         live,
         notifications,
         api,
@@ -93,6 +95,7 @@ def _register_areas(app: Flask) -> None:
     contests.init_app(app)
     scoring.init_app(app)
     notifications.init_app(app)
+    gamification.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

@@ -11,6 +11,14 @@ from app.models.challenge import (
     TestGroup,
 )
 from app.models.course import Course, Enrollment
+from app.models.gamification import (
+    BadgeAward,
+    BossFight,
+    BossHit,
+    LanguageXpEntry,
+    Player,
+    XpEntry,
+)
 from app.models.notification import (
     Notification,
     NotificationPreference,
@@ -44,6 +52,12 @@ __all__ = [
     "ScoreRow",
     "ROLES_ALL",
     "ApiToken",
+    "BadgeAward",
+    "BossFight",
+    "BossHit",
+    "LanguageXpEntry",
+    "Player",
+    "XpEntry",
     "Base",
     "Blob",
     "Challenge",
