@@ -20,7 +20,7 @@ from app.errors import AppError
 from app.extensions import db, sock
 from app.gamification import boss, boss_access, boss_events
 from app.live.hub import RESYNC, get_hub
-from app.live.sockets import IDLE_SECONDS
+from app.live.sockets import IDLE_SECONDS, foreign_origin
 from app.models import BossFight, utcnow
 
 bp = Blueprint("boss_sockets", __name__)
