@@ -1,6 +1,8 @@
 // The header's bell: the unread count live over /ws/me (reconnecting with backoff), and a
 // dropdown of the latest notifications; choosing one marks it read, then opens its page.
 // Text goes in with textContent only: never parsed as HTML.
+import { onMe } from "./me.js";
+
 const bell = document.getElementById("bell");
 const counter = document.getElementById("bell-count");
 const menu = document.getElementById("bell-menu");
@@ -85,31 +87,10 @@ function closeMenu() {
   bell.setAttribute("aria-expanded", "false");
 }
 
-function listen(failures = 0) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  let socket;
-  try {
-    socket = new WebSocket(`${scheme}://${location.host}/ws/me`);
-  } catch {
-    return;
-  }
-  socket.addEventListener("message", (message) => {
-    let frame;
-    try {
-      frame = JSON.parse(message.data);
-    } catch {
-      return;
-    }
-    if (frame.type === "ready") {
-      failures = 0;
-      refresh(); // whatever came while the socket was away
-    } else if (frame.type === "notification") {
-      setCount(frame.unread);
-    }
-  });
-  socket.addEventListener("close", () => {
-    const delay = Math.min(30000, 1000 * 2 ** failures) * (0.75 + Math.random() / 2);
-    setTimeout(() => listen(failures + 1), delay);
+function listen() {
+  onMe((frame) => {
+    if (frame.type === "ready") refresh(); // whatever came while the socket was away
+    else if (frame.type === "notification") setCount(frame.unread);
   });
 }
 

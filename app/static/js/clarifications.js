@@ -1,6 +1,8 @@
 // Tells the reader of a clarifications page when the jury (or, for the jury, a team) wrote:
 // listens on /ws/me (private answers) and on /ws/contests/<id> where that socket exists, and
 // shows a notice with a reload link. Text goes in with textContent only: never parsed as HTML.
+import { onMe } from "./me.js";
+
 const root = document.getElementById("clarifications");
 const notice = document.getElementById("clar-live");
 const KINDS = new Set(["announcement", "clarification"]);
@@ -51,6 +53,8 @@ function listen(path, roundId, retries = 3) {
 
 if (root && root.dataset.roundId) {
   const roundId = root.dataset.roundId;
-  listen("/ws/me", roundId);
+  onMe((frame) => {
+    if (KINDS.has(frame.type) && String(frame.round_id) === roundId) show(frame);
+  });
   listen(`/ws/contests/${roundId}`, roundId);
 }

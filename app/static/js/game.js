@@ -1,5 +1,7 @@
 // The header's XP, level and streak, and toasts: live from /ws/me (xp.awarded, level.up,
 // badge.earned, streak.updated), on every page of the signed-in user. Reconnects with backoff.
+import { onMe } from "./me.js";
+
 const TOAST_MS = 5000;
 
 function text(id, value) {
@@ -44,26 +46,12 @@ const handlers = {
   },
 };
 
-function connect(failures = 0) {
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/me`);
-  socket.addEventListener("open", () => {
-    failures = 0;
-    document.getElementById("game-header")?.setAttribute("data-live", "1");
-  });
-  socket.addEventListener("message", (message) => {
-    let event;
-    try {
-      event = JSON.parse(message.data);
-    } catch {
-      return;
-    }
-    handlers[event.type]?.(event);
-  });
-  socket.addEventListener("close", () => {
-    document.getElementById("game-header")?.removeAttribute("data-live");
-    const delay = Math.min(15000, 500 * 2 ** failures) * (0.75 + Math.random() / 2);
-    setTimeout(() => connect(failures + 1), delay);
+function connect() {
+  onMe((event) => {
+    const header = document.getElementById("game-header");
+    if (event.type === "ready") header?.setAttribute("data-live", "1");
+    else if (event.type === "closed") header?.removeAttribute("data-live");
+    else handlers[event.type]?.(event);
   });
 }
 
