@@ -81,6 +81,12 @@ class Challenge(Base):
     def allows_language(self, language: str) -> bool:
         return self.languages is None or language in self.languages
 
+    def aggregation_of(self, group_name: str) -> str:
+        """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
+        return str(
+            (self.package_meta or {}).get("group_aggregation", {}).get(group_name, "pass-fail")
+        )
+
 
 class TestGroup(Base):
     """A subtask: its tests together earn its points (all must pass, or the minimum score)."""

@@ -9,6 +9,7 @@ from typing import Any
 from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
+from app.packages import format2025, reader2025
 from app.packages.latex import latex_to_markdown, problem_name
 from app.packages.programs import program_source
 
@@ -56,6 +57,7 @@ class ParsedPackage:
     extension: dict[str, Any]
     meta: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    input_validators: list[reader2025.Program] = field(default_factory=list)
 
 
 def _text(data: bytes, where: str) -> str:
@@ -86,7 +88,7 @@ def _statement(
             "statement/ (or problem_statement/): no problem.<language>.md or .tex statement"
         )
     *_, language, path = min(found)
-    source = _text(files[path], path)
+    source = format2025.substitute(_text(files[path], path), config.meta.get("constants", {}))
     if path.endswith(".md"):
         return source, language, None, path
     return latex_to_markdown(source), language, problem_name(source), path
@@ -171,20 +173,22 @@ def _points(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, float
     return groups
 
 
-def _solutions(files: dict[str, bytes], warnings: list[str]) -> list[ParsedSolution]:
-    """Example submissions from the verdict folders codedev can check."""
+def _solutions(
+    files: dict[str, bytes], warnings: list[str], *, modern: bool = False
+) -> list[ParsedSolution]:
+    """Example submissions: the verdict folders, or (2025-09) every folder by its rules."""
     programs: dict[str, dict[str, bytes]] = {}
     for path, data in files.items():
         parts = path.split("/")
         if parts[0] != "submissions" or len(parts) < 3:
             continue
-        if parts[1] not in cfg.VERDICT_FOLDERS:
+        if parts[1] not in cfg.VERDICT_FOLDERS and not modern:
             if parts[1] != "submissions.yaml":
                 warnings.append(f"submissions/{parts[1]}: folder not judged by codedev, skipped")
             continue
         program = "/".join(parts[1:3])
         programs.setdefault(program, {})["/".join(parts[3:]) or parts[2]] = data
-    if "submissions/submissions.yaml" in files:
+    if "submissions/submissions.yaml" in files and not modern:
         warnings.append("submissions/submissions.yaml: per-submission rules are not applied")
     solutions: list[ParsedSolution] = []
     for program in sorted(programs):
@@ -194,7 +198,8 @@ def _solutions(files: dict[str, bytes], warnings: list[str]) -> list[ParsedSolut
         except ValidationError as error:
             warnings.append(f"{error.message}; skipped")
             continue
-        verdict = cfg.VERDICT_FOLDERS[program.split("/")[0]]
+        # Other 2025-09 folders are judged by their submissions.yaml rules alone.
+        verdict = cfg.VERDICT_FOLDERS.get(program.split("/")[0], cfg.BY_RULES)
         solutions.append(ParsedSolution(program, language, source, verdict))
     if not any(s.expected_verdict == "AC" for s in solutions):
         raise ValidationError("submissions/accepted: the package needs an accepted submission")
@@ -213,7 +218,7 @@ def _checker(
             where = folder
             program = inside
             break
-    custom = bool(program) if config.version == cfg.DRAFT else config.custom_validation
+    custom = bool(program) if config.version != cfg.LEGACY else config.custom_validation
     if not custom:
         return "tokens", cfg.checker_options(flags, "validator flags", custom=False), None, None
     if not program:
@@ -229,37 +234,86 @@ def _checker(
     return "custom", cfg.checker_options(flags, where, custom=True), language, source
 
 
+def _tests_2025(
+    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any]
+) -> tuple[list[ParsedTest], dict[str, float], cfg.GroupSettings]:
+    """Tests and groups of a 2025-09 package; group settings kept in meta for the export."""
+    tree = reader2025.read_data(files, warnings)
+    tests = [
+        ParsedTest(
+            reader2025.test_name(stem, group),
+            is_sample,
+            group,
+            files[stem + ".in"],
+            files[stem + ".ans"],
+        )
+        for stem, is_sample, group in sorted(tree.stems, key=lambda item: (not item[1], item[0]))
+    ]
+    if tree.aggregation:
+        meta["group_aggregation"] = dict(tree.aggregation)
+    if tree.kept:
+        meta["test_groups"] = tree.kept
+    return tests, tree.groups, tree.root
+
+
 def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     """Check and decode a whole package; ValidationError names the first file at fault."""
     if "problem.yaml" not in files:
         raise ValidationError("problem.yaml: missing (is this a Kattis problem package?)")
-    config = cfg.parse_problem_yaml(files["problem.yaml"])
+    raw = cfg.load_yaml(files["problem.yaml"], "problem.yaml")
     warnings: list[str] = []
+    modern = cfg.problem_format(raw) == format2025.VERSION
+    if modern:
+        config = format2025.parse_problem_yaml(raw, "problem.yaml", warnings)
+    else:
+        config = cfg.parse_older_problem_yaml(raw, "problem.yaml")
+    constants = config.meta.get("constants", {})
     statement_md, language, source_name, statement_path = _statement(files, config)
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
-    tests, groups = _tests(files, warnings)
-    root = _group_settings(files, "data") or cfg.GroupSettings()
+    meta = dict(config.meta)
+    validators: list[reader2025.Program] = []
+    if modern:
+        tests, groups, root = _tests_2025(files, warnings, meta)
+        validators = reader2025.input_validators(files, constants, warnings)
+    else:
+        tests, groups = _tests(files, warnings)
+        root = _group_settings(files, "data") or cfg.GroupSettings()
     flags = list(config.validator_flags)
     if root.output_validator_flags is not None:
         flags = root.output_validator_flags
     checker, options, checker_language, checker_source = _checker(files, config, flags)
-    solutions = _solutions(files, warnings)
+    if checker_source is not None:
+        checker_source = format2025.substitute(checker_source, constants)
+    solutions = _solutions(files, warnings, modern=modern)
+    for solution in solutions:
+        solution.source = format2025.substitute(solution.source, constants)
+    if modern and "submissions/submissions.yaml" in files:
+        meta["submissions_yaml"] = _text(
+            files["submissions/submissions.yaml"], "submissions/submissions.yaml"
+        )
     extension = (
         cfg.load_yaml(files[EXTENSION_FILE], EXTENSION_FILE) if EXTENSION_FILE in files else {}
     )
+    kept_dirs = ["attachments/", *(d + "/" for d in STATEMENT_DIRS)]
+    if modern:
+        kept_dirs += ["solution/", "include/", "input_validators/"]
     kept = {
         path: data
         for path, data in files.items()
-        if path.startswith(("attachments/", *(d + "/" for d in STATEMENT_DIRS)))
-        and (path != statement_path or path.endswith(".tex"))
+        if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
-    meta = dict(config.meta)
     meta["statement_language"] = language
     if len(config.names) > 1:
         meta["names"] = dict(config.names)
-    for skipped in ("input_validators", "input_format_validators", "include", "generators"):
-        if any(p.startswith(skipped + "/") for p in files):
-            warnings.append(f"{skipped}/: not used by codedev (kept out of the import)")
+    skipped = ["generators"]
+    if modern:
+        if any(p.startswith("include/") for p in files):
+            warnings.append("include/: kept, but not added to submissions by codedev")
+    else:
+        skipped += ["input_validators", "input_format_validators", "include"]
+    for folder in skipped:
+        if any(p.startswith(folder + "/") for p in files):
+            warnings.append(f"{folder}/: not used by codedev (kept out of the import)")
     return ParsedPackage(
         config=config,
         title=title,
@@ -274,5 +328,6 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         files=kept,
         extension=extension,
         meta=meta,
-        warnings=warnings,
+        warnings=warnings + config.warnings,
+        input_validators=validators,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
+from app.judging.verdicts import GroupRule, group_points
 from app.models import Judgement, Participant, Round, RoundProblem, ScoreRow, Submission, TestResult
 from app.scoring.cells import cell
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
@@ -58,7 +59,7 @@ class Sent:
 
 
 def attempt_of(round_: Round, participant: Participant, label: str, sent: Sent,
-               groups: list[tuple[str, float]] | None = None) -> Attempt:  # fmt: skip
+               groups: list[GroupRule] | None = None) -> Attempt:  # fmt: skip
     """A submission as scoring sees it: its newest finished judgement counts (IE: pending)."""
     verdict = None if sent.judgement_id is None or sent.status == "failed" else sent.verdict
     at = (sent.created_at - start_of(round_, participant)).total_seconds()
@@ -70,17 +71,35 @@ def attempt_of(round_: Round, participant: Participant, label: str, sent: Sent,
     return Attempt(sent.id, participant.id, label, at, verdict, sent.score, subtasks, credit)
 
 
-def _subtasks(judgement_id: int, groups: list[tuple[str, float]]) -> tuple[float, ...]:
-    """Points per subtask this judgement earned (of 100 in all): a group whose tests all passed."""
-    total = sum(points for _, points in groups) or 1.0
-    failed = set(db.session.scalars(select(TestResult.group).where(
-        TestResult.judgement_id == judgement_id, TestResult.verdict != "AC")))  # fmt: skip
-    return tuple(0.0 if name in failed else 100.0 * points / total for name, points in groups)
+def _subtasks(judgement_id: int, groups: list[GroupRule]) -> tuple[float, ...]:
+    """Points per subtask this judgement earned (of 100 in all), by each group's aggregation:
+    pass-fail groups whose tests all passed, sum groups per passed test (verdicts.group_points)."""
+    total = sum(group.points for group in groups) or 1.0
+    results = db.session.execute(select(TestResult.group, TestResult.verdict).where(
+        TestResult.judgement_id == judgement_id)).all()  # fmt: skip
+    failed = {name for name, verdict in results if verdict != "AC"}
+    passed: dict[str, int] = {}
+    for name, verdict in results:
+        passed[name] = passed.get(name, 0) + (verdict == "AC")
+    earned = [
+        group_points(g, passed.get(g.name, 0), g.size) if g.aggregation == "sum"
+        else (0.0 if g.name in failed else g.points)
+        for g in groups
+    ]  # fmt: skip
+    return tuple(100.0 * points / total for points in earned)
 
 
-def _groups(problem: RoundProblem) -> list[tuple[str, float]] | None:
-    groups = sorted(problem.challenge.groups, key=lambda g: g.position)
-    return [(g.name, g.points) for g in groups] if groups else None
+def _groups(problem: RoundProblem) -> list[GroupRule] | None:
+    challenge = problem.challenge
+    groups = sorted(challenge.groups, key=lambda g: g.position)
+    sizes: dict[int, int] = {}
+    for test in challenge.tests:
+        if test.group_id is not None:
+            sizes[test.group_id] = sizes.get(test.group_id, 0) + 1
+    return [
+        GroupRule(g.name, g.points, challenge.aggregation_of(g.name), sizes.get(g.id, 0))
+        for g in groups
+    ] or None
 
 
 def _submissions(round_: Round, *where: ColumnElement[bool]) -> list[Sent]:

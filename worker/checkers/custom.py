@@ -28,7 +28,9 @@ class CustomChecker:
     ) -> None:
         self.language = language
         self.source = source
-        self.flags = tuple(str(flag) for flag in options.get("validator_flags", ()))
+        # Packages store their output_validator_args as `args` (app/packages/config.py).
+        flags = options.get("args", options.get("validator_flags", ()))
+        self.flags = tuple(str(flag) for flag in flags)
         self.limits = api.Limits(time_ms=time_limit_ms, memory_mb=1024, output_kb=1024)
         self._sandbox: api.Sandbox | None = None
         self._broken = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.challenges.validation import spec_check
 from app.challenges.validation.report import (
     WRONG_VERDICTS,
     SolutionRun,
@@ -50,7 +51,14 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
     all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
     outcome = judge_solution(challenge, solution, run_all=all_tests)
     tests = [
-        TestRun(name=test.name, group=test.group, verdict=test.verdict, time_ms=test.time_ms)
+        TestRun(
+            name=test.name,
+            group=test.group,
+            verdict=test.verdict,
+            time_ms=test.time_ms,
+            case_id=test.test_case_id,
+            message=test.message or "",
+        )
         for test in outcome.tests
     ]
     message = outcome.compile_output[:500] if outcome.verdict == "CE" else ""
@@ -61,7 +69,14 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
         verdict=outcome.verdict,
         tests=tests,
         message=message,
+        score=outcome.score,
     )
+
+
+def _rerun(challenge: Challenge, solution: ReferenceSolution, time_limit_ms: int) -> SolutionRun:
+    """A run under another time limit, never stored: judge_solution's rollback restores it."""
+    challenge.time_limit_ms = time_limit_ms
+    return _run(challenge, solution)
 
 
 def validate_challenge(challenge: Challenge) -> ValidationReport:
@@ -97,5 +112,9 @@ def validate_challenge(challenge: Challenge) -> ValidationReport:
         solutions = [s for s in solutions if s.expected_verdict != "AC"]
     report.runs += [_run(challenge, s) for s in solutions]
     report.time_limit_ms = challenge.time_limit_ms
+    if spec_check.uses_rules(challenge):
+        by_name = {s.name: s for s in accepted + solutions}
+        spec_check.apply_rules(challenge, report, by_name, lambda s, ms: _rerun(challenge, s, ms))
+        report.time_limit_ms = challenge.time_limit_ms
     report.test_names = [(t.name, t.group.name if t.group else "") for t in challenge.tests]
     return report

@@ -1,0 +1,145 @@
+"""Small 2025-09 packages for the tests, modelled on the spec's examples (passfail, maximal).
+
+Each is a dict of {path: text}; write_tree / zip_tree in builders.py put them on disk.
+"""
+
+from __future__ import annotations
+
+from tests.app.packages.builders import C_AC, PY_AC, PY_RE, PY_TLE, PY_VALIDATOR, PY_WA
+
+PASSFAIL_YAML = """\
+problem_format_version: 2025-09
+type: pass-fail
+name: Add Two Numbers
+uuid: 789c94bb-11e7-47f4-bfe6-4988f460f021
+version: '1.2'
+credits:
+  authors: Author <author@judge.com>
+  testers: [Tester One]
+source:
+  - name: My Contest 2024
+    url: https://my.contest.com/2024
+  - Other Cup
+license: cc by-sa
+rights_owner: My Contest
+embargo_until: 2030-01-01
+limits:
+  time_limit: 2
+  memory: 512
+  code: 64
+  compilation_time: 30
+keywords: [math, easy]
+languages: [python3, c]
+allow_file_writing: false
+constants:
+  max_n: 1000000000
+  hundred: {value: 100, tex: '10^2'}
+"""
+
+# Reads "a b" and accepts |a|, |b| <= max_n (substituted on import, as the spec says).
+INPUT_VALIDATOR = """\
+import re, sys
+text = sys.stdin.read()
+if not re.fullmatch(r"-?\\d+ -?\\d+\\n", text):
+    print("expected two integers on one line")
+    sys.exit(43)
+if any(abs(int(x)) > {{max_n}} for x in text.split()):
+    print("out of range")
+    sys.exit(43)
+sys.exit(42)
+"""
+
+SUBMISSIONS_YAML = """\
+accepted/add.py:
+  authors: Python Judge <python@judge.com>
+  model_solution: true
+rejected/crash.py:
+  required: [RTE]
+wrong_answer/sub.py:
+  sample:
+    permitted: [WA]
+"""
+
+
+def passfail_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Pass-fail, every problem.yaml field, constants, no groups, a subfolder of secret."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": PASSFAIL_YAML,
+        "statement/problem.en.md": "Add $a$ and $b$, where $|a|,|b| \\le {{max_n}}$.\n",
+        "solution/solution.en.md": "Just add them.\n",
+        "attachments/tool.py": "print('tool')\n",
+        "data/test_group.yaml": "output_validator_args: [space_change_sensitive]\n",
+        "data/sample/1.in": "1 2\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/01.in": "5 5\n",
+        "data/secret/01.ans": "10\n",
+        "data/secret/edge/neg.in": "-4 4\n",
+        "data/secret/edge/neg.ans": "0\n",
+        "submissions/accepted/add.py": PY_AC,
+        "submissions/accepted/add.c": C_AC,
+        "submissions/wrong_answer/sub.py": PY_WA,
+        "submissions/rejected/crash.py": PY_RE,
+        "submissions/submissions.yaml": SUBMISSIONS_YAML,
+    }
+    files.update(extra)
+    return files
+
+
+SCORING_YAML = """\
+problem_format_version: 2025-09
+type: scoring
+name: Add Scoring
+uuid: 2b5e7c0e-6f7a-4d7e-9a40-1c4f1f0e5a11
+limits:
+  time_multipliers: {ac_to_time_limit: 2.0, time_limit_to_tle: 1.5}
+  time_resolution: 0.5
+"""
+# Right unless a is negative: group1 (30, pass-fail) passes, one of group2's two tests
+# (70, sum) fails, so 30 + 35 = 65.
+PY_PARTIAL = "a, b = map(int, input().split())\nprint(a + b if a >= 0 else 1)\n"
+
+
+def scoring_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Scoring with two groups: one pass-fail, one summed per test; no time limit given."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": SCORING_YAML,
+        "statement/problem.en.md": "Add the numbers.\n",
+        "data/sample/1.in": "1 2\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/group1/test_group.yaml": "max_score: 30\n",
+        "data/secret/group1/01.in": "1 1\n",
+        "data/secret/group1/01.ans": "2\n",
+        "data/secret/group2/test_group.yaml": (
+            "max_score: 70\nscore_aggregation: sum\ninput_validator_args: [--big]\n"
+        ),
+        "data/secret/group2/01.in": "100 200\n",
+        "data/secret/group2/01.ans": "300\n",
+        "data/secret/group2/02.in": "-4 4\n",
+        "data/secret/group2/02.ans": "0\n",
+        "submissions/accepted/add.py": PY_AC,
+        "submissions/partially_accepted/partial.py": PY_PARTIAL,
+        "submissions/wrong_answer/sub.py": PY_WA,
+        "submissions/submissions.yaml": (
+            "partially_accepted:\n  permitted: [AC, WA]\n  score: 65\n"
+            "  secret/group1:\n    permitted: [AC]\n"
+        ),
+    }
+    files.update(extra)
+    return files
+
+
+def custom_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """A custom output validator and include/ folders (kept, not compiled in)."""
+    files = passfail_package(
+        **{
+            "output_validator/validator.py": PY_VALIDATOR,
+            "include/default/data.txt": "shared\n",
+            "include/python3/helper.py": "HELP = 1\n",
+            "data/test_group.yaml": "output_validator_args: [strict]\n",
+        }
+    )
+    files.update(extra)
+    return files
+
+
+TLE_SUBMISSION = {"submissions/time_limit_exceeded/slow.py": PY_TLE}
