@@ -158,7 +158,11 @@ def test_export_is_2025_09_and_reads_back(app, tmp_path: Path) -> None:
         names = set(archive.namelist())
     assert problem["problem_format_version"] == "2025-09" and problem["type"] == "scoring"
     assert "time_limit" not in problem["limits"]
-    assert group2 == {"max_score": 70, "score_aggregation": "sum", "input_validator_args": ["--big"]}
+    assert group2 == {
+        "max_score": 70,
+        "score_aggregation": "sum",
+        "input_validator_args": ["--big"],
+    }
     assert "partially_accepted:" in rules
     assert "scoring/submissions/partially_accepted/partial.py" in names
     copy = import_zip_bytes(data, "copy.zip").challenge

@@ -41,7 +41,9 @@ def test_a_summed_group_earns_per_test_and_the_best_per_subtask_counts(app) -> N
         service.start_attempt(judgement.id, "test")
         tests = [
             TestOutcome(i + 2, f"0{i + 2}", group, verdict)
-            for i, (group, verdict) in enumerate(zip(("small", "large", "large"), verdicts))
+            for i, (group, verdict) in enumerate(
+                zip(("small", "large", "large"), verdicts, strict=True)
+            )
         ]
         service.record_result(judgement.id, JudgeOutcome("WA", score, tests=tests))
     seen = boards.seen_board(db.session.get(Round, contest.id), STAFF)
