@@ -12,6 +12,7 @@ from typing import Any
 from app.judging import verdicts
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Challenge, TestCase
+from worker import multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.sandbox import api
@@ -110,10 +111,11 @@ def judge_source(
         if not compiled.ok:
             return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)
         checker = _checker_for(challenge)
+        passes = challenge.validation_passes()
         try:
             for test in tests:
                 clock = time.perf_counter()
-                outcome = _run_test(sandbox, checker, test, limits)
+                outcome = _run_test(sandbox, checker, test, limits, passes)
                 outcome.judge_us = int((time.perf_counter() - clock) * 1_000_000)
                 results.append(outcome)
                 if on_test is not None:
@@ -158,9 +160,26 @@ def summarize(
 
 
 def _run_test(
-    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, limits: api.Limits
+    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, limits: api.Limits, passes: int = 1
 ) -> TestOutcome:
     given = fetch_blob(test.input_sha256)
+    if passes > 1:
+        answer = fetch_blob(test.answer_sha256)
+        return multipass.judge_passes(
+            lambda data: _execute(sandbox, test, data, limits), checker, given, answer, passes
+        )
+    outcome, run = _execute(sandbox, test, given, limits)
+    if run.status == api.OK:
+        # Expected answers never enter the program's container: checked here, outside.
+        result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
+        outcome.verdict, outcome.message = result.verdict, result.message
+    return outcome
+
+
+def _execute(
+    sandbox: api.Sandbox, test: PlannedTest, given: bytes, limits: api.Limits
+) -> tuple[TestOutcome, api.RunResult]:
+    """One run of the program on `given`, its verdict before any check."""
     run = sandbox.run(given, limits)
     if run.status == api.SANDBOX_ERROR:
         raise SandboxFailure(f"test {test.name}: {run.message or 'the runner failed'}")
@@ -179,15 +198,11 @@ def _run_test(
     if test.is_sample:
         # Sample data is public: the solve page shows the author their output beside it.
         outcome.output = run.stdout[:SAMPLE_OUTPUT_BYTES].decode("utf-8", "replace")
-    if run.status == api.OK:
-        # Expected answers never enter the program's container: checked here, outside.
-        result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
-        outcome.verdict, outcome.message = result.verdict, result.message
-    elif run.status == api.NONZERO:
+    if run.status == api.NONZERO:
         outcome.message = f"Exited with code {run.exit_code}."
     elif run.status == api.SIGNALED:
         outcome.message = f"Killed by signal {run.signal}."
-    return outcome
+    return outcome, run
 
 
 def _checker_for(challenge: Challenge) -> Checker:

@@ -81,6 +81,14 @@ class Challenge(Base):
     def allows_language(self, language: str) -> bool:
         return self.languages is None or language in self.languages
 
+    def validation_passes(self) -> int:
+        """Passes of a multi-pass problem (the package's validation_passes, 2 by default); 1
+        for every other problem."""
+        meta = self.package_meta or {}
+        if "multi-pass" not in (meta.get("type") or ()):
+            return 1
+        return int((meta.get("limits") or {}).get("validation_passes", 2))
+
     def aggregation_of(self, group_name: str) -> str:
         """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
         return str(

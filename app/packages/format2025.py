@@ -15,6 +15,9 @@ from app.packages import config as cfg
 
 VERSION = "2025-09"
 KINDS = ("pass-fail", "scoring", "multi-pass", "interactive", "submit-answer")
+# Interactive judging needs the submission and the validator running at once with pipes
+# between their sandboxes; the runner does one run at a time. Submit-answer has no program.
+UNSUPPORTED_KINDS = ("interactive", "submit-answer")
 INCOMPATIBLE = {("pass-fail", "scoring"), ("multi-pass", "submit-answer")}
 LICENSES = ("unknown", "public domain", "cc0", "cc by", "cc by-sa", "educational", "permission")
 PROBLEM_KEYS = (
@@ -78,7 +81,7 @@ def parse_problem_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> 
         if first in kinds and second in kinds:
             raise ValidationError(f"{where}: type cannot be both {first} and {second}")
     for kind in kinds:
-        if kind in cfg.UNSUPPORTED_TYPES:
+        if kind in UNSUPPORTED_KINDS:
             raise ValidationError(f"{where}: {kind} problems are not supported by codedev")
     config.scoring = "scoring" in kinds
     config.meta["type"] = list(kinds)
@@ -153,6 +156,8 @@ def _limits(config: cfg.ProblemConfig, limits: Any, where: str, warnings: list[s
                 f"({config.time_resolution:g})"
             )
     # Time and size limits live in the challenge's columns; the others only in the export.
+    if "validation_passes" in extra and "multi-pass" not in config.meta.get("type", ()):
+        warnings.append(f"{where}: limits.validation_passes is only used by multi-pass problems")
     others = {k: v for k, v in extra.items() if k not in ("memory", "output")}
     if others:
         config.meta["limits"] = others

@@ -22,7 +22,7 @@ from execute import COMPILE_UID, RUN_UID, Limits, execute  # noqa: E402
 BOX = "/box"
 BUILD = "/box/build"
 RUN = "/box/run"
-VERSION = 1
+VERSION = 2  # 2: run's keep_files, the remove op
 
 
 def read_exact(count: int) -> bytes:
@@ -160,6 +160,16 @@ class Runner:
         if op == "read":
             data = read_from(RUN, header["name"], int(header.get("max", 1 << 20)))
             return {"ok": True, "found": data is not None}, (data or b"",)
+        if op == "remove":  # a program's file (multi-pass: the validator's nextpass.in)
+            name = safe_name(header["name"])
+            if name in self.judge_files:
+                raise ValueError(f"{name!r} is the judge's file")
+            fd = os.open(RUN, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                remove_tree(fd, name)
+            finally:
+                os.close(fd)
+            return {"ok": True}, ()
         if op == "compile":
             write_into(BUILD, safe_name(header["source_name"]), blobs[0])
             return self.compile(header)
@@ -181,8 +191,12 @@ class Runner:
         return {"ok": True, **result}, (output,)
 
     def run(self, header: dict, stdin: bytes) -> tuple[dict, tuple[bytes, ...]]:
-        """Run the program once as the run uid, after clearing what earlier runs left."""
-        reset_dir(RUN, self.judge_files)
+        """Run the program once as the run uid, after clearing what earlier runs left.
+
+        keep_files (a multi-pass output validator's later passes only): the files of the
+        previous run stay, as the spec keeps the feedback dir between passes."""
+        if not header.get("keep_files"):
+            reset_dir(RUN, self.judge_files)
         limits = Limits.from_json(header["limits"])
         result = execute(
             header["argv"], uid=RUN_UID, cwd=RUN, stdin=stdin, limits=limits,

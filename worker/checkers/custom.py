@@ -16,6 +16,8 @@ from worker.sandbox import api
 EXIT_AC = 42
 EXIT_WA = 43
 MESSAGE_BYTES = 4096
+NEXT_PASS = "nextpass.in"  # noqa: S105  (a file name: the next pass's input)
+NEXT_PASS_BYTES = 64 << 20
 # The run dir is the validator's working dir and its own (nothing of the submission's is there).
 FEEDBACK_DIR = "./"
 
@@ -48,21 +50,47 @@ class CustomChecker:
 
     def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
         """Run the validator on one output."""
+        return self.check_pass(given, answer, output, multi_pass=False)[0]
+
+    def check_pass(
+        self,
+        given: bytes,
+        answer: bytes,
+        output: bytes,
+        *,
+        multi_pass: bool = True,
+        later_pass: bool = False,
+    ) -> tuple[CheckResult, bytes | None]:
+        """One validator run, and the nextpass.in it wrote (multi-pass), if any.
+
+        A later pass keeps the feedback dir of the pass before (the spec's multi-pass rule);
+        the first pass of a test starts from an empty one. `given` stays the test's input."""
         sandbox = self._ready()
         if sandbox is None:
-            return CheckResult("IE", self._broken[:MESSAGE_BYTES])
-        sandbox.write_file("input", given)
-        sandbox.write_file("answer", answer)
-        run = sandbox.run(output, self.limits, ("input", "answer", FEEDBACK_DIR, *self.flags))
+            return CheckResult("IE", self._broken[:MESSAGE_BYTES]), None
+        if later_pass:
+            sandbox.remove_file(NEXT_PASS)
+        else:
+            sandbox.write_file("input", given)
+            sandbox.write_file("answer", answer)
+        run = sandbox.run(
+            output,
+            self.limits,
+            ("input", "answer", FEEDBACK_DIR, *self.flags),
+            keep_files=later_pass,
+        )
         feedback = sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
         message = feedback.decode("utf-8", "replace").strip()
+        next_input = sandbox.read_file(NEXT_PASS, NEXT_PASS_BYTES) if multi_pass else None
         if run.status == api.NONZERO and run.exit_code == EXIT_AC:
-            return CheckResult("AC", message)
+            return CheckResult("AC", message), next_input
+        if next_input is not None:
+            return CheckResult("IE", "The output validator wrote nextpass.in but rejected."), None
         if run.status == api.NONZERO and run.exit_code == EXIT_WA:
-            return CheckResult("WA", message)
+            return CheckResult("WA", message), None
         detail = run.message or f"status {run.status}, exit code {run.exit_code}"
         stderr = run.stderr[:1000].decode("utf-8", "replace")
-        return CheckResult("IE", f"The output validator failed ({detail}). {stderr}".strip())
+        return CheckResult("IE", f"The output validator failed ({detail}). {stderr}".strip()), None
 
     def close(self) -> None:
         """Remove the validator's sandbox."""

@@ -83,8 +83,16 @@ class Sandbox(Protocol):
     def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
         """Write the source under its language's file name and compile it (if compiled)."""
 
-    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
-        """Run the compiled program once with stdin, as an unprivileged uid, within limits."""
+    def run(
+        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+    ) -> RunResult:
+        """Run the compiled program once with stdin, as an unprivileged uid, within limits.
+
+        The files earlier runs left in the work dir are removed first, unless keep_files (only
+        ever for a judge's program: a multi-pass validator's feedback dir between passes)."""
+
+    def remove_file(self, name: str) -> None:
+        """Remove a file a run left in the work dir (never one the judge wrote)."""
 
     def close(self) -> None:
         """Kill and remove the container."""

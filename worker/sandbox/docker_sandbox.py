@@ -119,7 +119,15 @@ class DockerSandbox:
             timed_out=status == "time_limit",
         )
 
-    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
+    def remove_file(self, name: str) -> None:
+        """Remove a file a run left in the work dir (the runner refuses the judge's own)."""
+        reply, _ = self._call({"op": "remove", "name": name}, timeout=SLACK_S)
+        if not reply.get("ok"):
+            raise SandboxError(f"remove {name!r}: {reply.get('error')}")
+
+    def run(
+        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+    ) -> RunResult:
         """Run the compiled program once with stdin, as the unprivileged run uid, within limits."""
         language = self.language
         self._set_cgroup(*box_cgroup(language, limits, len(stdin)))
@@ -127,6 +135,7 @@ class DockerSandbox:
             "op": "run",
             "argv": [*language.run_command(self._source, limits.memory_mb), *args],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
+            "keep_files": keep_files,
         }
         timeout = limits.effective_wall_ms / 1000 + SLACK_S
         reply, blobs = self._call(header, (stdin,), timeout=timeout)

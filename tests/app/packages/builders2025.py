@@ -143,3 +143,46 @@ def custom_package(**extra: str | bytes) -> dict[str, str | bytes]:
 
 
 TLE_SUBMISSION = {"submissions/time_limit_exceeded/slow.py": PY_TLE}
+
+
+# Keeps its state in the feedback dir (the spec keeps it between passes): each pass must
+# answer one more than the last, until the answer file's target.
+MULTIPASS_VALIDATOR = """\
+import os, sys
+given, answer, feedback = sys.argv[1], sys.argv[2], sys.argv[3]
+state = os.path.join(feedback, "state")
+current = int(open(state).read()) if os.path.exists(state) else int(open(given).read())
+target = int(open(answer).read())
+got = sys.stdin.read().split()
+with open(os.path.join(feedback, "judgemessage.txt"), "a") as log:
+    log.write(f"from {current} got {got};")
+if got != [str(current + 1)]:
+    sys.exit(43)
+if current + 1 < target:
+    with open(os.path.join(feedback, "nextpass.in"), "w") as out:
+        out.write(f"{current + 1}\\n")
+    with open(state, "w") as out:
+        out.write(str(current + 1))
+sys.exit(42)
+"""
+
+
+def multipass_package(passes: int = 3, **extra: str | bytes) -> dict[str, str | bytes]:
+    """Multi-pass: count up one per pass from the input to the answer's target."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "problem_format_version: 2025-09\ntype: multi-pass\nname: Count Up\n"
+            f"uuid: 5d1f2a9e-0c43-4f57-a1a1-9f0e2b3c4d5e\nlimits:\n  time_limit: 2\n"
+            f"  validation_passes: {passes}\n"
+        ),
+        "statement/problem.en.md": "Print one more than you are given.\n",
+        "output_validator/validator.py": MULTIPASS_VALIDATOR,
+        "data/sample/1.in": "1\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/1.in": "5\n",
+        "data/secret/1.ans": "8\n",
+        "submissions/accepted/next.py": "print(int(input()) + 1)\n",
+        "submissions/wrong_answer/once.py": "input()\nprint(2)\n",
+    }
+    files.update(extra)
+    return files
