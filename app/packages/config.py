@@ -108,7 +108,8 @@ def parse_older_problem_yaml(raw: dict[str, Any], where: str) -> ProblemConfig:
     kinds = _words(raw.get("type", "pass-fail"), where, "type")
     for kind in kinds:
         if kind in UNSUPPORTED_TYPES:
-            raise ValidationError(f"{where}: {kind} problems are not supported by codedev")
+            hint = " in this format (it is in 2025-09)" if kind == "multi-pass" else ""
+            raise ValidationError(f"{where}: {kind} problems are not supported by codedev{hint}")
         if kind not in ("pass-fail", "scoring"):
             raise ValidationError(f"{where}: unknown problem type {kind!r}")
     config.scoring = "scoring" in kinds

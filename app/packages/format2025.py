@@ -69,7 +69,7 @@ def parse_problem_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> 
     _unknown(raw, PROBLEM_KEYS, where, warnings)
     kinds = raw.get("type", "pass-fail")
     if isinstance(kinds, str):
-        kinds = [kinds]
+        kinds = kinds.split()  # the spec's own examples write "pass-fail interactive"
     if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
         raise ValidationError(f"{where}: type must be a string or a non-empty list of strings")
     for kind in kinds:

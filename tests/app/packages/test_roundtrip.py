@@ -22,7 +22,12 @@ from tests.app.packages.builders import (
     legacy_package,
     write_tree,
 )
-from tests.app.packages.builders2025 import custom_package, passfail_package, scoring_package
+from tests.app.packages.builders2025 import (
+    custom_package,
+    multipass_package,
+    passfail_package,
+    scoring_package,
+)
 from tests.factories import make_challenge, make_reference
 
 COLUMNS = (
@@ -85,6 +90,7 @@ PACKAGES = {
     "2025-passfail-constants": passfail_package,
     "2025-scoring-groups": scoring_package,
     "2025-custom-include": custom_package,
+    "2025-multipass": multipass_package,
 }
 
 
