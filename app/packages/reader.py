@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from app.challenges.files import STATEMENT_DIRS
@@ -11,53 +10,12 @@ from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages import format2025, reader2025
 from app.packages.latex import latex_to_markdown, problem_name
+from app.packages.parsed import ParsedPackage, ParsedSolution, ParsedTest, Program
 from app.packages.programs import program_source
 
 STATEMENT_RE = re.compile(r"^problem(?:\.([A-Za-z]{2,3}(?:-[A-Za-z]{2})?))?\.(md|tex)$")
 GROUP_FILES = ("test_group.yaml", "testdata.yaml")
 EXTENSION_FILE = "codedev.yaml"
-
-
-@dataclass
-class ParsedTest:
-    """One test case: data/<sample|secret>/[group/]name.{in,ans}."""
-
-    name: str
-    is_sample: bool
-    group: str | None
-    input: bytes
-    answer: bytes
-
-
-@dataclass
-class ParsedSolution:
-    """One example submission with the verdict its folder promises."""
-
-    name: str
-    language: str
-    source: str
-    expected_verdict: str
-
-
-@dataclass
-class ParsedPackage:
-    """Everything the importer stores, checked and decoded."""
-
-    config: cfg.ProblemConfig
-    title: str
-    statement_md: str
-    tests: list[ParsedTest]
-    groups: dict[str, float]  # name -> points, in order
-    checker: str
-    checker_options: dict[str, Any]
-    checker_language: str | None
-    checker_source: str | None
-    solutions: list[ParsedSolution]
-    files: dict[str, bytes]  # kept as ChallengeFile rows
-    extension: dict[str, Any]
-    meta: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
-    input_validators: list[reader2025.Program] = field(default_factory=list)
 
 
 def _text(data: bytes, where: str) -> str:
@@ -271,7 +229,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     statement_md, language, source_name, statement_path = _statement(files, config)
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
     meta = dict(config.meta)
-    validators: list[reader2025.Program] = []
+    validators: list[Program] = []
     if modern:
         tests, groups, root = _tests_2025(files, warnings, meta)
         validators = reader2025.input_validators(files, constants, warnings)

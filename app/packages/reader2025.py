@@ -14,6 +14,7 @@ from typing import Any
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages import format2025
+from app.packages.parsed import Program
 from app.packages.programs import program_source
 
 GROUP_FILE = "test_group.yaml"
@@ -31,15 +32,6 @@ class DataTree:
     root: cfg.GroupSettings  # data/test_group.yaml
     secret: cfg.GroupSettings
     kept: dict[str, dict[str, Any]] = field(default_factory=dict)  # folder -> other keys
-
-
-@dataclass
-class Program:
-    """An input validator (or another package program) as codedev runs it."""
-
-    name: str
-    language: str
-    source: str
 
 
 def _settings(
