@@ -12,7 +12,7 @@ from typing import Any
 from app.judging import verdicts
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Challenge, TestCase
-from worker import multipass
+from worker import interactive, multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.sandbox import api
@@ -112,10 +112,11 @@ def judge_source(
             return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)
         checker = _checker_for(challenge)
         passes = challenge.validation_passes()
+        interactive_run = challenge.is_interactive()
         try:
             for test in tests:
                 clock = time.perf_counter()
-                outcome = _run_test(sandbox, checker, test, limits, passes)
+                outcome = _run_test(sandbox, checker, test, limits, passes, interactive_run)
                 outcome.judge_us = int((time.perf_counter() - clock) * 1_000_000)
                 results.append(outcome)
                 if on_test is not None:
@@ -160,9 +161,16 @@ def summarize(
 
 
 def _run_test(
-    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, limits: api.Limits, passes: int = 1
+    sandbox: api.Sandbox,
+    checker: Checker,
+    test: PlannedTest,
+    limits: api.Limits,
+    passes: int = 1,
+    interactive_run: bool = False,
 ) -> TestOutcome:
     given = fetch_blob(test.input_sha256)
+    if interactive_run:
+        return _run_interactive(sandbox, checker, test, given, limits)
     if passes > 1:
         answer = fetch_blob(test.answer_sha256)
         return multipass.judge_passes(
@@ -173,6 +181,36 @@ def _run_test(
         # Expected answers never enter the program's container: checked here, outside.
         result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
         outcome.verdict, outcome.message = result.verdict, result.message
+    return outcome
+
+
+def _run_interactive(
+    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, given: bytes, limits: api.Limits
+) -> TestOutcome:
+    """One test with the interactor beside the program; only the program's time counts."""
+    try:
+        verdict, message, done = interactive.judge_test(
+            sandbox, checker, given, fetch_blob(test.answer_sha256), limits
+        )
+    except api.SandboxError as error:
+        raise SandboxFailure(f"test {test.name}: {error}") from error
+    run = done.submission if done else None
+    outcome = TestOutcome(
+        position=test.position,
+        name=test.name,
+        group=test.group,
+        verdict=verdict,
+        time_ms=run.time_ms if run else 0,
+        memory_kb=run.memory_kb if run else 0,
+        message=message,
+        test_case_id=test.test_case_id,
+        wall_ms=run.wall_ms if run else 0,
+        stderr=run.stderr[:STDERR_SNIPPET].decode("utf-8", "replace") if run else "",
+        detail=run.message if run else "",
+    )
+    if test.is_sample and done is not None:
+        # The solve page shows a sample's interaction where other problems show the output.
+        outcome.output = done.transcript_text()[:SAMPLE_OUTPUT_BYTES]
     return outcome
 
 

@@ -81,6 +81,10 @@ class Challenge(Base):
     def allows_language(self, language: str) -> bool:
         return self.languages is None or language in self.languages
 
+    def is_interactive(self) -> bool:
+        """Whether the output validator runs beside the submission as its interactor."""
+        return "interactive" in ((self.package_meta or {}).get("type") or ())
+
     def validation_passes(self) -> int:
         """Passes of a multi-pass problem (the package's validation_passes, 2 by default); 1
         for every other problem."""

@@ -15,9 +15,9 @@ from app.packages import config as cfg
 
 VERSION = "2025-09"
 KINDS = ("pass-fail", "scoring", "multi-pass", "interactive", "submit-answer")
-# Interactive judging needs the submission and the validator running at once with pipes
-# between their sandboxes; the runner does one run at a time. Submit-answer has no program.
-UNSUPPORTED_KINDS = ("interactive", "submit-answer")
+# Submit-answer has no program to run; an interactive multi-pass problem would need the
+# interactor's passes chained, which codedev does not do.
+UNSUPPORTED_KINDS = ("submit-answer",)
 INCOMPATIBLE = {("pass-fail", "scoring"), ("multi-pass", "submit-answer")}
 LICENSES = ("unknown", "public domain", "cc0", "cc by", "cc by-sa", "educational", "permission")
 PROBLEM_KEYS = (
@@ -77,6 +77,10 @@ def parse_problem_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> 
             raise ValidationError(f"{where}: type {kind!r} is not one of {', '.join(KINDS)}")
         if kinds.count(kind) > 1:
             raise ValidationError(f"{where}: type lists {kind!r} twice")
+    if "interactive" in kinds and "multi-pass" in kinds:
+        raise ValidationError(
+            f"{where}: interactive multi-pass problems are not supported by codedev"
+        )
     for first, second in INCOMPATIBLE:
         if first in kinds and second in kinds:
             raise ValidationError(f"{where}: type cannot be both {first} and {second}")

@@ -242,8 +242,12 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     checker, options, checker_language, checker_source = _checker(files, config, flags)
     if checker_source is not None:
         checker_source = format2025.substitute(checker_source, constants)
-    if "multi-pass" in config.meta.get("type", ()) and checker != "custom":
-        raise ValidationError("output_validator/: a multi-pass problem needs an output validator")
+    for kind in ("multi-pass", "interactive"):
+        if kind in config.meta.get("type", ()) and checker != "custom":
+            article = "an" if kind == "interactive" else "a"
+            raise ValidationError(
+                f"output_validator/: {article} {kind} problem needs an output validator"
+            )
     solutions = _solutions(files, warnings, modern=modern)
     for solution in solutions:
         solution.source = format2025.substitute(solution.source, constants)

@@ -18,16 +18,25 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from execute import COMPILE_UID, RUN_UID, Limits, execute  # noqa: E402
+from relay import Relay  # noqa: E402
 
 BOX = "/box"
 BUILD = "/box/build"
 RUN = "/box/run"
-VERSION = 2  # 2: run's keep_files, the remove op
+VERSION = 3  # 2: run's keep_files, the remove op; 3: interactive runs
+# Bytes of stdin an interactive run read past its last frame: the next request starts there.
+PENDING = bytearray()
+# Frames of an interactive run that arrive after it ended: dropped, never answered.
+RELAY_OPS = ("data", "eof")
 
 
 def read_exact(count: int) -> bytes:
     """Exactly count bytes from stdin; EOF means the worker went away."""
     parts = []
+    if PENDING:
+        parts.append(bytes(PENDING[:count]))
+        del PENDING[:count]
+        count -= len(parts[0])
     while count:
         chunk = os.read(0, min(count, 1 << 20))
         if not chunk:
@@ -198,9 +207,11 @@ class Runner:
         if not header.get("keep_files"):
             reset_dir(RUN, self.judge_files)
         limits = Limits.from_json(header["limits"])
+        # interactive: stdin comes in frames as the program runs, stdout goes out the same way.
+        relay = Relay(send, PENDING) if header.get("interactive") else None
         result = execute(
             header["argv"], uid=RUN_UID, cwd=RUN, stdin=stdin, limits=limits,
-            merge_output=False, env={"TMPDIR": RUN, "HOME": RUN},
+            merge_output=False, env={"TMPDIR": RUN, "HOME": RUN}, relay=relay,
         )  # fmt: skip
         stdout = result.pop("stdout")
         stderr = result.pop("stderr")
@@ -219,6 +230,8 @@ def main() -> None:
         if header.get("op") == "exit":
             send({"ok": True})
             return
+        if header.get("op") in RELAY_OPS:
+            continue
         try:
             reply, payload = runner.handle(header, blobs)
         except (OSError, ValueError, KeyError, TypeError) as error:

@@ -48,6 +48,27 @@ class CustomChecker:
                 self._broken = "The output validator does not compile:\n" + compiled.output
         return self._sandbox
 
+    def prepare(self, given: bytes, answer: bytes) -> tuple[api.Sandbox | None, str]:
+        """The validator's box with this test's input and answer written (an interactive run
+        starts it itself), or (None, why) when the validator does not compile."""
+        sandbox = self._ready()
+        if sandbox is None:
+            return None, self._broken[:MESSAGE_BYTES]
+        sandbox.write_file("input", given)
+        sandbox.write_file("answer", answer)
+        return sandbox, ""
+
+    def arguments(self) -> tuple[str, ...]:
+        """The validator's command line after its program: input answer feedback_dir flags."""
+        return ("input", "answer", FEEDBACK_DIR, *self.flags)
+
+    def judge_message(self) -> str:
+        """judgemessage.txt of the validator's last run ("" if none)."""
+        if self._sandbox is None:
+            return ""
+        feedback = self._sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
+        return feedback.decode("utf-8", "replace").strip()
+
     def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
         """Run the validator on one output."""
         return self.check_pass(given, answer, output, multi_pass=False)[0]

@@ -94,5 +94,18 @@ class Sandbox(Protocol):
     def remove_file(self, name: str) -> None:
         """Remove a file a run left in the work dir (never one the judge wrote)."""
 
+    def start_interactive(self, limits: Limits, args: tuple[str, ...] = ()) -> None:
+        """Start the program once with stdin and stdout as streams, within limits."""
+
+    def next_event(self) -> tuple[str, bytes, RunResult | None]:
+        """The interactive run's next event: ("data", stdout bytes, None), ("eof", b"", None)
+        when its stdout closed, and last ("done", b"", its RunResult)."""
+
+    def send_input(self, data: bytes) -> None:
+        """Bytes for the interactive program's stdin (buffered in the box, never blocking)."""
+
+    def end_input(self) -> None:
+        """EOF on the interactive program's stdin once what was sent is written."""
+
     def close(self) -> None:
         """Kill and remove the container."""

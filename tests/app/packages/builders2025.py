@@ -186,3 +186,68 @@ def multipass_package(passes: int = 3, **extra: str | bytes) -> dict[str, str | 
     }
     files.update(extra)
     return files
+
+
+# Guess the number from the answer file in at most ten guesses (the spec's interactive example
+# is of this kind); the interactor is the output validator.
+INTERACTOR = """\
+import sys
+secret = int(open(sys.argv[2]).read())
+def fail(why):
+    with open(sys.argv[3] + "judgemessage.txt", "w") as out:
+        out.write(why)
+    sys.exit(43)
+for _ in range(10):
+    line = sys.stdin.readline()
+    if not line:
+        fail("no guess")
+    try:
+        guess = int(line)
+    except ValueError:
+        fail("not a number")
+    if guess == secret:
+        print("correct", flush=True)
+        sys.exit(42)
+    print("higher" if guess < secret else "lower", flush=True)
+fail("too many guesses")
+"""
+PY_SEARCH = """\
+lo, hi = 1, 100
+while True:
+    mid = (lo + hi) // 2
+    print(mid, flush=True)
+    reply = input()
+    if reply == "correct":
+        break
+    if reply == "higher":
+        lo = mid + 1
+    else:
+        hi = mid - 1
+"""
+PY_ONES = "while True:\n    print(1, flush=True)\n    input()\n"
+# Sends a guess, then neither reads nor exits: both sides wait until the wall limit.
+PY_HANG = "import time\nprint(50, flush=True)\ntime.sleep(100)\n"
+
+
+def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Interactive: guess a number from 1 to 100."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "problem_format_version: 2025-09\ntype: interactive\nname: Guess\n"
+            "uuid: 0b7d1f5e-3c2a-4e8b-9f10-2a3b4c5d6e7f\nlimits:\n  time_limit: 1\n"
+        ),
+        "statement/problem.en.md": "Guess the number from 1 to 100: after each guess you hear "
+        "`higher`, `lower` or `correct`.\n",
+        "output_validator/interactor.py": INTERACTOR,
+        "data/sample/1.in": "\n",
+        "data/sample/1.ans": "42\n",
+        "data/secret/1.in": "\n",
+        "data/secret/1.ans": "7\n",
+        "data/secret/2.in": "\n",
+        "data/secret/2.ans": "100\n",
+        "submissions/accepted/search.py": PY_SEARCH,
+        "submissions/wrong_answer/ones.py": PY_ONES,
+        "submissions/time_limit_exceeded/hang.py": PY_HANG,
+    }
+    files.update(extra)
+    return files
