@@ -64,10 +64,15 @@ def test_maximal_example(app, tmp_path: Path) -> None:
     } <= kept
 
 
+def test_interactive_example(app, tmp_path: Path) -> None:
+    result = import_package(_copy("interactive", tmp_path))
+    assert result.challenge.is_interactive()
+    assert result.challenge.package_meta["type"] == ["pass-fail", "interactive"]
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("interactive", "interactive problems are not supported by codedev"),
         ("multipass", "multi-pass problems are not supported by codedev in this format"),
     ],
 )

@@ -24,6 +24,7 @@ from tests.app.packages.builders import (
 )
 from tests.app.packages.builders2025 import (
     custom_package,
+    interactive_package,
     multipass_package,
     passfail_package,
     scoring_package,
@@ -91,6 +92,7 @@ PACKAGES = {
     "2025-scoring-groups": scoring_package,
     "2025-custom-include": custom_package,
     "2025-multipass": multipass_package,
+    "2025-interactive": interactive_package,
 }
 
 
