@@ -92,6 +92,7 @@ def judge_source(
     on_test: Callable[[TestOutcome, int], None] | None = None,
     sandbox_factory: SandboxFactory = default_sandbox,
     run_all: bool = False,
+    files: dict[str, bytes] | None = None,
 ) -> JudgeOutcome:
     """Compile once, run the tests (ICPC style stops at the first failure unless run_all), score."""
     # run_all shows which tests a wrong program fails (Validate); verdict and score still
@@ -106,7 +107,7 @@ def judge_source(
     results: list[TestOutcome] = []
     with sandbox_factory(language) as sandbox:
         timings["acquire_ms"] = _ms_since(started)
-        compiled = sandbox.compile(source)
+        compiled = sandbox.compile(source, files=program_files(challenge, language, files))
         timings["compile_ms"] = compiled.time_ms
         if not compiled.ok:
             return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)
@@ -127,6 +128,25 @@ def judge_source(
             checker.close()
     timings["total_ms"] = _ms_since(started)
     return summarize(challenge, tests, results, compiled.output, timings)
+
+
+def program_files(
+    challenge: Challenge, language: str, files: dict[str, bytes] | None
+) -> dict[str, bytes] | None:
+    """The files beside the source: a folder program's own, then the challenge's include/
+    files for the language (include/<language>/, else include/default/), which win on a
+    name collision, as the 2025-09 format says."""
+    merged = dict(files or {})
+    for folder in (f"include/{language}/", "include/default/"):
+        found = {
+            kept.path[len(folder) :]: kept.sha256
+            for kept in challenge.files
+            if kept.path.startswith(folder) and "/" not in kept.path[len(folder) :]
+        }
+        if found:
+            merged.update({name: fetch_blob(sha256) for name, sha256 in found.items()})
+            break
+    return merged or None
 
 
 def summarize(

@@ -92,7 +92,10 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
         .order_by(ReferenceSolution.id)
     )
     taken: set[str] = set()
+    folders = {kept.path.rsplit("/", 1)[0] for kept in challenge.files}
     for solution in solutions:
+        if f"submissions/{solution.name}" in folders:
+            continue  # a folder program: its files are the challenge's kept files
         path = _solution_path(solution, taken)
         if path is not None:
             files[path] = solution.source.encode()

@@ -36,6 +36,8 @@ class ParsedSolution:
     language: str
     source: str
     expected_verdict: str
+    # A folder program's files ({package path: bytes}); its source is the entry file's.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass

@@ -9,8 +9,9 @@ from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages import format2025, reader2025
+from app.packages.examples import example_submissions
 from app.packages.latex import latex_to_markdown, problem_name
-from app.packages.parsed import ParsedPackage, ParsedSolution, ParsedTest, Program
+from app.packages.parsed import ParsedPackage, ParsedTest, Program
 from app.packages.programs import program_source
 
 STATEMENT_RE = re.compile(r"^problem(?:\.([A-Za-z]{2,3}(?:-[A-Za-z]{2})?))?\.(md|tex)$")
@@ -131,39 +132,6 @@ def _points(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, float
     return groups
 
 
-def _solutions(
-    files: dict[str, bytes], warnings: list[str], *, modern: bool = False
-) -> list[ParsedSolution]:
-    """Example submissions: the verdict folders, or (2025-09) every folder by its rules."""
-    programs: dict[str, dict[str, bytes]] = {}
-    for path, data in files.items():
-        parts = path.split("/")
-        if parts[0] != "submissions" or len(parts) < 3:
-            continue
-        if parts[1] not in cfg.VERDICT_FOLDERS and not modern:
-            if parts[1] != "submissions.yaml":
-                warnings.append(f"submissions/{parts[1]}: folder not judged by codedev, skipped")
-            continue
-        program = "/".join(parts[1:3])
-        programs.setdefault(program, {})["/".join(parts[3:]) or parts[2]] = data
-    if "submissions/submissions.yaml" in files and not modern:
-        warnings.append("submissions/submissions.yaml: per-submission rules are not applied")
-    solutions: list[ParsedSolution] = []
-    for program in sorted(programs):
-        where = f"submissions/{program}"
-        try:
-            language, source = program_source(programs[program], where)
-        except ValidationError as error:
-            warnings.append(f"{error.message}; skipped")
-            continue
-        # Other 2025-09 folders are judged by their submissions.yaml rules alone.
-        verdict = cfg.VERDICT_FOLDERS.get(program.split("/")[0], cfg.BY_RULES)
-        solutions.append(ParsedSolution(program, language, source, verdict))
-    if not any(s.expected_verdict == "AC" for s in solutions):
-        raise ValidationError("submissions/accepted: the package needs an accepted submission")
-    return solutions
-
-
 def _checker(
     files: dict[str, bytes], config: cfg.ProblemConfig, flags: list[str]
 ) -> tuple[str, dict[str, Any], str | None, str | None]:
@@ -248,7 +216,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
             raise ValidationError(
                 f"output_validator/: {article} {kind} problem needs an output validator"
             )
-    solutions = _solutions(files, warnings, modern=modern)
+    solutions = example_submissions(files, warnings, modern=modern)
     for solution in solutions:
         solution.source = format2025.substitute(solution.source, constants)
     if modern and "submissions/submissions.yaml" in files:
@@ -266,13 +234,27 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         for path, data in files.items()
         if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
+    for path in [p for p in kept if p.startswith("include/")]:
+        # Included files are compiled with submissions: constants substituted, as the spec says.
+        kept[path] = format2025.substitute(
+            kept[path].decode("utf-8", "replace"), constants
+        ).encode()
+    for solution in solutions:
+        # A folder program's files; constants substituted as in every example submission.
+        kept.update(
+            {
+                path: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+                for path, data in solution.files.items()
+            }
+        )
     meta["statement_language"] = language
     if len(config.names) > 1:
         meta["names"] = dict(config.names)
     skipped = ["generators"]
     if modern:
-        if any(p.startswith("include/") for p in files):
-            warnings.append("include/: kept, but not added to submissions by codedev")
+        nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
+        if nested:
+            warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
     else:
         skipped += ["input_validators", "input_format_validators", "include"]
     for folder in skipped:

@@ -23,7 +23,7 @@ from relay import Relay  # noqa: E402
 BOX = "/box"
 BUILD = "/box/build"
 RUN = "/box/run"
-VERSION = 3  # 2: run's keep_files, the remove op; 3: interactive runs
+VERSION = 4  # 2: run's keep_files, the remove op; 3: interactive runs; 4: compile's files
 # Bytes of stdin an interactive run read past its last frame: the next request starts there.
 PENDING = bytearray()
 # Frames of an interactive run that arrive after it ended: dropped, never answered.
@@ -181,6 +181,9 @@ class Runner:
             return {"ok": True}, ()
         if op == "compile":
             write_into(BUILD, safe_name(header["source_name"]), blobs[0])
+            # A program of several files (a folder submission, include/): the others beside it.
+            for name, data in zip(header.get("files", []), blobs[1:], strict=True):
+                write_into(BUILD, safe_name(name), data)
             return self.compile(header)
         if op == "run":
             return self.run(header, blobs[0])

@@ -80,8 +80,12 @@ class Sandbox(Protocol):
     def read_file(self, name: str, max_bytes: int = 1 << 20) -> bytes | None:
         """Read a file from the work dir (capped); None if absent or not a regular file."""
 
-    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
-        """Write the source under its language's file name and compile it (if compiled)."""
+    def compile(
+        self, source: str, limits: Limits | None = None, files: dict[str, bytes] | None = None
+    ) -> CompileResult:
+        """Write the source under its language's file name and compile it (if compiled).
+
+        files: the other files of a program of several (flat names), written beside it."""
 
     def run(
         self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False

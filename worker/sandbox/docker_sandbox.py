@@ -75,6 +75,7 @@ class DockerSandbox:
         self._closed = False
         self._broken = False  # a request failed: the runner may still be busy
         self._limits = Limits()  # of the interactive run under way
+        self._with_files = False  # the program has files beside its source
 
     def __enter__(self) -> DockerSandbox:
         return self
@@ -96,19 +97,25 @@ class DockerSandbox:
             return None
         return blobs[0]
 
-    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
+    def compile(
+        self, source: str, limits: Limits | None = None, files: dict[str, bytes] | None = None
+    ) -> CompileResult:
         """Save the source under the language's file name and compile (or syntax-check) it."""
         limits = limits or compile_limits(self.language)
         self._source = source
+        others = dict(files or {})
+        others.pop(self.language.source_file(source), None)  # the source is the main file
+        self._with_files = bool(others)
         self._set_cgroup(*box_cgroup(self.language, limits))
         header = {
             "op": "compile",
             "source_name": self.language.source_file(source),
-            "argv": self.language.compile_command(source),
+            "argv": self.language.compile_command(source, tuple(others)),
             "limits": _wire_limits(limits, keep_stderr=limits.output_kb * 1024),
+            "files": list(others),
         }
         timeout = limits.effective_wall_ms / 1000 + SLACK_S
-        reply, blobs = self._call(header, (source.encode(),), timeout=timeout)
+        reply, blobs = self._call(header, (source.encode(), *others.values()), timeout=timeout)
         if not reply.get("ok"):
             raise SandboxError(f"compile: {reply.get('error')}")
         output = blobs[0].decode(errors="replace")
@@ -136,7 +143,10 @@ class DockerSandbox:
         self._set_cgroup(*box_cgroup(language, limits, len(stdin)))
         header = {
             "op": "run",
-            "argv": [*language.run_command(self._source, limits.memory_mb), *args],
+            "argv": [
+                *language.run_command(self._source, limits.memory_mb, self._with_files),
+                *args,
+            ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
             "keep_files": keep_files,
         }
@@ -150,7 +160,10 @@ class DockerSandbox:
         self._set_cgroup(*box_cgroup(language, limits))
         header = {
             "op": "run",
-            "argv": [*language.run_command(self._source, limits.memory_mb), *args],
+            "argv": [
+                *language.run_command(self._source, limits.memory_mb, self._with_files),
+                *args,
+            ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
             "interactive": True,
         }

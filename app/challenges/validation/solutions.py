@@ -21,7 +21,7 @@ from app.errors import ServiceUnavailable
 from app.extensions import db
 from app.judging import languages, runner
 from app.judging.outcome import JudgeOutcome
-from app.models import Challenge, ReferenceSolution
+from app.models import Blob, Challenge, ReferenceSolution
 
 # Limit used while measuring accepted runs of a package that gives no time limit.
 MEASURING_TIME_LIMIT_MS = 10_000
@@ -36,12 +36,32 @@ def judge_solution(
             f"{solution.name}: the judge has no language {solution.language!r}."
         )
     try:
-        return runner.judge_source(challenge, solution.language, solution.source, run_all=run_all)
+        return runner.judge_source(
+            challenge,
+            solution.language,
+            solution.source,
+            run_all=run_all,
+            files=program_files(challenge, solution),
+        )
     except runner.JUDGE_ERRORS as error:
         raise ServiceUnavailable(f"The judge could not run {solution.name}: {error}") from error
     finally:
         # The judge only reads: end its transaction, so none stays open across the runs.
         db.session.rollback()
+
+
+def program_files(challenge: Challenge, solution: ReferenceSolution) -> dict[str, bytes] | None:
+    """A folder program's files (kept at submissions/<name>/ by the package import)."""
+    folder = f"submissions/{solution.name}/"
+    kept = {f.path[len(folder) :]: f.sha256 for f in challenge.files if f.path.startswith(folder)}
+    if not kept:
+        return None
+    blobs = dict(
+        db.session.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_(kept.values())))
+        .tuples()
+        .all()
+    )
+    return {name: bytes(blobs[sha256]) for name, sha256 in kept.items() if sha256 in blobs}
 
 
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:

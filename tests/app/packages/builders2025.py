@@ -251,3 +251,31 @@ def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
     }
     files.update(extra)
     return files
+
+
+def folders_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Folder programs (several files, one program) in Python and C, and include/ for C."""
+    files = passfail_package(
+        **{
+            "submissions/accepted/two_files/main.py": "from util import add\nprint(add(*map(int, input().split())))\n",
+            "submissions/accepted/two_files/util.py": "def add(a, b):\n    return a + b\n",
+            "submissions/accepted/named/solve.py": "import helper\nhelper.run()\n",
+            "submissions/accepted/named/helper.py": (
+                "def run():\n    a, b = map(int, input().split())\n    print(a + b)\n"
+            ),
+            "submissions/accepted/split/main.c": (
+                '#include <stdio.h>\n#include "add.h"\n'
+                'int main(void){long a,b;scanf("%ld %ld",&a,&b);printf("%ld\\n",add(a,b));}\n'
+            ),
+            "submissions/accepted/split/add.c": '#include "add.h"\nlong add(long a, long b){return a+b;}\n',
+            "submissions/accepted/split/add.h": "long add(long a, long b);\n",
+            "submissions/run_time_error/not_defined/main.py": "from util import *\n\nfunc()\n",
+            "submissions/run_time_error/not_defined/util.py": "def other():\n    pass\n",
+            "submissions/submissions.yaml": SUBMISSIONS_YAML
+            + "accepted/named:\n  entrypoint: solve.py\n",
+            # Every C submission gets this header (include/c/ overrides include/default/).
+            "include/c/limits_hint.h": "#define LIMIT {{max_n}}\n",
+        }
+    )
+    files.update(extra)
+    return files

@@ -41,9 +41,7 @@ def test_maximal_example(app, tmp_path: Path) -> None:
     assert challenge.languages == ["python3", "cpp"]
     warnings = "\n".join(result.warnings)
     assert "input_validators/validator.ctd: checktestdata and VIVA are not run" in warnings
-    assert "include/: kept, but not added to submissions" in warnings
     assert "submissions/accepted/accepted.php: no source file in a known language" in warnings
-    assert "submissions/run_time_error/not_defined: multi-file programs" in warnings
     names = set(
         db.session.scalars(
             select(ReferenceSolution.name).where(ReferenceSolution.challenge_id == challenge.id)
@@ -54,6 +52,7 @@ def test_maximal_example(app, tmp_path: Path) -> None:
         "accepted/plain.py",
         "wrong_answer/wrong.py",
         "run_time_error/eof_error.py",
+        "run_time_error/not_defined",  # a folder program: main.py beside util.py
         "time_limit_exceeded/tle.py",
     }
     kept = {f.path for f in challenge.files}
@@ -87,6 +86,11 @@ def test_maximal_example_judges_through_its_validator(app, runner, tmp_path: Pat
     challenge = import_package(_copy("maximal", tmp_path)).challenge
     plus = judge.judge_source(challenge, "python3", "print(int(input()) + 42)\n")
     assert plus.verdict == "AC", plus.tests
+    # include/python3/include.py is added to every Python submission (constant substituted).
+    uses = judge.judge_source(
+        challenge, "python3", "import include\nprint(int(input()) + include.magic_constant)\n"
+    )
+    assert uses.verdict == "AC", uses.tests
     assert judge.judge_source(challenge, "python3", "print(int(input()) + 41)\n").verdict == "WA"
     result = runner.invoke(args=["problems", "verify", "passfail"])
     assert "no challenge" in result.output
