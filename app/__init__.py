@@ -52,13 +52,17 @@ def _register_areas(app: Flask) -> None:
         api,
         auth,
         challenges,
+        clics,
         contests,
         courses,
+        gamification,
         main,
+        notifications,
         packages,
         scoring,
         submissions,
     )
+    from app.clics import pages as clics_pages
     from app.judging import cli as judging_cli
     from app.judging import readiness
     from app.judging.runner import sandbox_cli
@@ -74,17 +78,24 @@ def _register_areas(app: Flask) -> None:
         packages,
         submissions,
         contests,
+        gamification,
         live,
+        notifications,
         api,
+        clics,
     ):
         app.register_blueprint(area.bp)
     # The API authenticates with tokens or the session and accepts JSON bodies only.
     csrf.exempt(api.bp)
+    csrf.exempt(clics.bp)
+    app.register_blueprint(clics_pages.bp)
     auth.init_app(app)
     readiness.init_app(app)
     submissions.init_app(app)
     contests.init_app(app)
     scoring.init_app(app)
+    notifications.init_app(app)
+    gamification.init_app(app)
     packages_cli.init_app(app)
     app.cli.add_command(judging_cli.judge)
     app.cli.add_command(sandbox_cli)

@@ -1,12 +1,12 @@
 """Redis pub/sub channel names of live events, shared by the web processes and the workers:
-`submission:<id>`, `contest:<id>`, `user:<id>` (DESIGN.md), after LIVE_CHANNEL_PREFIX."""
+`submission:<id>`, `contest:<id>`, `user:<id>`, `boss:<id>` (DESIGN.md), after LIVE_CHANNEL_PREFIX."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app
 
 # What each web process subscribes to, under the site's prefix.
-KINDS = ("submission", "contest", "user")
+KINDS = ("submission", "contest", "user", "boss")
 
 
 def channel_prefix(app: Flask | None = None) -> str:
@@ -33,3 +33,8 @@ def contest_channel(round_id: int, app: Flask | None = None) -> str:
 def contest_jury_channel(round_id: int, app: Flask | None = None) -> str:
     """Channel of a round's staff: every question and answer (under contest:* for the hub)."""
     return f"{contest_channel(round_id, app)}:jury"
+
+
+def boss_channel(boss_id: int, app: Flask | None = None) -> str:
+    """Channel of a Boss Fight: its hits and state (the projector and the class watch it)."""
+    return f"{channel_prefix(app)}boss:{boss_id}"

@@ -50,6 +50,18 @@ def from_environment() -> dict[str, object]:
         "MAIL_PASSWORD": _str("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_FROM": _str("MAIL_FROM", "codedev@localhost"),
+        # Seconds one SMTP operation may take before the mail job gives up on this try.
+        "MAIL_TIMEOUT_SECONDS": _int("MAIL_TIMEOUT_SECONDS", 30),
+        # Retries of a mail the server refused for now (4xx, no connection), and the seconds
+        # waited before each (the last repeats); a 5xx refusal is final at once.
+        "MAIL_RETRIES": _int("MAIL_RETRIES", 3),
+        "MAIL_RETRY_INTERVALS": _str("MAIL_RETRY_INTERVALS", "30,120,600"),
+        # Seconds a worker holds a mail while sending it; a killed worker's mail is sent again
+        # by the sweep once this lapsed and it is MAIL_REQUEUE_SECONDS overdue.
+        "MAIL_LEASE_SECONDS": _int("MAIL_LEASE_SECONDS", 120),
+        "MAIL_REQUEUE_SECONDS": _int("MAIL_REQUEUE_SECONDS", 900),
+        # Unsubscribe links in notification mail stop working after this many seconds.
+        "UNSUBSCRIBE_TOKEN_MAX_AGE": _int("CODEDEV_UNSUBSCRIBE_TOKEN_MAX_AGE", 180 * 24 * 3600),
         # Public base URL used in mailed links (join links, password resets).
         "BASE_URL": _str("CODEDEV_BASE_URL", "http://127.0.0.1:5000"),
         # Whether anyone may sign up; the admin can switch it off at run time too.

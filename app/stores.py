@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.extensions import db
 
-QUEUE_NAMES = ("judge", "default", "maintenance")
+QUEUE_NAMES = ("judge", "default", "mail", "maintenance")
 MAX_BACKOFF_S = 5.0
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,7 +49,7 @@ def get_mongo(app: Flask | None = None) -> Any:
 
 
 def get_queue(name: str, app: Flask | None = None) -> Queue:
-    """One of the RQ queues named by purpose: judge, default, maintenance."""
+    """One of the RQ queues named by purpose: judge, default, mail, maintenance."""
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}")
     return Queue(name, connection=get_redis(app))

@@ -206,13 +206,25 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 class Mailbox:
-    """Mails written to the `codedev.mail` log (no MAIL_SERVER in tests), oldest first."""
+    """Mails written to the `codedev.mail` log (no MAIL_SERVER in tests), oldest first: reading
+    it first sends what waits on queue `mail`, as a worker would (the job's own code)."""
 
     def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
         self._caplog = caplog
 
+    def deliver_queued(self) -> None:
+        """Run every job waiting on queue `mail` (deliveries, and fan-outs that add more)."""
+        from app.stores import get_queue
+
+        queue = get_queue("mail")
+        while jobs := queue.get_jobs():
+            for job in jobs:
+                job.perform()
+                job.delete()
+
     @property
     def messages(self) -> list[dict[str, str]]:
+        self.deliver_queued()
         found = []
         for record in self._caplog.records:
             if record.name != "codedev.mail" or "\nTo: " not in record.getMessage():

@@ -1,4 +1,4 @@
-"""Worker entry: `python -m worker` listens on the judge, default and maintenance queues."""
+"""Worker entry: `python -m worker` listens on the judge, default, mail and maintenance queues."""
 
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
 from worker.forks import isolate_children
 from worker.jobs import own_connections
+from worker.mail import maintain as maintain_notifications
 from worker.spare import Spare, fork_spare
 from worker.stall import HorseWatch, count_stall
 
 # Imported once by the worker rather than by every work horse (each job is a fork of it).
-PRELOAD = ("worker.jobs", "worker.checkers.exact", "worker.checkers.tokens")
+PRELOAD = ("worker.jobs", "worker.mail", "worker.checkers.exact", "worker.checkers.tokens")
 
 log = logging.getLogger("codedev.worker")
 
@@ -114,11 +115,16 @@ def retry_after_stall(job: Job, queue: Queue, watch: HorseWatch | None, reason: 
 
 
 def recover() -> None:
-    """Requeue stale judgements (and reap orphan sandboxes); never let it stop the worker."""
+    """Requeue stale judgements (and reap orphan sandboxes), send overdue mail, reminders and
+    digests (worker.mail.maintain); never let it stop the worker."""
     try:
         requeue_stale()
     except Exception:
         log.exception("requeue_stale failed; the next maintenance tick retries")
+    try:
+        maintain_notifications()
+    except Exception:
+        log.exception("notifications maintenance failed; the next tick retries")
     finally:
         # Work horses are forks of this process: leave no connection checked out for them.
         db.session.remove()

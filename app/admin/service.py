@@ -8,7 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import or_, select
 
 from app.auth import service as accounts
-from app.errors import AppError, Conflict, Forbidden, ServiceUnavailable, ValidationError
+from app.errors import Conflict, Forbidden, ValidationError
 from app.extensions import db
 from app.models import ROLES_ALL, SiteSetting, User
 
@@ -57,13 +57,9 @@ def resend_invite(actor: User | None, user_id: int) -> User:
 
 
 def _invite(user: User) -> None:
-    try:
-        accounts.send_invite(user)
-    except AppError as error:
-        raise ServiceUnavailable(
-            f"The account {user.email} exists, but its invitation could not be mailed "
-            f"({error.message}). Use “Resend invitation” when mail works again."
-        ) from error
+    """Queue the invitation (sent by the mail queue once committed)."""
+    accounts.send_invite(user)
+    db.session.commit()
 
 
 def change_role(actor: User | None, user_id: int, role: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.clics.openapi import clics_paths
 from app.judging import languages
 from app.models.submission import STATUSES, VERDICTS
 
@@ -85,6 +86,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **clics_paths(),
         },
         "components": {
             "securitySchemes": {

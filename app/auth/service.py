@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import logging
@@ -15,10 +14,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.errors import AppError, Conflict, Forbidden, NotFound, ValidationError
+from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-from app.mail import send_mail
 from app.models import ROLES_ALL, ApiToken, SiteSetting, User, utcnow
+from app.notifications.kinds import get_kind
+from app.notifications.mails import queue_account_mail
+from app.notifications.service import notify
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,13 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password (no check of the old one) and commit."""
+    """Set a new password (no check of the old one) and commit; a changed one (not an invited
+    user's first) is told to its owner by security mail, in case it was not them."""
     validate_password(password)
+    changed = bool(user.password_hash)
     user.password_hash = generate_password_hash(password)
+    if changed:
+        notify(user, "password_changed", {})
     db.session.commit()
 
 
@@ -255,13 +260,15 @@ def request_password_reset(email: str) -> None:
         f"The link works once and expires in {current_app.config['RESET_TOKEN_MAX_AGE'] // 60} "
         "minutes. If you did not ask for it, ignore this mail; your password stays as it is.\n"
     )
-    # A mail failure is logged by send_mail; the answer must not reveal that the address exists.
-    with contextlib.suppress(AppError):
-        send_mail(user.email, "Reset your codedev password", body)
+    # Queued, never sent in the request: the answer takes as long whether the address exists
+    # or not, and a slow mail server delays no one.
+    queue_account_mail(user, get_kind("password_reset"), "Reset your codedev password", body)
+    db.session.commit()
 
 
 def send_invite(user: User, course_name: str | None = None) -> None:
-    """Mail a user that they were added (to course_name); invited users get a set-password link."""
+    """Queue the mail telling a user they were added (to course_name), in the caller's
+    transaction (sent once it commits); invited users get a set-password link."""
     where = f"the course “{course_name}” on codedev" if course_name else "codedev"
     if user.password_hash:
         action = f"Log in as usual at {current_app.config['BASE_URL'].rstrip('/')}/auth/login"
@@ -272,4 +279,4 @@ def send_invite(user: User, course_name: str | None = None) -> None:
             f"{invite_link(user)}"
         )
     body = f"Hello {user.display_name},\n\nYou were added to {where}.\n{action}\n"
-    send_mail(user.email, f"You were added to {where}", body)
+    queue_account_mail(user, get_kind("account_invite"), f"You were added to {where}", body)

@@ -13,14 +13,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from app.contests import events
+from app.contests import events, notices
 from app.contests.access import AnyUser, is_staff_of, managed_round, participant_of, visible_round
 from app.contests.clarification_sight import JURY, PUBLIC, ShownClarification, Viewer
 from app.contests.participation import join
 from app.contests.windows import window_of
 from app.errors import Conflict, Forbidden, NotFound, TooMany, ValidationError
 from app.extensions import db
-from app.models import Clarification, Participant, ParticipantMember, Round, User, utcnow
+from app.models import Clarification, Participant, Round, User, utcnow
 from app.stores import take_from_window
 
 TEXT_MAX = 2000
@@ -114,6 +114,8 @@ def ask(
         created_at=now,
     )
     db.session.add(row)
+    db.session.flush()
+    notices.question_asked(row, round_)
     db.session.commit()
     events.asked(row)
     return row
@@ -144,13 +146,10 @@ def answer(
     if claimed.rowcount == 0:  # type: ignore[attr-defined]
         db.session.rollback()
         raise Conflict("This question was answered already; add to it with an announcement.")
-    db.session.commit()
     db.session.refresh(row)
-    members = db.session.scalars(
-        select(ParticipantMember.user_id).where(
-            ParticipantMember.participant_id == row.participant_id
-        )
-    ).all()
+    members = notices.members_of(row.participant_id) if row.participant_id else []
+    notices.question_answered(row, db.session.get_one(Round, row.round_id), members)
+    db.session.commit()
     events.answered(row, members)
     return row
 
@@ -176,6 +175,8 @@ def announce(
         answered_at=moment,
     )
     db.session.add(row)
+    db.session.flush()
+    notices.announced(row, round_)
     db.session.commit()
     events.announced(row)
     return row

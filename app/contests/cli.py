@@ -36,10 +36,16 @@ def list_rounds() -> None:
 @contests.command("scoreboard")
 @click.argument("round_id", type=int)
 @click.option("--public", is_flag=True, help="What a spectator sees (frozen or not).")
-@click.option("--group", default=None, help="Only this course section's teams, ranked among them.")
+@click.option(
+    "--group", default=None, help="Only this group's (course section's) teams, ranked among them."
+)
 def scoreboard(round_id: int, public: bool, group: str | None) -> None:
     """Print the CLICS scoreboard JSON: the jury's view, or with --public a spectator's."""
     round_ = _round(round_id)
+    if group is not None:  # a CLICS group id (as the API's group_id) names its section
+        group = next(
+            (s for s in boards.round_sections(round_) if boards.clics_group_id(s) == group), group
+        )
     seen = boards.seen_board(round_, PUBLIC if public else STAFF, group=group)
     board = boards.clics_scoreboard(seen, utcnow())
     click.echo(json.dumps(board, indent=2))

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.contests import notices
 from app.contests.access import is_staff_of, may_see_round, participant_of
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -132,5 +133,7 @@ def extend(staff: User, round_: Round, participant_id: int, minutes: int) -> Par
     if participant is None:
         raise NotFound("No such participant in this round.")
     participant.extra_minutes = minutes
+    if minutes:
+        notices.extension_granted(participant, round_, minutes)
     db.session.commit()
     return participant

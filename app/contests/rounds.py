@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.challenges.access import manages_challenge
+from app.contests import notices
 from app.courses.access import can_manage
 from app.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -165,6 +166,8 @@ def create_round(owner: User, spec: RoundSpec) -> Round:
     )
     _apply(owner, round_, spec)
     db.session.add(round_)
+    db.session.flush()
+    notices.assignment_published(round_)
     db.session.commit()
     return round_
 

@@ -11,7 +11,6 @@ import json
 import threading
 from collections import OrderedDict
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
@@ -22,7 +21,7 @@ from app.contests.boards import projector_round, viewer_for
 from app.errors import AppError
 from app.extensions import db, sock
 from app.live.hub import get_hub
-from app.live.sockets import pump
+from app.live.sockets import foreign_origin, pump
 from app.models import Round, utcnow
 from app.scoring import boards
 from app.scoring.freeze import PUBLIC, Viewer
@@ -41,8 +40,7 @@ def _authorize_socket() -> None:
     """Refuse the handshake (403 wrong origin, 404 unknown round or key) before it opens."""
     if request.endpoint != "contest_sockets.contest_socket":
         return
-    origin = request.headers.get("Origin")
-    if origin and urlsplit(origin).netloc != request.host:
+    if foreign_origin():
         abort(403)
     try:
         _round_for(int((request.view_args or {})["round_id"]))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.contests import events
 from app.contests.access import is_staff_of
+from app.contests.finalized import run_finalized
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import Judgement, Round, Submission, User, utcnow
@@ -47,6 +48,8 @@ def thaw(user: User | None, round_: Round, now: datetime | None = None) -> Round
     db.session.commit()
     board_live.bump(round_.id)
     events.publish_state(round_, now)
+    if round_.finalized_at is not None:
+        run_finalized(round_)
     return round_
 
 
@@ -69,4 +72,5 @@ def finalize(user: User | None, round_: Round, now: datetime | None = None) -> R
     round_.finalized_at = now
     db.session.commit()
     events.publish_state(round_, now)
+    run_finalized(round_)
     return round_

@@ -1,4 +1,8 @@
-"""Bulk enrolment from a CSV file: check every row first, then import all of it or nothing."""
+"""Bulk enrolment from a CSV file: check every row first, then import all of it or nothing.
+
+The invitations are stored in the import's own transaction (the mail outbox and the bell) and
+sent by the `mail` queue once it commits: no one is invited to an import that failed, and a
+2,000-row import never waits on the mail server."""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import service as auth_service
 from app.courses.access import managed_course
-from app.errors import Conflict, ServiceUnavailable, ValidationError
+from app.errors import Conflict, ValidationError
 from app.extensions import db
-from app.models import Enrollment, User
+from app.models import Course, Enrollment, User
+from app.notifications.service import notify
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -48,7 +53,6 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     enrolled: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)
-    invite_failures: list[str] = field(default_factory=list)
 
 
 def _text(data: bytes) -> str:
@@ -212,6 +216,7 @@ def import_students(actor: User, course_id: int, data: bytes) -> ImportReport:
         for enrollment in db.session.scalars(select(Enrollment).where(
                 Enrollment.course_id == course.id, Enrollment.user_id.in_(sections_of_enrolled))):  # fmt: skip
             enrollment.section = sections_of_enrolled[enrollment.user_id]
+        _invite(to_invite, course)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -219,16 +224,14 @@ def import_students(actor: User, course_id: int, data: bytes) -> ImportReport:
             "An account or enrolment was created at the same time; nothing was imported. "
             "Upload the file again."
         ) from None
-    # Mail goes out only after the commit, so no one is invited to an import that failed.
-    _send_invites(to_invite, course.name, report)
     return report
 
 
-def _send_invites(users: list[User], course_name: str, report: ImportReport) -> None:
-    """Tell each newly enrolled student; once the mail server fails, list the rest as unsent."""
-    for position, user in enumerate(users):
-        try:
-            auth_service.send_invite(user, course_name)
-        except ServiceUnavailable:
-            report.invite_failures.extend(other.email for other in users[position:])
-            return
+def _invite(users: list[User], course: Course) -> None:
+    """New accounts get a set-password invitation; existing ones a "you were added" note
+    (by their notification choices). Both go out when the import commits."""
+    for user in users:
+        if user.password_hash:
+            notify(user, "course_added", {"course_id": course.id, "course_title": course.name})
+        else:
+            auth_service.send_invite(user, course.name)

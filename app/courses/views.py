@@ -216,8 +216,3 @@ def _flash_report(report: roster_import.ImportReport) -> None:
     if report.already:
         parts.append(f"{len(report.already)} were already in the course")
     flash("Import done: " + ", ".join(parts) + ".", "success")
-    if report.invite_failures:
-        flash(
-            "These invitations could not be sent: " + ", ".join(report.invite_failures),
-            "error",
-        )

@@ -10,8 +10,9 @@ import json
 import queue
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from app.channels import user_channel
@@ -24,9 +25,19 @@ bp = Blueprint("live", __name__)
 IDLE_SECONDS = 2.0
 
 
+def foreign_origin() -> bool:
+    """Whether a socket's handshake comes from a page of another site. A browser sends Origin
+    on every WebSocket handshake (and the session cookie with it); clients that are not browsers
+    may send none, and authenticate by token."""
+    origin = request.headers.get("Origin")
+    return bool(origin) and urlsplit(origin or "").netloc != request.host
+
+
 @bp.before_request
 def _authorize() -> None:
-    """Refuse the handshake itself (401) before any socket is opened."""
+    """Refuse the handshake itself (403 another site's page, 401) before a socket opens."""
+    if foreign_origin():
+        abort(403)
     if not current_user.is_authenticated:
         abort(401)
 

@@ -11,6 +11,20 @@ from app.models.challenge import (
     TestGroup,
 )
 from app.models.course import Course, Enrollment
+from app.models.gamification import (
+    BadgeAward,
+    BossFight,
+    BossHit,
+    LanguageXpEntry,
+    Player,
+    XpEntry,
+)
+from app.models.notification import (
+    Notification,
+    NotificationPreference,
+    NotificationSetting,
+    OutgoingMail,
+)
 from app.models.round import (
     MODES,
     SCORINGS,
@@ -38,6 +52,12 @@ __all__ = [
     "ScoreRow",
     "ROLES_ALL",
     "ApiToken",
+    "BadgeAward",
+    "BossFight",
+    "BossHit",
+    "LanguageXpEntry",
+    "Player",
+    "XpEntry",
     "Base",
     "Blob",
     "Challenge",
@@ -46,6 +66,10 @@ __all__ = [
     "Enrollment",
     "ExecutionLog",
     "Judgement",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSetting",
+    "OutgoingMail",
     "ReferenceSolution",
     "SiteSetting",
     "Submission",

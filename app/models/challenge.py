@@ -12,7 +12,8 @@ from app.models.base import Base, utcnow
 from app.models.user import User
 
 CHECKERS = ("exact", "tokens", "custom")
-DIFFICULTIES = ("easy", "medium", "hard")
+# Easiest first; XP by difficulty follows this order (app/gamification/xp.py).
+DIFFICULTIES = ("beginner", "easy", "medium", "hard", "expert")
 
 
 class Blob(Base):

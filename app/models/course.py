@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -25,6 +25,17 @@ class Course(Base):
     # Submissions per student per minute on this course's challenges; None = the site default.
     submission_rate_per_minute: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Gamification: off hides XP and boards for the course. The IANA zone is its students'
+    # default for streak days; weekly streaks suit classes; rest days never break a streak.
+    gamification: Mapped[bool] = mapped_column(default=True, server_default=true())
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    weekly_streaks: Mapped[bool] = mapped_column(default=False, server_default=false())
+    rest_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The course board: "relative" (you and 3 neighbours each side), "top" (top N) or "full".
+    board_mode: Mapped[str] = mapped_column(
+        String(16), default="relative", server_default="relative"
+    )
+    board_top_n: Mapped[int] = mapped_column(default=10, server_default="10")
 
     owner: Mapped[User] = relationship()
     enrollments: Mapped[list[Enrollment]] = relationship(

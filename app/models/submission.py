@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -20,6 +20,12 @@ class Submission(Base):
     """Immutable source a user sent for a challenge."""
 
     __tablename__ = "submissions"
+    # Scoring reads one participant's tries on one problem (a verdict's cell), and everyone's on
+    # one problem (first to solve): each has its own index, whatever the planner knows.
+    __table_args__ = (
+        Index("ix_submissions_round_id_challenge_id", "round_id", "challenge_id"),
+        Index("ix_submissions_participant_id_challenge_id", "participant_id", "challenge_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -36,10 +42,10 @@ class Submission(Base):
     # Sent in a round (a contest, timed round or assignment) by this participant; None in
     # practice. Its board counts it; nothing else about judging changes.
     round_id: Mapped[int | None] = mapped_column(
-        ForeignKey("rounds.id", ondelete="SET NULL"), index=True, default=None
+        ForeignKey("rounds.id", ondelete="SET NULL"), default=None
     )
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="SET NULL"), index=True, default=None
+        ForeignKey("participants.id", ondelete="SET NULL"), default=None
     )
 
     user: Mapped[User | None] = relationship()

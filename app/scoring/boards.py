@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -20,10 +22,11 @@ import redis
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Challenge, Enrollment, ParticipantMember, Round, ScoreRow
+from app.models import Challenge, Enrollment, Participant, ParticipantMember, Round, ScoreRow
+from app.scoring.attempts import all_attempts, rules_of
 from app.scoring.awards import awards as award_list
 from app.scoring.board import Board, compute_board
-from app.scoring.cache import all_attempts, freeze_seconds, rules_of, totals_of
+from app.scoring.cache import totals_of
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
 from app.scoring.live import version_key
 from app.scoring.resolver import reveal_steps
@@ -68,11 +71,15 @@ def seen_board(round_: Round, viewer: Viewer, language: str | None = None,
     that language's submissions); with a group, only its participants, ranked among them.
     cells_of: read the cells of these participants only (a live update); every row's totals
     and rank are read all the same, from narrow columns."""
-    names = {p.id: p.name for p in round_.participants}
+    # Columns, not Participant objects: a live update of a 1,000-team board builds this.
+    listed = db.session.execute(select(Participant.id, Participant.name, Participant.virtual)
+                                .where(Participant.round_id == round_.id)
+                                .order_by(Participant.id)).all()  # fmt: skip
+    names = {pid: name for pid, name, _ in listed}
     if group is not None:
         members = in_group(round_, group)
         names = {pid: name for pid, name in names.items() if pid in members}
-    virtual = {p.id for p in round_.participants if p.virtual}
+    virtual = {pid for pid, _, is_virtual in listed if is_virtual}
     labels = [p.label for p in round_.problems]
     titles = dict(db.session.execute(select(Challenge.id, Challenge.title).where(
         Challenge.id.in_([p.challenge_id for p in round_.problems]))).tuples().all())  # fmt: skip
@@ -121,11 +128,11 @@ def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[in
     """The standings counting only submissions in one language (a language leaderboard)."""
     rules = rules_of(round_)
     attempts = []
-    for participant, items in all_attempts(round_, language):
-        if participant.id not in names:
+    for clock, items in all_attempts(round_, language):
+        if clock.id not in names:
             continue
         shown = viewer if viewer.kind != "public" else PUBLIC
-        attempts += visible(items, freeze_seconds=freeze_seconds(round_, participant), viewer=shown,
+        attempts += visible(items, freeze_seconds=clock.freeze, viewer=shown,
                             thawed=round_.thawed_at is not None)  # fmt: skip
     board = compute_board(attempts, rules, names, labels)
     solver = {a.submission_id: a.participant_id for a in attempts}
@@ -180,6 +187,7 @@ def board_json(seen: Seen, now: Any, *, only: Iterable[int] | None = None) -> di
 
 
 CACHE_SECONDS = 3600
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,34}[A-Za-z0-9_-])?$")
 
 
 def board_response(round_: Round, viewer: Viewer, now: Any) -> str:
@@ -256,13 +264,18 @@ def clics_scoreboard(seen: Seen, now: Any) -> dict[str, Any]:
             value = seen.board.cells.get((pid, problem.label), Cell())
             if not (value.judged or value.pending):
                 continue
+            # The spec's problem data: `solved` on a pass-fail board, `score` on a score one,
+            # and `time` exactly when solved or scored (first to solve is an award).
             item: dict[str, Any] = {"problem_id": problem.label, "num_judged": value.judged,
-                                    "num_pending": value.pending, "solved": value.solved}  # fmt: skip
-            if round_.scoring != "icpc":
+                                    "num_pending": value.pending}  # fmt: skip
+            if round_.scoring == "icpc":
+                item["solved"] = value.solved
+                if value.solved:
+                    item["time"] = value.time if value.time is not None else 0
+            else:
                 item["score"] = value.score
-            if value.solved:
-                item["time"] = value.time if value.time is not None else 0
-                item["first_to_solve"] = seen.firsts.get(problem.label) == pid
+                if value.score > 0:
+                    item["time"] = int((value.improved_seconds or 0) // 60)
             problems.append(item)
         score: dict[str, Any] = {"num_solved": standing.row.solved}
         if round_.scoring == "icpc":
@@ -311,7 +324,41 @@ def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
         result.append({"id": f"first-to-solve-{problem.label}",
                        "citation": f"First to solve problem {problem.label}",
                        "team_ids": [str(solver)] if solver is not None else []})  # fmt: skip
+    result += group_winners(round_, viewer if viewer.kind != "participant" else PUBLIC)
     return result
+
+
+def clics_group_id(section: str) -> str:
+    """A course section's CLICS group id: its name when that is a CLICS identifier, else a
+    digest of it (sections may hold spaces)."""
+    if _IDENTIFIER.match(section):
+        return section
+    return "g" + hashlib.sha256(section.encode()).hexdigest()[:12]
+
+
+def round_sections(round_: Round) -> list[str]:
+    """The course sections that some participant of the round is in (the CLICS groups)."""
+    if round_.course_id is None:
+        return []
+    return sorted(set(db.session.scalars(
+        select(Enrollment.section)
+        .join(ParticipantMember, ParticipantMember.user_id == Enrollment.user_id)
+        .where(ParticipantMember.round_id == round_.id, Enrollment.course_id == round_.course_id,
+               Enrollment.section != "")
+    )))  # fmt: skip
+
+
+def group_winners(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
+    """Per group, the teams ranked first among its teams (with something solved or scored)."""
+    found = []
+    for section in round_sections(round_):
+        seen = seen_board(round_, viewer, group=section)
+        winners = [s for s in seen.board.standings if s.rank == 1 and s.row.participant_id
+                   not in seen.virtual and (s.row.solved or s.row.score)]  # fmt: skip
+        found.append({"id": f"group-winner-{clics_group_id(section)}",
+                      "citation": f"Winner of {section}",
+                      "team_ids": [str(s.row.participant_id) for s in winners]})  # fmt: skip
+    return found
 
 
 def resolver_json(round_: Round, now: Any) -> dict[str, Any]:
@@ -321,12 +368,11 @@ def resolver_json(round_: Round, now: Any) -> dict[str, Any]:
     labels = [p.label for p in round_.problems]
     rules = rules_of(round_)
     frozen, final = [], []
-    for participant, items in all_attempts(round_):
-        if participant.virtual:
+    for clock, items in all_attempts(round_):
+        if clock.virtual:
             continue
-        freeze = freeze_seconds(round_, participant)
-        frozen += visible(items, freeze_seconds=freeze, viewer=PUBLIC)
-        final += visible(items, freeze_seconds=freeze, viewer=STAFF)
+        frozen += visible(items, freeze_seconds=clock.freeze, viewer=PUBLIC)
+        final += visible(items, freeze_seconds=clock.freeze, viewer=STAFF)
     start, steps = reveal_steps(frozen, final, rules, names, labels)
     empty: dict[str, int | None] = {}
 
@@ -364,7 +410,8 @@ def grades_csv(round_: Round) -> str:
     problems = round_.problems
     writer.writerow(["student", "email", *[f"{p.label} ({p.points:g})" for p in problems],
                      "total", "late_credit_applied"])  # fmt: skip
-    for participant, attempts in all_attempts(round_):
+    participants = {p.id: p for p in round_.participants}
+    for clock, attempts in all_attempts(round_):
         scores, late = [], []
         for problem in problems:
             mine = [a for a in attempts if a.problem == problem.label and not a.pending
@@ -374,7 +421,7 @@ def grades_csv(round_: Round) -> str:
             scores.append(earned)
             if best is not None and best.credit < 1:
                 late.append(f"{problem.label} {best.credit:.0%}")
-        for member in participant.members:
+        for member in participants[clock.id].members:
             writer.writerow([_safe(member.user.name), _safe(member.user.email),
                              *[f"{s:g}" for s in scores], f"{sum(scores):g}", "; ".join(late)])  # fmt: skip
     return out.getvalue()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from app.scoring.types import Attempt, Cell, Rules
 
+_ORDER = attrgetter("at_seconds", "submission_id")
 # Verdicts that cost a penalty try by default; CE only if the host says so; IE never (pending).
 PENALTY = frozenset({"WA", "TLE", "MLE", "RE", "OLE"})
 
@@ -14,7 +16,7 @@ def counted(attempts: Iterable[Attempt], rules: Rules) -> list[Attempt]:
     """The attempts that count, in order: before the end (one exactly at the end is after)."""
     end = rules.end_seconds
     kept = [a for a in attempts if end is None or a.at_seconds < end]
-    return sorted(kept, key=lambda a: (a.at_seconds, a.submission_id))
+    return sorted(kept, key=_ORDER)
 
 
 def cell(attempts: Iterable[Attempt], rules: Rules, label: str = "") -> Cell:

@@ -9,7 +9,7 @@ marks and awards are all computed from what this returns, so none of them can le
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from app.scoring.types import Attempt
@@ -40,7 +40,7 @@ def visible(attempts: Iterable[Attempt], *, freeze_seconds: float | None, viewer
             thawed: bool = False) -> list[Attempt]:  # fmt: skip
     """The attempts as this viewer may see them (results after the freeze made pending)."""
     return [
-        replace(a, verdict=None, score=0.0, subtasks=())
+        a._replace(verdict=None, score=0.0, subtasks=())
         if hidden(a, freeze_seconds, viewer, thawed) else a
         for a in attempts
     ]  # fmt: skip

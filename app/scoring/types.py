@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Mode = Literal["icpc", "ioi", "assignment"]
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One real submission as scoring sees it. at_seconds counts from the participant's start
-    (the contest's, or their own window's); verdict None = pending (judging, or IE)."""
+    (the contest's, or their own window's); verdict None = pending (judging, or IE). A named
+    tuple: a full recompute makes one per submission."""
 
     submission_id: int
     participant_id: int

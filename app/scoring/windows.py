@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from app.models import Participant, Round
+from app.models import Round
+
+
+class Timed(Protocol):
+    """What a window depends on of a participant (a Participant, or its columns)."""
+
+    @property
+    def virtual(self) -> bool: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def extra_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,7 @@ class Window:
         return max(0.0, (self.closes - now).total_seconds())
 
 
-def window_of(round_: Round, participant: Participant | None) -> Window | None:
+def window_of(round_: Round, participant: Timed | None) -> Window | None:
     """The window this participant submits in; None while a timed round is not started."""
     extra = timedelta(minutes=participant.extra_minutes if participant else 0)
     if participant is not None and participant.virtual:
@@ -61,7 +73,7 @@ def window_of(round_: Round, participant: Participant | None) -> Window | None:
     return Window(round_.starts_at, round_.ends_at, round_.ends_at)
 
 
-def start_of(round_: Round, participant: Participant) -> datetime:
+def start_of(round_: Round, participant: Timed) -> datetime:
     """Where this participant's board clock starts (contest time 0)."""
     if (participant.virtual or round_.mode == "timed") and participant.started_at is not None:
         return participant.started_at

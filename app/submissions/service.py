@@ -17,6 +17,7 @@ from app.models import Challenge, Course, Judgement, Participant, Round, Submiss
 from app.scoring import cache as board
 from app.scoring import live as board_live
 from app.stores import take_from_window
+from app.submissions.checks import run_checks
 
 KINDS = ("submit", "samples")
 
@@ -43,6 +44,7 @@ def create_submission(
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
     text = validate_source(source)
     check_rate(user, rate_limit_for(challenge))
+    run_checks(user, challenge, kind)
     submission = Submission(
         user_id=user.id, challenge_id=challenge.id, language=language, source=text, kind=kind
     )

@@ -13,7 +13,7 @@ from app.channels import submission_channel
 from app.errors import AppError, NotFound
 from app.extensions import db, sock
 from app.live.hub import get_hub
-from app.live.sockets import pump
+from app.live.sockets import foreign_origin, pump
 from app.models import User
 from app.submissions import bp
 from app.submissions.access import visible_submission
@@ -22,9 +22,11 @@ from app.submissions.state import Sight, sight, submission_state
 
 @bp.before_request
 def _authorize() -> None:
-    """Refuse the socket's handshake itself (401/404) before any socket is opened."""
+    """Refuse the socket's handshake itself (403/401/404) before any socket is opened."""
     if request.endpoint != "submissions.submission_socket":
         return  # the pages check with login_required and their services
+    if foreign_origin():
+        abort(403)
     if not current_user.is_authenticated:
         abort(401)
     try:

@@ -27,6 +27,7 @@ from app.challenges.validation.solutions import validate_challenge
 from app.errors import AppError, Conflict, ServiceUnavailable
 from app.extensions import db
 from app.models import Challenge, utcnow
+from app.notifications.service import notify
 from app.stores import get_queue, get_redis
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,13 @@ def store_result(challenge: Challenge, token: str | None, report: ValidationRepo
         _set_state(challenge, {"status": "failed", "error": error, "at": _now()})
     else:
         _set_state(challenge, report.stored(at=_now()))
+    if token is not None and challenge.owner_id is not None:  # a background run: tell its owner
+        outcome = (
+            "could not run" if report is None else ("passed" if report.ok else "problems found")
+        )
+        notify(challenge.owner_id, "validation_finished",
+               {"challenge_id": challenge.id, "challenge_slug": challenge.slug,
+                "challenge_title": challenge.title, "outcome": outcome})  # fmt: skip
     db.session.commit()
     return "failed" if report is None else "done"
 

@@ -129,6 +129,7 @@ def test_invite_sets_first_password(client, auth, mailbox):
     user = db.session.scalar(select(User).where(User.email == "new@example.org"))
     assert user is not None and user.password_hash == ""
     service.send_invite(user, "Algorithms 101")
+    db.session.commit()  # queued with the caller's transaction, sent once it commits
     message = mailbox.messages[-1]
     assert message["to"] == "new@example.org"
     assert "Algorithms 101" in message["subject"]
@@ -158,6 +159,7 @@ def test_invite_outlives_a_reset_link(app):
 def test_invite_to_existing_account_has_no_link(app, mailbox):
     user = make_user()
     service.send_invite(user, "Course X")
+    db.session.commit()
     body = mailbox.messages[-1]["body"]
     assert "Course X" in body
     assert "/auth/login" in body

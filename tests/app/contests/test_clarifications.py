@@ -27,8 +27,8 @@ from app.stores import get_redis
 from tests.conftest import csrf_token, submit
 from tests.factories import make_challenge, make_course, make_round, make_user
 
-# clarification.json and common.json of the CLICS 2023-06 schemas, copied unchanged.
-SCHEMAS = Path(__file__).parent / "clics_schema"
+# The CLICS 2023-06 schemas, copied unchanged (tests/clics_schema/).
+SCHEMAS = Path(__file__).parents[2] / "clics_schema"
 
 
 @pytest.fixture
@@ -230,7 +230,8 @@ def test_questions_are_rate_limited_per_user(cast):
 
 @contextmanager
 def heard(app: Flask) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """Every event published while the block runs, as (channel without the prefix, event)."""
+    """Every clarification event published while the block runs, as (channel without the
+    prefix, event); the bell's `notification` events are tested in tests/app/notifications."""
     prefix = channel_prefix(app)
     pubsub = get_redis(app).pubsub()
     pubsub.psubscribe(f"{prefix}*")
@@ -241,7 +242,9 @@ def heard(app: Flask) -> Iterator[list[tuple[str, dict[str, Any]]]]:
         while (message := pubsub.get_message(timeout=1)) is not None:
             if message["type"] == "pmessage":
                 channel = message["channel"].decode().removeprefix(prefix)
-                events.append((channel, json.loads(message["data"])))
+                event = json.loads(message["data"])
+                if event["type"] != "notification":
+                    events.append((channel, event))
     finally:
         pubsub.close()
 

@@ -8,9 +8,10 @@ import logging
 import pytest
 from flask import Flask
 
-from app import create_app, scoring, submissions
+from app import create_app, gamification, notifications, scoring, submissions
 from app.channels import submission_channel
 from app.extensions import db
+from app.gamification import boss, handlers
 from app.judging import service
 from app.judging.consequences import (
     AFTER_COMMIT,
@@ -23,6 +24,7 @@ from app.judging.consequences import (
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.judging.queue import job_id
 from app.models import Judgement, User
+from app.notifications import sources
 from app.scoring.live import announce_board, update_board
 from app.stores import get_queue, get_redis
 from app.submissions import staff
@@ -237,15 +239,19 @@ def test_registries_belong_to_their_app_and_never_stack(app, stack):
     for other in others:
         submissions.init_app(other)  # an area initialised twice still registers once
         scoring.init_app(other)
-    expected_after = [f"{f.__module__}.{f.__qualname__}" for f in (announce, announce_board)]
+        notifications.init_app(other)
+        gamification.init_app(other)
+    after = (announce, announce_board, sources.verdict_changed, sources.judge_error,
+             handlers.announce_verdict, boss.announce_hits)  # fmt: skip
+    during = (update_board, handlers.apply_verdict, boss.apply_hits)
     for each in (app, *others):
         names = [r.name for r in consequences_of(each).registrations(AFTER_COMMIT)]
-        assert names == expected_after
+        assert names == [f"{f.__module__}.{f.__qualname__}" for f in after]
         names = [r.name for r in consequences_of(each).registrations(IN_TRANSACTION)]
-        assert names == [f"{update_board.__module__}.{update_board.__qualname__}"]
+        assert names == [f"{f.__module__}.{f.__qualname__}" for f in during]
     recorder(others[0], AFTER_COMMIT)
-    assert len(consequences_of(others[0]).registrations(AFTER_COMMIT)) == 3
-    assert len(consequences_of(app).registrations(AFTER_COMMIT)) == 2
+    assert len(consequences_of(others[0]).registrations(AFTER_COMMIT)) == len(after) + 1
+    assert len(consequences_of(app).registrations(AFTER_COMMIT)) == len(after)
     # And a verdict recorded in this app is announced once, whatever the other apps hold.
     submission = create_submission(make_user(), make_challenge(), "python3", GOOD)
     pubsub = get_redis().pubsub()

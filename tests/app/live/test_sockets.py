@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -38,6 +39,23 @@ def test_anonymous_is_refused(live_server, owned):
     assert refused.value.status_code == 401
     with pytest.raises(Refused):
         connect(live_server.url, "/ws/me")
+
+
+def test_a_page_of_another_site_is_refused(live_server, owned):
+    """Cross-site WebSocket hijacking: a foreign page's handshake carries the browser's cookie,
+    so the Origin decides, before any authentication; the site's own origin is let in."""
+    _, token, submission = owned
+    for path in (f"/ws/submissions/{submission.id}", "/ws/me"):
+        with pytest.raises(Refused) as refused:
+            connect(live_server.url, path, token=token, Origin="http://evil.example")
+        assert refused.value.status_code == 403
+        # simple-websocket's Host header leaves out the port: the site's own origin is that host.
+        own = "http://" + urlsplit(live_server.url).hostname
+        ws = connect(live_server.url, path, token=token, Origin=own)
+        try:
+            assert receive(ws)["type"] in ("submission.state", "ready")
+        finally:
+            ws.close()
 
 
 def test_another_student_is_refused(live_server, owned):

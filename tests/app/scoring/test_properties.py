@@ -4,7 +4,6 @@ recompute, the freeze never leaking, and the resolver ending at the final board.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -122,9 +121,9 @@ def test_the_incremental_cache_ends_at_the_full_recompute(contest, mode, rng):
     events.sort(key=lambda e: e[0] != "sent")  # every submission exists before its verdicts
     for kind, attempt in events:
         if kind == "sent":
-            known[attempt.submission_id] = replace(attempt, verdict=None)
+            known[attempt.submission_id] = attempt._replace(verdict=None)
         elif kind == "rejudged":
-            known[attempt.submission_id] = replace(attempt, verdict=rng.choice(VERDICTS[:-1]))
+            known[attempt.submission_id] = attempt._replace(verdict=rng.choice(VERDICTS[:-1]))
         else:
             known[attempt.submission_id] = attempt
         key = (attempt.participant_id, attempt.problem)
@@ -140,7 +139,7 @@ def test_the_public_board_never_depends_on_a_result_after_the_freeze(contest, da
     attempts, names = contest
     rules = Rules("icpc", end_seconds=END)
     changed = [
-        replace(x, verdict=data.draw(st.sampled_from(VERDICTS)), score=0.0)
+        x._replace(verdict=data.draw(st.sampled_from(VERDICTS)), score=0.0)
         if x.at_seconds >= FREEZE else x
         for x in attempts
     ]  # fmt: skip

@@ -1,0 +1,49 @@
+"""`flask contests import PATH` and `flask contests export ID OUT.zip`: CLICS contest packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.clics import exporter, importer, package_reader
+from app.contests.cli import contests
+from app.errors import AppError
+from app.extensions import db
+from app.models import Round
+
+
+@contests.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--owner", default=None, help="Email of the user who runs it (default: the first admin)."
+)
+@click.option("--visibility", default="public", type=click.Choice(["public", "invite", "course"]))
+@click.option("--judge", is_flag=True, help="Judge the submissions that come with source files.")
+def import_command(path: Path, owner: str | None, visibility: str, judge: bool) -> None:
+    """Import a CLICS contest package (folder or .zip); prints the new contest id last."""
+    try:
+        package = package_reader.read(path)
+        done = importer.store(package, importer.owner_for(owner), visibility=visibility)
+    except AppError as error:
+        raise click.ClickException(error.message) from error
+    for warning in done.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    round_ = done.round
+    if judge:
+        click.echo(f"queued {importer.judge_sources(round_)} submissions for judging")
+    click.echo(f"imported {len(round_.participants)} teams, {len(round_.problems)} problems "
+               f"as contest {round_.id}")  # fmt: skip
+
+
+@contests.command("export")
+@click.argument("round_id", type=int)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sources", is_flag=True, help="Add the submissions' source files.")
+def export_command(round_id: int, out: Path, sources: bool) -> None:
+    """Write a round as a CLICS contest package (.zip)."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"no round {round_id}")
+    out.write_bytes(exporter.export_zip(round_, sources=sources))
+    click.echo(f"wrote {out}")

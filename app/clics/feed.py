@@ -1,0 +1,210 @@
+"""The event feed, derived from the SQL rows: the same rows give the same events, in the same
+order, with the same tokens, on every web process (nothing lives in Redis or in memory).
+
+Each event has a key (time in microseconds, kind, object number, version) and its token is
+that key. Times are clamped so that an object's event never comes before the events of the
+objects it references (a team before its submissions, a submission before its judgements).
+A judgement the role may not see yet (the freeze) is left out until the thaw, and then comes
+at the thaw's time, so a client that resumes after the thaw gets it. Only events older than
+CLICS_FEED_SETTLE_SECONDS are served: a row committed a moment after a later one was read
+still comes after the token a client holds.
+
+Known limit: a change that leaves no time in its row (a staff override, a renamed problem)
+updates what later events and the endpoints carry, but adds no event of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.clics import contest_data, objects
+from app.clics.roles import Role
+from app.clics.service import awards, state_at
+from app.contests.clarifications import clics_clarifications
+from app.errors import AppError
+from app.extensions import db
+from app.models import Clarification, Judgement, Round, Submission
+
+EPOCH = datetime(1970, 1, 1)
+Key = tuple[int, int, int, int]
+END_OF_UPDATES = 99  # the kind of the state event that ends the feed: always last
+
+
+class BadToken(AppError):
+    """A since_token this server did not give."""
+
+    status = 400
+    code = "bad_token"
+
+
+@dataclass(frozen=True)
+class Event:
+    key: Key
+    type: str
+    id: str | None
+    data: Any
+
+    @property
+    def token(self) -> str:
+        return ".".join(str(part) for part in self.key)
+
+    @cached_property
+    def text(self) -> str:
+        return json.dumps({"type": self.type, "id": self.id, "data": self.data,
+                           "token": self.token}, separators=(",", ":")) + "\n"  # fmt: skip
+
+    def line(self) -> str:
+        """The event as one NDJSON line."""
+        return self.text
+
+
+def micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def parse_token(token: str) -> Key:
+    """The key a token names; BadToken otherwise."""
+    parts = token.split(".")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts):
+        raise BadToken(f"Unknown since_token {token!r}: reconnect without one.")
+    a, b, c, d = (int(p) for p in parts)
+    return (a, b, c, d)
+
+
+def events(round_: Round, role: Role, until: datetime) -> list[Event]:
+    """Every event of this round this role may see, with a time up to until, in order."""
+    base = micros(round_.created_at)
+    found: list[Event] = []
+
+    def add(at: int, kind: int, number: int, version: int, type_: str, id_: str | None,
+            data: Any) -> None:  # fmt: skip
+        found.append(Event((at, kind, number, version), type_, id_, data))
+
+    add(base, 0, 0, 0, "contest", None, objects.contest(round_))
+    for i, item in enumerate(objects.judgement_types(round_)):
+        add(base, 1, i, 0, "judgement-types", item["id"], item)
+    for i, item in enumerate(objects.languages(round_)):
+        add(base, 2, i, 0, "languages", item["id"], item)
+    data = contest_data.load(round_)
+    for i, item in enumerate(contest_data.problems(data)):
+        add(base, 3, i, 0, "problems", item["id"], item)
+    for i, item in enumerate(contest_data.groups(data)):
+        add(base, 4, i, 0, "groups", item["id"], item)
+    team_at = {p.id: max(base, micros(p.created_at)) for p in data.participants.values()}
+    for item in contest_data.teams(data):
+        add(team_at[int(item["id"])], 6, int(item["id"]), 0, "teams", item["id"], item)
+    for item in contest_data.persons(data, role):
+        at = team_at[int(item["team_ids"][0])]
+        add(at, 7, int(item["id"]), 0, "persons", item["id"], item)
+    for item in contest_data.accounts(data, role):
+        at = team_at[int(item["team_id"])] if item.get("team_id") else base
+        add(at, 8, int(item["id"]), 0, "accounts", item["id"], item)
+    _state_events(round_, base, add)
+    thaw = micros(round_.thawed_at) if round_.thawed_at is not None else None
+    for sent in data.submissions:
+        sent_at = max(team_at[sent.participant_id or 0], micros(sent.created_at))
+        label = data.labels[sent.challenge_id]
+        item = objects.submission(round_, sent, label, role.owns(sent.participant_id))
+        add(sent_at, 10, sent.id, 0, "submissions", item["id"], item)
+        embargoed = data.embargoed(role, sent)
+        if embargoed and thaw is None:
+            continue
+        for judged in data.judgements.get(sent.id, []):
+            runs = data.runs.get(judged.id, [])
+            start = max(sent_at, micros(judged.created_at))
+            end = max(start, micros(judged.finished_at or judged.created_at))
+            if embargoed and thaw is not None:
+                start, end = max(start, thaw), max(end, thaw)
+            first = objects.judgement(round_, judged, runs, as_started=True)
+            add(start, 11, judged.id, 0, "judgements", first["id"], first)
+            if judged.status in ("done", "failed"):
+                for result in runs:
+                    item = objects.run(round_, result, judged)
+                    add(end, 12, result.id, 0, "runs", item["id"], item)
+                item = objects.judgement(round_, judged, runs)
+                add(end, 11, judged.id, 1, "judgements", item["id"], item)
+    viewer = contest_data.clarification_viewer(role)
+    for row in contest_data.clarification_rows(round_):
+        floor = team_at.get(row.participant_id or 0, base)
+        for item in clics_clarifications(row, round_, viewer):
+            question = item["id"].startswith("q")
+            moment = row.created_at if question else (row.answered_at or row.created_at)
+            add(max(floor, micros(moment)), 13, row.id, 0 if question else 1, "clarifications",
+                item["id"], item)  # fmt: skip
+    if round_.finalized_at is not None:
+        at = max(base, micros(round_.finalized_at), thaw or 0)
+        for i, item in enumerate(awards(round_, role)):
+            add(at, 14, i, 0, "awards", item["id"], item)
+    limit = micros(until)
+    return sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
+
+
+def _state_events(round_: Round, base: int, add: Any) -> None:
+    """A state event at the round's creation and at each transition since."""
+    moments = [round_.created_at, round_.starts_at, round_.freeze_at, round_.ends_at,
+               round_.thawed_at, round_.finalized_at]  # fmt: skip
+    for i, moment in enumerate(moments):
+        if moment is None:
+            continue
+        state = state_at(round_, max(moment, round_.created_at))
+        kind = END_OF_UPDATES if state["end_of_updates"] else 9
+        add(max(base, micros(moment)), kind, i, 0, "state", None, state)
+        if kind == END_OF_UPDATES:
+            return
+
+
+def after(items: list[Event], since: Key | None) -> Iterator[Event]:
+    """The events after a key (all of them without one)."""
+    return (e for e in items if since is None or e.key > since)
+
+
+# The last few derivations in this process, by (round, role, until, what the rows hold): many
+# clients reading one feed in the same second share one derivation. Only a speed-up: a miss
+# derives again from SQL, and the fingerprint keeps a changed round from being served stale.
+_RECENT: OrderedDict[tuple[Any, ...], list[Event]] = OrderedDict()
+_RECENT_SIZE = 8
+_LOCK = threading.Lock()
+FAR_FUTURE = datetime(9999, 1, 1)
+
+
+def fingerprint(round_: Round) -> tuple[Any, ...]:
+    """What changes whenever an event is added or its data changes (one aggregate query)."""
+    sent = select(func.count(Submission.id), func.max(Submission.id)).where(
+        Submission.round_id == round_.id
+    )
+    judged = (
+        select(func.count(Judgement.id), func.max(Judgement.id), func.max(Judgement.finished_at),
+               func.count(Judgement.override_verdict))
+        .join(Submission, Submission.id == Judgement.submission_id)
+        .where(Submission.round_id == round_.id)
+    )  # fmt: skip
+    asked = select(func.count(Clarification.id), func.max(Clarification.answered_at)).where(
+        Clarification.round_id == round_.id
+    )
+    rows = [tuple(db.session.execute(q).one()) for q in (sent, judged, asked)]
+    return (round_.created_at, round_.thawed_at, round_.finalized_at, round_.starts_at,
+            round_.ends_at, round_.freeze_at, len(round_.participants), *rows)  # fmt: skip
+
+
+def shared_events(round_: Round, role: Role, until: datetime) -> list[Event]:
+    """events(), with one derivation shared by the clients that ask in the same second for
+    the same rows (the others wait for it), cut at each one's own until."""
+    key = (round_.id, role, until.replace(microsecond=0), fingerprint(round_))
+    with _LOCK:
+        found = _RECENT.get(key)
+        if found is None:
+            found = events(round_, role, FAR_FUTURE)
+            _RECENT[key] = found
+            while len(_RECENT) > _RECENT_SIZE:
+                _RECENT.popitem(last=False)
+    limit = micros(until)
+    return [e for e in found if e.key[0] <= limit]

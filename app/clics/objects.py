@@ -1,0 +1,157 @@
+"""The CLICS objects of one round, as the jury sees them (roles filter them in `collections`).
+
+Ids: the contest is the round id, a team the participant id, a person and an account the
+user id, a problem its label (as the scoreboard and clarifications already say), a group a
+course section, a submission/judgement/run the row id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from app.clics.times import abstime, reltime
+from app.judging import languages as registry
+from app.models import Judgement, Participant, Round, RoundProblem, Submission, TestResult
+from app.scoring.boards import clics_group_id
+
+# codedev verdicts as CLICS judgement types (DESIGN: "Mapped to CLICS judgement types").
+JUDGEMENT_TYPE_OF = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RE": "RTE",
+                     "CE": "CE", "OLE": "OLE", "IE": "JE"}  # fmt: skip
+VERDICT_OF = {type_id: verdict for verdict, type_id in JUDGEMENT_TYPE_OF.items()}
+TYPE_NAMES = {"AC": "correct", "WA": "wrong answer", "TLE": "time limit exceeded",
+              "MLE": "memory limit exceeded", "RTE": "run-time error", "CE": "compiler error",
+              "OLE": "output limit exceeded", "JE": "judging error"}  # fmt: skip
+_RGB = re.compile(r"^#[A-Fa-f0-9]{3}([A-Fa-f0-9]{3})?$")
+
+
+def type_of(verdict: str | None) -> str | None:
+    """The CLICS judgement type of a codedev verdict (unknown ones are judging errors)."""
+    return None if verdict is None else JUDGEMENT_TYPE_OF.get(verdict, "JE")
+
+
+def pass_fail(round_: Round) -> bool:
+    return round_.scoring == "icpc"
+
+
+def contest(round_: Round) -> dict[str, Any]:
+    """The contest object."""
+    data: dict[str, Any] = {
+        "id": str(round_.id),
+        "name": round_.name,
+        "formal_name": round_.name,
+        "start_time": abstime(round_.starts_at),
+        "duration": reltime(round_.ends_at - round_.starts_at),
+        "scoreboard_freeze_duration": reltime(round_.ends_at - round_.freeze_at)
+        if round_.freeze_at is not None else None,
+        "scoreboard_type": "pass-fail" if pass_fail(round_) else "score",
+    }  # fmt: skip
+    if pass_fail(round_):
+        data["penalty_time"] = round_.penalty_minutes
+    return data
+
+
+def judgement_types(round_: Round) -> list[dict[str, Any]]:
+    """The judgement types codedev gives, with the round's penalty rules."""
+    penalty = {"AC": False, "CE": round_.ce_penalty, "JE": False}
+    return [{"id": t, "name": TYPE_NAMES[t], "penalty": penalty.get(t, True), "solved": t == "AC"}
+            for t in TYPE_NAMES]  # fmt: skip
+
+
+def languages(round_: Round) -> list[dict[str, Any]]:
+    """The languages of the round (every judge language when it names none)."""
+    allowed = set(round_.languages or registry.ids())
+    return [{"id": language.id, "name": language.name, "entry_point_required": False,
+             "extensions": [extension.lstrip(".") for extension in language.extensions]}
+            for language in registry.all_languages() if language.id in allowed]  # fmt: skip
+
+
+def problem(round_: Round, item: RoundProblem, ordinal: int) -> dict[str, Any]:
+    """One problem object: the label is its id."""
+    data: dict[str, Any] = {
+        "id": item.label, "label": item.label, "name": item.challenge.title, "ordinal": ordinal,
+        "color": item.color, "time_limit": round(item.challenge.time_limit_ms / 1000, 3),
+        "test_data_count": len(item.challenge.tests),
+    }  # fmt: skip
+    if _RGB.match(item.color or ""):
+        data["rgb"] = item.color
+    if not pass_fail(round_):
+        data["max_score"] = item.points
+    return data
+
+
+def group(section: str) -> dict[str, Any]:
+    """A course section as a CLICS group."""
+    return {"id": clics_group_id(section), "name": section}
+
+
+def team(participant: Participant, group_ids: list[str]) -> dict[str, Any]:
+    """One team object; a virtual participant (an after-the-fact replay) is hidden."""
+    return {"id": str(participant.id), "name": participant.name, "label": str(participant.id),
+            "display_name": participant.name, "group_ids": group_ids,
+            "hidden": participant.virtual}  # fmt: skip
+
+
+def person(participant: Participant, user_id: int, name: str, email: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": str(user_id), "name": name, "role": "contestant",
+                            "team_ids": [str(participant.id)]}  # fmt: skip
+    if email is not None:
+        data["email"] = email
+    return data
+
+
+def account(user_id: int, email: str, name: str, team_id: int | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": str(user_id), "username": email, "name": name,
+                            "type": "team" if team_id is not None else "admin",
+                            "person_id": str(user_id) if team_id is not None else None}  # fmt: skip
+    if team_id is not None:
+        data["team_id"] = str(team_id)
+    return data
+
+
+def submission(round_: Round, sent: Submission, label: str, files: bool) -> dict[str, Any]:
+    """One submission; its files (a zip of the source) only for those who may read them."""
+    href = f"contests/{round_.id}/submissions/{sent.id}/files"
+    return {
+        "id": str(sent.id), "language_id": sent.language, "problem_id": label,
+        "team_id": str(sent.participant_id), "time": abstime(sent.created_at),
+        "contest_time": reltime(sent.created_at - round_.starts_at), "entry_point": None,
+        "files": [{"href": href, "mime": "application/zip", "filename": "files.zip"}]
+        if files else [],
+    }  # fmt: skip
+
+
+def started_at(judgement: Judgement) -> datetime:
+    return judgement.started_at or judgement.created_at
+
+
+def judgement(round_: Round, item: Judgement, runs: list[TestResult],
+              as_started: bool = False) -> dict[str, Any]:  # fmt: skip
+    """One judgement: a verdict once finished (failed = judging error), null before; with
+    as_started, as it was when it started (the event feed's first event of it)."""
+    finished = item.status in ("done", "failed") and not as_started
+    runs = runs if finished else []
+    verdict = ("IE" if item.status == "failed" else item.final_verdict) if finished else None
+    start = started_at(item)
+    end = item.finished_at or start if finished else None
+    data: dict[str, Any] = {
+        "id": str(item.id), "submission_id": str(item.submission_id),
+        "judgement_type_id": type_of(verdict) if finished else None,
+        "start_time": abstime(start), "start_contest_time": reltime(start - round_.starts_at),
+        "end_time": abstime(end) if end else None,
+        "end_contest_time": reltime(end - round_.starts_at) if end else None,
+        "max_run_time": round(max(r.time_ms for r in runs) / 1000, 3) if runs else None,
+    }  # fmt: skip
+    if not pass_fail(round_):
+        data["score"] = max(0.0, item.score) if finished else 0.0
+    return data
+
+
+def run(round_: Round, item: TestResult, judged: Judgement) -> dict[str, Any]:
+    """One test's run of a judgement, at the judgement's end (runs are recorded with it)."""
+    at = judged.finished_at or started_at(judged)
+    return {"id": str(item.id), "judgement_id": str(item.judgement_id), "ordinal": item.position,
+            "judgement_type_id": type_of(item.verdict), "time": abstime(at),
+            "contest_time": reltime(at - round_.starts_at),
+            "run_time": round(item.time_ms / 1000, 3)}  # fmt: skip

@@ -1,0 +1,271 @@
+"""Read a CLICS contest package (folder or .zip): contest.json or contest.yaml, then either the
+per-endpoint JSON files or an event-feed.ndjson, into plain objects by id, checked as a whole.
+
+What a CCS is known to write beside the schema is taken with a warning: penalty_time as a
+RELTIME, submissions without files, state events with some fields, problem ordinals from 0,
+unknown account types, objects updated many times or deleted, a judgement with no verdict
+that a later one replaces. What cannot be a contest is an error naming the file and line:
+an unknown reference, a duplicate id, times out of order, an unsafe or huge archive.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.archives import Caps, read_package
+from app.clics.times import parse_abstime, parse_reltime
+from app.errors import ValidationError
+
+ENDPOINTS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
+             "persons", "accounts", "submissions", "judgements", "runs", "clarifications",
+             "awards")  # fmt: skip
+ACCOUNT_TYPES = ("team", "judge", "admin", "analyst", "staff")
+# A contest package's files are small JSON; the caps are those of a problem package.
+CAPS = Caps(package_bytes=256 * 1024 * 1024, total_bytes=512 * 1024 * 1024)
+
+
+class PackageError(ValidationError):
+    """A contest package that cannot be imported; the message names the file and line."""
+
+    code = "bad_package"
+
+
+@dataclass
+class ContestPackage:
+    """A package's objects by endpoint and id (the latest version of each), and where each
+    came from ("teams.json:12", "event-feed.ndjson:40") for messages."""
+
+    contest: dict[str, Any]
+    state: dict[str, Any] = field(default_factory=dict)
+    objects: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def of(self, endpoint: str) -> dict[str, dict[str, Any]]:
+        return self.objects.setdefault(endpoint, {})
+
+
+def read(path: Path) -> ContestPackage:
+    """Read and check a package folder or .zip; PackageError if it cannot be a contest."""
+    try:
+        files = read_package(Path(path), CAPS)
+    except ValidationError as error:
+        raise PackageError(f"{Path(path).name}: {error.message}") from error
+    return read_files(files)
+
+
+def read_files(files: dict[str, bytes]) -> ContestPackage:
+    """Check a package already read into {path: bytes} (an upload, a shadow's feed)."""
+    files = _strip_top(files)
+    package = ContestPackage(_contest(files), files=files)
+    if "event-feed.ndjson" in files and not any(
+        f"{e}.json" in files for e in ("teams", "submissions")
+    ):
+        _read_feed(package, files["event-feed.ndjson"])
+    else:
+        for endpoint in ENDPOINTS:
+            if f"{endpoint}.json" in files:
+                _read_array(package, endpoint, files[f"{endpoint}.json"])
+        if "state.json" in files:
+            package.state = _json(files["state.json"], "state.json")
+    _tolerate(package)
+    _check(package)
+    return package
+
+
+def _strip_top(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Drop one top folder around the package (`wf/contest.json` -> `contest.json`)."""
+    if any(n in files for n in ("contest.json", "contest.yaml", "event-feed.ndjson")):
+        return files
+    tops = {name.split("/", 1)[0] for name in files}
+    if len(tops) == 1 and all("/" in n for n in files):
+        top = tops.pop() + "/"
+        return {n[len(top) :]: d for n, d in files.items()}
+    return files
+
+
+def _json(data: bytes, where: str) -> Any:
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", 1)
+        raise PackageError(f"{where}:{line}: not JSON ({error})") from error
+
+
+def _contest(files: dict[str, bytes]) -> dict[str, Any]:
+    if "contest.json" in files:
+        contest = _json(files["contest.json"], "contest.json")
+    elif "contest.yaml" in files:
+        try:
+            raw = yaml.safe_load(files["contest.yaml"]) or {}
+        except yaml.YAMLError as error:
+            raise PackageError(f"contest.yaml: not YAML ({error})") from error
+        contest = {str(k).replace("-", "_"): v for k, v in raw.items()}
+        if "scoreboard_freeze_length" in contest:
+            contest["scoreboard_freeze_duration"] = contest.pop("scoreboard_freeze_length")
+    elif "event-feed.ndjson" in files:
+        contest = {}  # the feed's contest event says it
+    else:
+        raise PackageError("The package has no contest.json or contest.yaml.")
+    if not isinstance(contest, dict):
+        raise PackageError("contest.json: the contest must be a JSON object.")
+    return contest
+
+
+def _line_of(text: str, object_id: str, start: int) -> tuple[int, int]:
+    """The line where an object's id appears (from start), and where to look next."""
+    at = text.find(json.dumps(object_id), start)
+    if at < 0:
+        return 1, start
+    return text.count("\n", 0, at) + 1, at + 1
+
+
+def _read_array(package: ContestPackage, endpoint: str, data: bytes) -> None:
+    name = f"{endpoint}.json"
+    items = _json(data, name)
+    if not isinstance(items, list):
+        raise PackageError(f"{name}:1: must be a JSON array")
+    text, cursor = data.decode(errors="replace"), 0
+    found = package.of(endpoint)
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or item.get("id") in (None, ""):
+            raise PackageError(f"{name}: item {index} has no id")
+        object_id = str(item["id"])
+        line, cursor = _line_of(text, object_id, cursor)
+        if object_id in found:
+            raise PackageError(f"{name}:{line}: duplicate id {object_id!r} "
+                               f"(first at {package.where[(endpoint, object_id)]})")  # fmt: skip
+        found[object_id] = item
+        package.where[(endpoint, object_id)] = f"{name}:{line}"
+
+
+def _read_feed(package: ContestPackage, data: bytes) -> None:
+    """Replay the feed: the last version of each object counts; data null deletes it."""
+    updated: set[tuple[str, str]] = set()
+    for number, line in enumerate(data.decode(errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue  # a keep-alive
+        event = _json(line.encode(), f"event-feed.ndjson:{number}")
+        kind, object_id, value = event.get("type"), event.get("id"), event.get("data")
+        where = f"event-feed.ndjson:{number}"
+        if kind == "contest":
+            package.contest = value or package.contest
+        elif kind == "state":
+            if value and set(value) < {
+                "started",
+                "frozen",
+                "ended",
+                "thawed",
+                "finalized",
+                "end_of_updates",
+            }:
+                package.warnings.append(f"{where}: a state event with only {sorted(value)}")
+            package.state.update(value or {})
+        elif kind in ENDPOINTS:
+            items = value if object_id is None and isinstance(value, list) else [value]
+            if object_id is None and isinstance(value, list):
+                package.of(kind).clear()
+            for item in items:
+                key = str(object_id) if object_id is not None else str((item or {}).get("id"))
+                if key in package.of(kind):
+                    updated.add((kind, key))
+                if item is None:
+                    package.of(kind).pop(key, None)
+                else:
+                    package.of(kind)[key] = item
+                    package.where[(kind, key)] = where
+    if updated:
+        package.warnings.append(
+            f"event-feed.ndjson: {len(updated)} objects updated more than once or deleted"
+        )
+
+
+def _tolerate(package: ContestPackage) -> None:
+    """Accept, with a warning, what real CCSs write beside the schema."""
+    contest = package.contest
+    penalty = contest.get("penalty_time")
+    if isinstance(penalty, str):
+        package.warnings.append(f"contest: penalty_time {penalty!r} is a RELTIME, not minutes")
+        contest["penalty_time"] = int(parse_reltime(penalty).total_seconds() // 60)
+    without = [s for s in package.of("submissions").values() if not s.get("files")]
+    if without:
+        package.warnings.append(
+            f"{len(without)} submissions have no files: imported as recorded results"
+        )
+    ordinals = [p.get("ordinal") for p in package.of("problems").values()]
+    if 0 in ordinals:
+        package.warnings.append("problems: ordinals start at 0")
+    odd = {
+        str(a.get("type"))
+        for a in package.of("accounts").values()
+        if a.get("type") not in ACCOUNT_TYPES
+    }
+    if odd:
+        package.warnings.append(
+            f"accounts: unknown account types {sorted(odd)} (accounts are not imported)"
+        )
+
+
+def _check(package: ContestPackage) -> None:
+    """Refuse unknown references and times out of order, naming where."""
+    contest = package.contest
+    for key in ("name", "start_time", "duration"):
+        if not contest.get(key):
+            raise PackageError(f"contest: no {key}")
+    start = _time(contest["start_time"], "contest: start_time")
+    _duration(contest["duration"], "contest: duration")
+    refs = {"submissions": {"team_id": "teams", "problem_id": "problems"},
+            "judgements": {"submission_id": "submissions"},
+            "clarifications": {"from_team_id": "teams", "to_team_id": "teams",
+                               "problem_id": "problems", "reply_to_id": "clarifications"}}  # fmt: skip
+    for endpoint, fields in refs.items():
+        for object_id, item in package.of(endpoint).items():
+            for name, target in fields.items():
+                value = item.get(name)
+                if value is not None and str(value) not in package.of(target):
+                    where = package.where.get((endpoint, object_id), endpoint)
+                    raise PackageError(
+                        f"{where}: {endpoint[:-1]} {object_id!r} names unknown {name} {value!r}"
+                    )
+    types = package.of("judgement-types")
+    for object_id, item in package.of("judgements").items():
+        where = package.where.get(("judgements", object_id), "judgements")
+        type_id = item.get("judgement_type_id")
+        if type_id is not None and types and str(type_id) not in types:
+            raise PackageError(
+                f"{where}: judgement {object_id!r} names unknown judgement type {type_id!r}"
+            )
+        sent = package.of("submissions")[str(item["submission_id"])]
+        begun = _time(item.get("start_time") or sent.get("time"), where)
+        if item.get("end_time") and _time(item["end_time"], where) < begun:
+            raise PackageError(f"{where}: judgement {object_id!r} ends before it starts")
+        if sent.get("time") and begun < _time(sent["time"], where):
+            raise PackageError(f"{where}: judgement {object_id!r} starts before its submission")
+    for object_id, item in package.of("submissions").items():
+        where = package.where.get(("submissions", object_id), "submissions")
+        if not item.get("time") and not item.get("contest_time"):
+            raise PackageError(f"{where}: submission {object_id!r} has no time")
+        if item.get("time") and _time(item["time"], where) < start:
+            raise PackageError(f"{where}: submission {object_id!r} comes before the contest starts")
+
+
+def _time(value: Any, where: str) -> Any:
+    try:
+        return parse_abstime(str(value))
+    except ValueError as error:
+        raise PackageError(f"{where}: {value!r} is not a CLICS time") from error
+
+
+def _duration(value: Any, where: str) -> Any:
+    if isinstance(value, int | float):  # YAML reads 5:00:00 as sexagesimal seconds
+        return value
+    try:
+        return parse_reltime(str(value))
+    except ValueError as error:
+        raise PackageError(f"{where}: {value!r} is not a CLICS duration") from error

@@ -1,0 +1,175 @@
+"""CLICS writes, as the spec allows them: a team POSTs its own submission (team_submit), the
+jury POSTs or PUTs one for any team with its time (admin_submit); a team asks a
+clarification (team_clar), the jury answers or announces (admin_clar).
+
+A team's submission goes through codedev's one submitting service (window, language, rate
+limit); the jury's is stored as sent, at the time it gives, and judged like any other.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import zipfile
+from typing import Any
+
+from sqlalchemy import text
+
+from app.clics import contest_data, objects
+from app.clics.roles import Role
+from app.clics.times import parse_abstime
+from app.contests import clarifications
+from app.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.extensions import db
+from app.judging import languages as registry
+from app.judging.queue import enqueue_judgement
+from app.models import Judgement, Participant, Round, RoundProblem, Submission, User
+from app.scoring import cache as board
+from app.scoring import live as board_live
+from app.submissions.service import create_submission, validate_source
+
+MAX_ZIP = 1024 * 1024
+
+
+def _source(body: dict[str, Any]) -> str:
+    """The one source file in the submission's base64 zip (files[0].data)."""
+    files = body.get("files")
+    if not isinstance(files, list) or len(files) != 1 or not isinstance(files[0], dict):
+        raise ValidationError("`files` must hold exactly one zip archive.", field="files")
+    mime = files[0].get("mime")
+    if mime not in (None, "application/zip"):
+        raise ValidationError("The files' mime must be application/zip.", field="files")
+    try:
+        data = base64.b64decode(str(files[0].get("data", "")), validate=True)
+        if len(data) > MAX_ZIP:
+            raise ValidationError("The archive is too big.", field="files")
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) != 1 or members[0].file_size > MAX_ZIP:
+            raise ValidationError("The archive must hold one source file.", field="files")
+        return validate_source(archive.read(members[0]))
+    except (binascii.Error, zipfile.BadZipFile) as error:
+        raise ValidationError(
+            "`files[0].data` must be a base64 zip archive.", field="files"
+        ) from error
+
+
+def _problem(round_: Round, body: dict[str, Any]) -> RoundProblem:
+    problem = next((p for p in round_.problems if p.label == body.get("problem_id")), None)
+    if problem is None:
+        raise ValidationError(
+            f"No problem {body.get('problem_id')!r} in this contest.", field="problem_id"
+        )
+    return problem
+
+
+def _language(body: dict[str, Any]) -> str:
+    language = body.get("language_id")
+    if not isinstance(language, str) or not registry.is_known(language):
+        raise ValidationError(f"Unknown language {language!r}.", field="language_id")
+    return language
+
+
+def submit(
+    user: User, round_: Round, role: Role, body: dict[str, Any], put_id: str | None = None
+) -> dict[str, Any]:
+    """Store a submission as the spec's capabilities allow; its CLICS object."""
+    if role.kind == "team":
+        if put_id is not None:
+            raise Forbidden("A team may only POST its submissions.")
+        for name in ("id", "time", "contest_time"):
+            if name in body:
+                raise ValidationError(f"A team's submission must not carry `{name}`.", field=name)
+        if body.get("team_id") not in (None, str(role.team_id)):
+            raise Forbidden("A team submits as itself only.")
+        problem, language, source = _problem(round_, body), _language(body), _source(body)
+        sent = create_submission(user, problem.challenge, language, source, round_=round_)
+        return objects.submission(round_, sent, problem.label, True)
+    if role.kind != "admin":
+        raise Forbidden("Sign in as a team or as the jury to submit.")
+    return _jury_submission(round_, body, put_id)
+
+
+def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) -> dict[str, Any]:
+    if put_id is None and "id" in body:
+        raise ValidationError("A POST must not carry an id; PUT to submissions/<id>.", field="id")
+    if put_id is not None and str(body.get("id")) != put_id:
+        raise Conflict("The id in the body must match the URL.")
+    if put_id is not None and (
+        not put_id.isdigit() or db.session.get(Submission, int(put_id)) is not None
+    ):
+        raise Conflict(f"The submission id {put_id!r} exists already or is not a number.")
+    if not body.get("time"):
+        raise ValidationError("The jury's submission needs its `time`.", field="time")
+    team = (
+        db.session.get(Participant, int(body["team_id"]))
+        if str(body.get("team_id", "")).isdigit()
+        else None
+    )
+    if team is None or team.round_id != round_.id:
+        raise ValidationError(f"No team {body.get('team_id')!r} in this contest.", field="team_id")
+    problem, language, source = _problem(round_, body), _language(body), _source(body)
+    try:
+        at = parse_abstime(str(body["time"]))
+    except ValueError as error:
+        raise ValidationError("`time` must be a CLICS time.", field="time") from error
+    first = team.members[0].user_id if team.members else None
+    sent = Submission(user_id=first, challenge_id=problem.challenge_id, language=language, source=source,
+                      kind="submit", created_at=at, round_id=round_.id, participant_id=team.id)  # fmt: skip
+    if put_id is not None:
+        sent.id = int(put_id)
+    judgement = Judgement(submission=sent, status="queued")
+    db.session.add_all([sent, judgement])
+    db.session.flush()
+    if put_id is not None and db.engine.dialect.name == "postgresql":
+        # A chosen id must not be handed out again by the sequence.
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('submissions', 'id'), "
+                                "GREATEST((SELECT max(id) FROM submissions), 1))"))  # fmt: skip
+    board.refresh(sent)
+    db.session.commit()
+    enqueue_judgement(judgement)
+    board_live.announce(sent)
+    return objects.submission(round_, sent, problem.label, True)
+
+
+def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict[str, Any]:
+    """A team's question, or the jury's answer (reply_to_id) or announcement; the new
+    message's CLICS object."""
+    message = body.get("text")
+    if not isinstance(message, str) or not message.strip():
+        raise ValidationError("`text` must be a non-empty string.", field="text")
+    if "id" in body or "time" in body:
+        raise ValidationError("A new clarification must not carry `id` or `time`.")
+    label = body.get("problem_id")
+    if label is not None and not any(p.label == label for p in round_.problems):
+        raise ValidationError(f"No problem {label!r} in this contest.", field="problem_id")
+    if role.kind == "team":
+        if body.get("to_team_id") is not None or body.get("reply_to_id") is not None:
+            raise Forbidden("Teams cannot send clarifications to another team or reply.")
+        if body.get("from_team_id") not in (None, str(role.team_id)):
+            raise Forbidden("A team asks as itself only.")
+        row = clarifications.ask(user, round_, label, message)
+        wanted = f"q{row.id}"
+    elif role.kind == "admin":
+        reply = body.get("reply_to_id")
+        if reply is not None:
+            if not (isinstance(reply, str) and reply.startswith("q") and reply[1:].isdigit()):
+                raise ValidationError(
+                    f"No clarification {reply!r} to reply to.", field="reply_to_id"
+                )
+            row = clarifications.answer(
+                user, int(reply[1:]), message, to_all=body.get("to_team_id") is None
+            )
+        else:
+            row = clarifications.announce(user, round_, message, label)
+        wanted = f"a{row.id}"
+    else:
+        raise Forbidden("Sign in as a team or as the jury to send clarifications.")
+    viewer = contest_data.clarification_viewer(role)
+    found = [
+        c for c in clarifications.clics_clarifications(row, round_, viewer) if c["id"] == wanted
+    ]
+    if not found:
+        raise NotFound("The clarification was stored but is not visible to you.")
+    return found[0]

@@ -1,0 +1,309 @@
+"""Boss Fights: start one, its hits on the verdict's transaction, its HP, the end and the XP.
+
+The BossHit rows are the record (one per boss, user and target); the HP on Redis
+(`boss:damage:<id>`) is a counter of their sum, rebuilt from SQL whenever it is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+from sqlalchemy import func, select
+
+from app.channels import boss_channel
+from app.errors import TooMany, ValidationError
+from app.extensions import db
+from app.gamification import boss_events, boss_rules, events, ledger, players, xp
+from app.gamification.badges import Facts
+from app.gamification.boss_rules import TestPoint
+from app.gamification.handlers import Outcome, award_badges, leveled, send
+from app.judging.consequences import Judged
+from app.live import publish
+from app.models import (
+    BossFight,
+    BossHit,
+    Challenge,
+    Enrollment,
+    ParticipantMember,
+    Player,
+    TestResult,
+    User,
+    utcnow,
+)
+from app.stores import bound_lock_holding, get_redis, take_from_window
+
+log = logging.getLogger(__name__)
+_PENDING = "codedev.gamification.boss"
+# Submissions on a boss's challenges while it runs: one per user every 30 s.
+RATE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class BossSpec:
+    name: str
+    challenge_ids: list[int]
+    course_id: int | None = None
+    round_id: int | None = None
+    minutes: int = boss_rules.DEFAULT_MINUTES
+    hints: list[str] = field(default_factory=list)
+
+
+def points_of(challenge: Challenge) -> dict[int, float]:
+    """The points of each test of a challenge (boss_rules.test_points)."""
+    groups = {g.id: g.name for g in challenge.groups}
+    tests = [
+        TestPoint(t.id, groups.get(t.group_id) if t.group_id else None) for t in challenge.tests
+    ]
+    return boss_rules.test_points(tests, {g.name: g.points for g in challenge.groups})
+
+
+def participants_of(course_id: int | None, round_id: int | None) -> list[int]:
+    """The students of a course, or the members of a round's participants."""
+    if round_id is not None:
+        query = select(ParticipantMember.user_id).where(ParticipantMember.round_id == round_id)
+    else:
+        query = select(Enrollment.user_id).where(
+            Enrollment.course_id == course_id, Enrollment.role == "student"
+        )
+    return sorted(set(db.session.scalars(query)))
+
+
+def start(owner: User, spec: BossSpec, now: datetime | None = None) -> BossFight:
+    """Start a fight now; refused with no challenge, more than three, or no participants."""
+    ids = list(dict.fromkeys(spec.challenge_ids))
+    if not boss_rules.MIN_CHALLENGES <= len(ids) <= boss_rules.MAX_CHALLENGES:
+        raise ValidationError("Pick one to three challenges.", field="challenge_ids")
+    if (spec.course_id is None) == (spec.round_id is None):
+        raise ValidationError("A boss fight is for one course or one round.")
+    if not 1 <= spec.minutes <= 240:
+        raise ValidationError("The window is 1 to 240 minutes.", field="minutes")
+    challenges = [db.session.get(Challenge, i) for i in ids]
+    if any(c is None for c in challenges):
+        raise ValidationError("No such challenge.", field="challenge_ids")
+    people = participants_of(spec.course_id, spec.round_id)
+    if not people:
+        raise ValidationError("Nobody to fight with: the course or round has no students yet.")
+    total = sum(sum(points_of(c).values()) for c in challenges if c is not None)
+    if total <= 0:
+        raise ValidationError("The challenges have no tests worth points.", field="challenge_ids")
+    now = now or utcnow()
+    boss = BossFight(
+        course_id=spec.course_id, round_id=spec.round_id, owner_id=owner.id,
+        name=spec.name.strip() or "The Boss", challenge_ids=ids, participant_ids=people,
+        hp_max=boss_rules.hp(len(people), total), hints=[h for h in spec.hints if h.strip()][:2],
+        starts_at=now, ends_at=now + timedelta(minutes=spec.minutes), state="running",
+        secret=secrets.token_urlsafe(24),
+        xp_reward=sum(xp.full_xp(c.difficulty) for c in challenges if c is not None),
+        report={},
+    )  # fmt: skip
+    db.session.add(boss)
+    db.session.commit()
+    publish(boss_channel(boss.id), boss_events.state(boss, 0.0, now))
+    return boss
+
+
+def running_for(challenge_id: int, user_id: int, at: datetime) -> list[BossFight]:
+    """Fights running at `at` in which this user fights over this challenge."""
+    fights = db.session.scalars(
+        select(BossFight).where(
+            BossFight.state == "running", BossFight.starts_at <= at, BossFight.ends_at >= at
+        )
+    )
+    return [b for b in fights if challenge_id in b.challenge_ids and user_id in b.participant_ids]
+
+
+def check_submission(user: User, challenge: Challenge, kind: str) -> None:
+    """A submission check (app/submissions/checks): 1 every 30 s on a running boss."""
+    if kind != "submit" or not running_for(challenge.id, user.id, utcnow()):
+        return
+    if not take_from_window(f"ratelimit:boss:{user.id}", 1, RATE_SECONDS):
+        raise TooMany(f"Boss fight: one submission every {RATE_SECONDS} s. Aim well!")
+
+
+def apply_hits(event: Judged) -> None:
+    """In the verdict's transaction: this judgement's new hits on every fight it counts in."""
+    submission = event.submission
+    if submission.user_id is None or not event.counts:
+        return
+    fights = running_for(submission.challenge_id, submission.user_id, submission.created_at)
+    if not fights:
+        return
+    bound_lock_holding()
+    passed = {
+        test_id
+        for test_id in db.session.scalars(
+            select(TestResult.test_case_id).where(
+                TestResult.judgement_id == event.judgement.id, TestResult.verdict == "AC"
+            )
+        )
+        if test_id is not None
+    }
+    accepted = event.judgement.final_verdict == "AC"
+    if event.judgement.override_verdict == "AC":  # an override passes every test
+        passed = {t.id for t in submission.challenge.tests}
+    points = points_of(submission.challenge)
+    for fight in fights:
+        boss = db.session.scalar(
+            select(BossFight)
+            .where(BossFight.id == fight.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if boss is None or boss.state != "running":
+            continue
+        _hit(boss, submission.user_id, submission.challenge_id, points, passed, accepted,
+             event.judgement.id)  # fmt: skip
+
+
+def _hit(boss: BossFight, user_id: int, challenge_id: int, points: dict[int, float],
+         passed: set[int], accepted: bool, judgement_id: int) -> None:  # fmt: skip
+    already = set(
+        db.session.scalars(
+            select(BossHit.target).where(BossHit.boss_id == boss.id, BossHit.user_id == user_id)
+        )
+    )
+    new = boss_rules.hits(challenge_id, points, passed, accepted, already)
+    if not new:
+        return
+    for hit in new:
+        db.session.add(BossHit(boss_id=boss.id, user_id=user_id, target=hit.target,
+                               challenge_id=challenge_id, damage=hit.damage,
+                               judgement_id=judgement_id))  # fmt: skip
+    db.session.flush()
+    dealt = damage_of(boss.id)
+    pending = db.session.info.setdefault(_PENDING, {}).setdefault(judgement_id, [])
+    pending.append((boss.id, user_id, new, dealt))
+    if dealt >= boss.hp_max:
+        pending.extend(finish(boss, dealt, defeated=True))
+
+
+def damage_of(boss_id: int) -> float:
+    """The damage dealt to a boss so far, from SQL (the record)."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(BossHit.damage), 0.0)).where(BossHit.boss_id == boss_id)
+    )
+    return float(total or 0.0)
+
+
+def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
+    """End a fight in the caller's transaction: its state, the report, everyone's XP (guarded
+    per boss and user); what to send once committed."""
+    boss.state = "defeated" if defeated else "escaped"
+    boss.settled_at = utcnow()
+    boss.report = build_report(boss)
+    amount = boss_rules.reward_xp(boss.xp_reward, dealt, boss.hp_max, defeated)
+    outcomes: list[Any] = []
+    for user_id in boss.participant_ids:
+        player = players.player_of(user_id)
+        outcome = Outcome(user_id)
+        if amount > 0 and ledger.pay_once(user_id, f"boss:{boss.id}:{user_id}", amount, "boss"):
+            old_level = player.level or 1
+            player.xp = (player.xp or 0) + amount
+            player.level = xp.level_of(player.xp)
+            reason = f"{boss.name} {'defeated' if defeated else 'escaped'}"
+            outcome.events.append(events.xp_awarded(amount, player.xp, reason))
+            if player.level > old_level:
+                outcome.events.append(leveled(player))
+        if defeated:
+            player.bosses_defeated = (player.bosses_defeated or 0) + 1
+            facts = _facts(player)
+            outcome.events.extend(award_badges(player, facts, None))
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _facts(player: Player) -> Facts:
+    return Facts(solved=player.solved or 0, languages=len(player.languages or []),
+                 streak=player.streak_current or 0, level=player.level or 1,
+                 bosses_defeated=player.bosses_defeated or 0, medals=player.medals or 0)  # fmt: skip
+
+
+def build_report(boss: BossFight) -> dict[str, Any]:
+    """For the teacher: pass counts per test, and who contributed what."""
+    rows = db.session.execute(
+        select(BossHit.user_id, BossHit.target, BossHit.damage).where(BossHit.boss_id == boss.id)
+    ).all()
+    passes: dict[str, int] = {}
+    by_user: dict[str, float] = {}
+    for user_id, target, damage in rows:
+        if target.startswith("test:"):
+            passes[target] = passes.get(target, 0) + 1
+        by_user[str(user_id)] = round(by_user.get(str(user_id), 0.0) + damage, 4)
+    return {"passes": passes, "damage": by_user}
+
+
+def announce_hits(event: Judged) -> None:
+    """Once committed: each hit on boss:<id>, the Redis counter, and the end if it came."""
+    for item in db.session.info.get(_PENDING, {}).pop(event.judgement.id, []):
+        if isinstance(item, Outcome):
+            send(item)
+            continue
+        boss_id, user_id, new, dealt = item
+        boss = db.session.get(BossFight, boss_id)
+        if boss is None:
+            continue
+        counted = add_damage(boss_id, sum(h.damage for h in new))
+        name = players.board_name(user_id)
+        for hit in new:
+            publish(boss_channel(boss_id), boss_events.hit(boss, hit, name, counted))
+        if boss.state != "running":
+            publish(boss_channel(boss_id), boss_events.state(boss, dealt, utcnow()))
+
+
+def add_damage(boss_id: int, damage: float) -> float:
+    """Add to the Redis counter (rebuilt from SQL if missing); the damage it now holds."""
+    key = f"boss:damage:{boss_id}"
+    try:
+        connection = get_redis()
+        if connection.exists(key):
+            return float(connection.incrbyfloat(key, damage))  # type: ignore[arg-type]
+        return rebuild(boss_id)
+    except redis.RedisError:
+        log.warning("boss %s: Redis counter not updated", boss_id, exc_info=True)
+        return damage_of(boss_id)
+
+
+def rebuild(boss_id: int) -> float:
+    """Set the Redis counter from the SQL rows (after a Redis restart or a lost update)."""
+    dealt = damage_of(boss_id)
+    get_redis().set(f"boss:damage:{boss_id}", dealt, ex=24 * 3600)
+    return dealt
+
+
+def current_damage(boss_id: int) -> float:
+    """The damage for a page or a socket: Redis, or SQL when Redis has none or is down."""
+    try:
+        value = get_redis().get(f"boss:damage:{boss_id}")
+        return float(value) if value is not None else rebuild(boss_id)  # type: ignore[arg-type]
+    except redis.RedisError:
+        return damage_of(boss_id)
+
+
+def settle_if_over(boss_id: int, now: datetime | None = None) -> BossFight | None:
+    """A running fight whose time ran out escapes (XP paid by damage); idempotent."""
+    now = now or utcnow()
+    boss = db.session.get(BossFight, boss_id)
+    if boss is None or boss.state != "running" or now <= boss.ends_at:
+        return boss
+    bound_lock_holding()
+    boss = db.session.scalar(
+        select(BossFight)
+        .where(BossFight.id == boss_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if boss is None or boss.state != "running":
+        db.session.rollback()
+        return db.session.get(BossFight, boss_id)
+    dealt = damage_of(boss_id)
+    outcomes = finish(boss, dealt, defeated=dealt >= boss.hp_max)
+    db.session.commit()
+    for outcome in outcomes:
+        send(outcome)
+    publish(boss_channel(boss_id), boss_events.state(boss, dealt, now))
+    return boss

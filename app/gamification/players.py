@@ -1,0 +1,95 @@
+"""A user's game state: the Player row, the course that sets their defaults, the streak."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.gamification import streaks
+from app.gamification.streaks import Streak
+from app.models import Course, Enrollment, Player, User
+
+
+def player_of(user_id: int) -> Player:
+    """The user's Player row, added (not committed) on first use."""
+    player = db.session.get(Player, user_id)
+    if player is None:
+        player = Player(user_id=user_id, xp=0, level=1, solved=0, streak_current=0,
+                        streak_best=0, streak_freezes=0, bosses_defeated=0, medals=0, languages=[],
+                        badges=[])  # fmt: skip
+        db.session.add(player)
+    return player
+
+
+def home_course(user_id: int) -> Course | None:
+    """The course that sets a user's defaults (zone, weekly streaks, rest days): the first
+    one they joined that is not archived."""
+    return db.session.scalar(
+        select(Course)
+        .join(Enrollment, Enrollment.course_id == Course.id)
+        .where(Enrollment.user_id == user_id, Course.archived.is_(False))
+        .order_by(Enrollment.joined_at, Enrollment.id)
+        .limit(1)
+    )
+
+
+def zone_name(player: Player, course: Course | None) -> str:
+    """The zone a user's days are counted in: their own, else their course's, else UTC."""
+    return player.time_zone or (course.time_zone if course else "") or streaks.DEFAULT_ZONE
+
+
+def rest_check(course: Course | None, weekly: bool) -> streaks.IsRest:
+    if course is None or not course.rest_days:
+        return streaks.never_rest
+    days = []
+    for text in course.rest_days:
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            continue
+    return streaks.rest_periods(days, weekly).__contains__
+
+
+def count_streak(player: Player, course: Course | None, moment: datetime) -> bool:
+    """Count the period of moment (an accepted or improved submission); whether the streak
+    changed."""
+    weekly = bool(course and course.weekly_streaks)
+    if weekly != player.streak_weekly:  # days and weeks don't mix: a new kind starts anew
+        player.streak_weekly, player.streak_current, player.streak_last = weekly, 0, None
+    day = streaks.counted_day(
+        moment, zone_name(player, course), player.previous_time_zone, player.time_zone_changed_at
+    )
+    before = stored_streak(player)
+    after = streaks.record(before, streaks.period_of(day, weekly), rest_check(course, weekly))
+    player.streak_current, player.streak_best = after.current, after.best
+    player.streak_last, player.streak_freezes = after.last, after.freezes
+    return after != before
+
+
+def stored_streak(player: Player) -> Streak:
+    return Streak(player.streak_current or 0, player.streak_best or 0, player.streak_last,
+                  player.streak_freezes or 0)  # fmt: skip
+
+
+def shown_streak(player: Player, course: Course | None, now: datetime) -> int:
+    """The streak to show now (0 once it is broken beyond what freezes cover)."""
+    weekly = player.streak_weekly
+    today = streaks.period_of(streaks.local_day(now, zone_name(player, course)), weekly)
+    return streaks.shown(stored_streak(player), today, rest_check(course, weekly))
+
+
+def board_name(user_id: int) -> str:
+    """How a user is named where the class sees them: the pseudonym, else the first name;
+    "A classmate" for one who left the boards."""
+    row = db.session.execute(
+        select(User.name, User.email, Player.pseudonym, Player.hidden)
+        .outerjoin(Player, Player.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    if row is None or row.hidden:
+        return "A classmate"
+    if row.pseudonym:
+        return str(row.pseudonym)
+    return str((row.name or row.email.split("@", 1)[0]).split(" ")[0])

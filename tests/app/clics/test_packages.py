@@ -1,0 +1,229 @@
+"""Contest packages: export then import gives the identical scoreboard, awards and state; the
+deviations real CCSs write import with warnings; bad packages import nothing and say where."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from app.clics import importer, package_reader
+from app.clics.package_reader import PackageError
+from app.clics.roles import JURY, SPECTATOR
+from app.clics.service import awards, scoreboard, state_at
+from app.extensions import db
+from app.models import Round, Submission, utcnow
+from tests.clics import check
+from tests.factories import make_user
+
+
+def _by_name(round_: Round, board: dict[str, Any]) -> list[tuple]:
+    """A board with team ids replaced by team names (ids are the instance's own)."""
+    names = {str(p.id): p.name for p in round_.participants}
+    return [(r["rank"], names[r["team_id"]], r["score"], r["problems"]) for r in board["rows"]]
+
+
+def _awards_by_name(round_: Round, items: list[dict[str, Any]]) -> list[tuple]:
+    """Awards by team name; group winners aside (groups are course sections, and an imported
+    round's teams have no course)."""
+    names = {str(p.id): p.name for p in round_.participants}
+    return [(a["id"], a["citation"], sorted(names[t] for t in a["team_ids"])) for a in items
+            if not a["id"].startswith("group-winner-")]
+
+
+def _write(tmp_path: Path, files: dict[str, Any], name: str = "pkg") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for path, value in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(value if isinstance(value, str) else json.dumps(value, indent=1))
+    return folder
+
+
+def test_export_then_import_gives_the_same_board_awards_and_state(app, contest, runner, tmp_path):
+    original = contest["round"]
+    out = tmp_path / "contest.zip"
+    result = runner.invoke(args=["contests", "export", str(original.id), str(out)])
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(out).namelist()
+    assert {"contest.json", "teams.json", "submissions.json", "judgements.json", "state.json",
+            "event-feed.ndjson"} <= set(names)  # fmt: skip
+    package = zipfile.ZipFile(out)
+    for name in ("teams", "problems", "submissions", "judgements", "clarifications", "awards"):
+        check(name, json.loads(package.read(f"{name}.json")))
+    for line in package.read("event-feed.ndjson").decode().splitlines():
+        check("event-feed", json.loads(line))
+    make_user(role="admin")
+    result = runner.invoke(args=["contests", "import", str(out)])
+    assert result.exit_code == 0, result.output
+    copy = db.session.get(Round, int(result.output.split()[-1]))
+    now = utcnow()
+    for role in (JURY, SPECTATOR):
+        assert _by_name(copy, scoreboard(copy, role, now)) == _by_name(original, scoreboard(original, role, now))
+        assert _awards_by_name(copy, awards(copy, role)) == _awards_by_name(original, awards(original, role))
+    assert state_at(copy, now) == state_at(original, now)
+    assert copy.is_frozen_at(now) and copy.thawed_at is None
+    sources = db.session.scalars(select(Submission.source).where(Submission.round_id == copy.id)).all()
+    assert set(sources) == {""}  # recorded results, no sources
+
+
+def _minimal(**changes: Any) -> dict[str, Any]:
+    files: dict[str, Any] = {
+        "contest.json": {"id": "x", "name": "Replay", "start_time": "2026-01-01T10:00:00.000+00:00",
+                         "duration": "5:00:00.000", "scoreboard_freeze_duration": "1:00:00.000",
+                         "scoreboard_type": "pass-fail", "penalty_time": 20},
+        "judgement-types.json": [{"id": "AC", "name": "correct", "penalty": False, "solved": True},
+                                 {"id": "WA", "name": "wrong", "penalty": True, "solved": False},
+                                 {"id": "CE", "name": "compile", "penalty": False, "solved": False}],
+        "problems.json": [{"id": "apples", "label": "A", "name": "Apples", "ordinal": 1, "test_data_count": 1},
+                          {"id": "bananas", "label": "B", "name": "Bananas", "ordinal": 2, "test_data_count": 1}],
+        "teams.json": [{"id": "t1", "name": "One", "label": "1"}, {"id": "t2", "name": "Two", "label": "2"}],
+        "submissions.json": [
+            {"id": "s1", "team_id": "t1", "problem_id": "apples", "language_id": "cpp",
+             "time": "2026-01-01T10:10:00.000+00:00", "contest_time": "0:10:00.000", "files": []},
+            {"id": "s2", "team_id": "t1", "problem_id": "apples", "language_id": "cpp",
+             "time": "2026-01-01T10:30:00.000+00:00", "contest_time": "0:30:00.000", "files": []},
+            {"id": "s3", "team_id": "t2", "problem_id": "bananas", "language_id": "cpp",
+             "time": "2026-01-01T14:30:00.000+00:00", "contest_time": "4:30:00.000", "files": []}],
+        "judgements.json": [
+            {"id": "j1", "submission_id": "s1", "judgement_type_id": "WA",
+             "start_time": "2026-01-01T10:10:01.000+00:00", "start_contest_time": "0:10:01.000"},
+            {"id": "j2", "submission_id": "s2", "judgement_type_id": "AC",
+             "start_time": "2026-01-01T10:30:01.000+00:00", "start_contest_time": "0:30:01.000"},
+            {"id": "j3", "submission_id": "s3", "judgement_type_id": "AC",
+             "start_time": "2026-01-01T14:30:01.000+00:00", "start_contest_time": "4:30:01.000"}],
+        "state.json": {"started": "2026-01-01T10:00:00.000+00:00", "frozen": "2026-01-01T14:00:00.000+00:00",
+                       "ended": "2026-01-01T15:00:00.000+00:00", "thawed": None, "finalized": None,
+                       "end_of_updates": None},
+    }  # fmt: skip
+    files.update(changes)
+    return files
+
+
+def test_a_recorded_contest_imports_frozen_with_its_verdicts(app, tmp_path):
+    owner = make_user(role="admin")
+    done = importer.store(package_reader.read(_write(tmp_path, _minimal())), owner)
+    round_ = done.round
+    jury = scoreboard(round_, JURY, utcnow())
+    public = scoreboard(round_, SPECTATOR, utcnow())
+    names = {str(p.id): p.name for p in round_.participants}
+    assert [(names[r["team_id"]], r["score"]) for r in jury["rows"]] == [
+        ("One", {"num_solved": 1, "total_time": 50}), ("Two", {"num_solved": 1, "total_time": 270})]
+    # The package is frozen and not thawed: Two's post-freeze accept stays hidden.
+    assert [(names[r["team_id"]], r["score"]["num_solved"]) for r in public["rows"]] == [("One", 1), ("Two", 0)]
+    assert round_.thawed_at is None and round_.freeze_at is not None
+
+
+def test_the_deviations_of_real_feeds_import_with_warnings(app, tmp_path):
+    owner = make_user(role="admin")
+    contest = dict(_minimal()["contest.json"], penalty_time="0:20:00")
+    base = _minimal()
+    lines = [{"type": "contest", "id": None, "data": contest}]
+    lines += [{"type": "judgement-types", "id": t["id"], "data": t} for t in base["judgement-types.json"]]
+    for problem in base["problems.json"]:
+        lines.append({"type": "problems", "id": problem["id"], "data": dict(problem, ordinal=problem["ordinal"] - 1)})
+    lines += [{"type": "teams", "id": t["id"], "data": t} for t in base["teams.json"]]
+    lines.append({"type": "teams", "id": "t3", "data": {"id": "t3", "name": "Gone", "label": "3"}})
+    lines.append({"type": "teams", "id": "t3", "data": None})
+    lines.append({"type": "accounts", "id": "a1", "data": {"id": "a1", "username": "x", "type": "spectator"}})
+    lines.append({"type": "state", "id": None, "data": {"started": "2026-01-01T10:00:00.000+00:00"}})
+    for sent in base["submissions.json"]:
+        lines.append({"type": "submissions", "id": sent["id"], "data": {k: v for k, v in sent.items() if k != "files"}})
+    # A judgement without a verdict, then the one that replaces it.
+    lines.append({"type": "judgements", "id": "j0", "data": {"id": "j0", "submission_id": "s1",
+                  "judgement_type_id": None, "start_time": "2026-01-01T10:10:00.500+00:00"}})
+    lines += [{"type": "judgements", "id": j["id"], "data": j} for j in base["judgements.json"]]
+    lines.append({"type": "state", "id": None, "data": {"frozen": "2026-01-01T14:00:00.000+00:00",
+                                                        "ended": "2026-01-01T15:00:00.000+00:00"}})
+    folder = _write(tmp_path, {"event-feed.ndjson": "".join(json.dumps(x) + "\n\n" for x in lines)})
+    package = package_reader.read(folder)
+    text = " ".join(package.warnings)
+    for expected in ("RELTIME", "no files", "state event", "ordinals start at 0", "unknown account types",
+                     "updated more than once or deleted"):
+        assert expected in text, (expected, package.warnings)
+    round_ = importer.store(package, owner).round
+    assert round_.penalty_minutes == 20 and len(round_.participants) == 2
+    jury = scoreboard(round_, JURY, utcnow())
+    assert [r["score"] for r in jury["rows"]] == [{"num_solved": 1, "total_time": 50},
+                                                  {"num_solved": 1, "total_time": 270}]
+
+
+def _rounds() -> int:
+    return db.session.scalar(select(func.count(Round.id))) or 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"submissions.json": _minimal()["submissions.json"] + [dict(_minimal()["submissions.json"][0], id="s9", team_id="nobody")]},
+     "submissions.json:"),
+    ({"teams.json": _minimal()["teams.json"] + [{"id": "t1", "name": "Again", "label": "9"}]}, "teams.json:"),
+    ({"judgements.json": [dict(_minimal()["judgements.json"][0], start_time="2026-01-01T09:00:00.000+00:00")]},
+     "starts before its submission"),
+    ({"judgements.json": [dict(_minimal()["judgements.json"][0], end_time="2026-01-01T10:00:00.000+00:00")]},
+     "ends before it starts"),
+])  # fmt: skip
+def test_a_bad_package_imports_nothing_and_says_where(app, runner, tmp_path, change, message):
+    make_user(role="admin")
+    before = _rounds()
+    folder = _write(tmp_path, _minimal(**change))
+    with pytest.raises(PackageError, match=message):
+        package_reader.read(folder)
+    result = runner.invoke(args=["contests", "import", str(folder)])
+    assert result.exit_code != 0 and message.split(":")[0] in result.output
+    assert _rounds() == before
+
+
+def test_an_unsafe_zip_is_refused(app, tmp_path):
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("contest.json", json.dumps(_minimal()["contest.json"]))
+        archive.writestr("../escape.json", "[]")
+    path = tmp_path / "evil.zip"
+    path.write_bytes(data.getvalue())
+    with pytest.raises(PackageError, match="evil.zip"):
+        package_reader.read(path)
+
+
+def test_submissions_with_sources_are_judged_when_the_host_asks(app, runner, tmp_path):
+    from app.models import Judgement
+
+    make_user(role="admin")
+    files = _minimal()
+    files["submissions/s2/files/main.cpp"] = "int main() { return 0; }\n"
+    folder = _write(tmp_path, files)
+    result = runner.invoke(args=["contests", "import", str(folder), "--judge"])
+    assert result.exit_code == 0, result.output
+    assert "queued 1 submissions" in result.output
+    round_id = int(result.output.split()[-1])
+    sent = db.session.scalars(select(Submission).where(Submission.round_id == round_id)).all()
+    judged = {s.source: [j.status for j in s.judgements] for s in sent}
+    assert judged["int main() { return 0; }\n"] == ["done", "queued"]
+    queued = db.session.scalars(select(Judgement).where(Judgement.status == "queued")).all()
+    assert len(queued) == 1 and queued[0].enqueued_at is not None
+
+
+def test_kattis_problems_go_through_the_problem_importer_and_a_failure_keeps_nothing(app, tmp_path):
+    from app.models import Challenge
+    from tests.app.packages.builders import legacy_package
+
+    owner = make_user(role="admin")
+    files = _minimal()
+    for name, content in legacy_package().items():
+        files[f"problems/apples/{name}"] = content if isinstance(content, str) else content.decode("latin-1")
+    round_ = importer.store(package_reader.read(_write(tmp_path, files)), owner).round
+    apples = next(p for p in round_.problems if p.label == "A")
+    assert apples.challenge.title == "Add Two Numbers" and len(apples.challenge.tests) >= 3
+    challenges = db.session.scalar(select(func.count(Challenge.id)))
+    # A package whose contest part fails after its problem imported leaves no challenge behind.
+    broken = dict(files)
+    broken["problems.json"] = [dict(p, label="A") for p in files["problems.json"]]  # one label twice
+    folder = _write(tmp_path, broken, name="broken")
+    with pytest.raises(PackageError, match="label 'A' twice"):
+        importer.store(package_reader.read(folder), owner)
+    assert db.session.scalar(select(func.count(Challenge.id))) == challenges
+    assert db.session.scalar(select(func.count(Round.id))) == 1

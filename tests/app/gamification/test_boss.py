@@ -1,0 +1,164 @@
+"""Boss Fights on real stores: start, hits on verdicts, idempotent damage, defeat, escape."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.channels import boss_channel
+from app.errors import TooMany, ValidationError
+from app.extensions import db
+from app.gamification import boss
+from app.judging import service
+from app.judging.outcome import JudgeOutcome, TestOutcome
+from app.models import BadgeAward, BossFight, BossHit, Player, XpEntry, utcnow
+from app.stores import get_redis
+from app.submissions import staff
+from app.submissions.service import create_submission
+from tests.factories import enroll, make_challenge, make_course, make_user
+
+GOOD = "print(sum(map(int, input().split())))\n"
+FOUR = [("1 2\n", "3\n"), ("2 2\n", "4\n"), ("3 2\n", "5\n"), ("4 2\n", "6\n")]
+
+
+@pytest.fixture
+def fight(app):
+    """A course of three students and a running boss over one 4-test challenge (HP 7.2)."""
+    teacher = make_user(role="teacher")
+    course = make_course(owner=teacher)
+    students = [make_user(name=f"Kid {n}") for n in range(3)]
+    for student in students:
+        enroll(course, student)
+    challenge = make_challenge(FOUR, course_id=course.id, owner_id=teacher.id)
+    spec = boss.BossSpec("Bug King", [challenge.id], course_id=course.id, hints=["h1", "h2"])
+    return boss.start(teacher, spec), teacher, students, challenge
+
+
+def judge(submission, verdicts):
+    judgement = submission.judgements[-1]
+    tests = [
+        TestOutcome(n, t.name, "", v, test_case_id=t.id)
+        for n, (t, v) in enumerate(zip(submission.challenge.tests, verdicts, strict=False), 1)
+    ]
+    verdict = next((v for v in verdicts if v != "AC"), "AC")
+    score = 100.0 * verdicts.count("AC") / len(submission.challenge.tests)
+    assert service.start_attempt(judgement.id, "w1") is not None
+    assert service.record_result(judgement.id, JudgeOutcome(verdict, score, "", tests, 5, 100))
+
+
+def submit(user, challenge, verdicts):
+    get_redis().delete(f"ratelimit:boss:{user.id}")  # the 30 s limit has its own test
+    submission = create_submission(user, challenge, "python3", GOOD)
+    judge(submission, verdicts)
+    return submission
+
+
+def test_hp_is_participants_times_points_times_six_tenths(fight):
+    boss_fight, *_ = fight
+    assert boss_fight.hp_max == pytest.approx(3 * 4 * 0.6)
+    assert boss_fight.xp_reward == 60 and boss_fight.ends_at - boss_fight.starts_at == timedelta(
+        minutes=20
+    )
+
+
+def test_a_fight_needs_challenges_and_participants(app):
+    teacher = make_user(role="teacher")
+    empty = make_course(owner=teacher)
+    challenge = make_challenge(owner_id=teacher.id)
+    with pytest.raises(ValidationError, match="one to three"):
+        boss.start(teacher, boss.BossSpec("x", [], course_id=empty.id))
+    with pytest.raises(ValidationError, match="Nobody"):
+        boss.start(teacher, boss.BossSpec("x", [challenge.id], course_id=empty.id))
+    assert db.session.scalar(select(BossFight.id)) is None
+
+
+def test_new_passes_hit_once_and_wrong_answers_cost_nothing(fight):
+    boss_fight, teacher, (kid, *_), challenge = fight
+    pubsub = get_redis().pubsub()
+    pubsub.subscribe(boss_channel(boss_fight.id))
+    pubsub.get_message(timeout=1)
+    submit(kid, challenge, ["AC", "AC", "WA", "WA"])
+    submit(kid, challenge, ["AC", "AC", "WA", "WA"])  # the same tests again: no damage
+    submit(kid, challenge, ["WA", "WA", "WA", "WA"])
+    assert boss.damage_of(boss_fight.id) == 2.0
+    done = submit(kid, challenge, ["AC", "AC", "AC", "AC"])
+    # Two new tests and the critical (20% of the challenge's 4 points).
+    assert boss.damage_of(boss_fight.id) == pytest.approx(4.8)
+    judge_again = staff.rejudge_one(teacher, done.id)
+    judge(type("S", (), {"judgements": [judge_again], "challenge": challenge})(), ["AC"] * 4)
+    assert boss.damage_of(boss_fight.id) == pytest.approx(4.8)  # a rejudge deals nothing new
+    assert boss.current_damage(boss_fight.id) == pytest.approx(4.8)  # the Redis counter agrees
+    hits = []
+    while (message := pubsub.get_message(timeout=0.5)) is not None:
+        hits.append(json.loads(message["data"]))
+    pubsub.close()
+    assert [h["damage"] for h in hits if h["type"] == "boss.hit"] == [1.0, 1.0, 1.0, 1.0, 0.8]
+    assert hits[-1]["critical"] is True and hits[-1]["hp_left"] == pytest.approx(2.4)
+    assert hits[-1]["hints"] == ["h1"]  # 2.4 of 7.2 is 33.3% left: the second hint waits
+
+
+def test_the_class_defeats_the_boss_and_everyone_earns_the_xp(fight):
+    boss_fight, _, kids, challenge = fight
+    submit(kids[0], challenge, ["AC"] * 4)
+    submit(kids[1], challenge, ["AC", "AC", "WA", "WA"])
+    assert db.session.get(BossFight, boss_fight.id).state == "running"
+    submit(kids[1], challenge, ["AC"] * 4)  # 4.8 + 4.8 ≥ 7.2
+    fight_now = db.session.get(BossFight, boss_fight.id)
+    assert fight_now.state == "defeated"
+    assert fight_now.report["passes"] == {f"test:{t.id}": 2 for t in challenge.tests}
+    boss_xp = db.session.scalars(select(XpEntry.amount).where(XpEntry.source == "boss")).all()
+    assert boss_xp == [60, 60, 60]  # the same for everyone, the idle kid too
+    assert all(db.session.get(Player, k.id).bosses_defeated == 1 for k in kids)
+    assert db.session.scalar(select(BadgeAward.id).where(BadgeAward.badge_id == "boss-slayer"))
+    submit(kids[2], challenge, ["AC"] * 4)  # after the defeat: no more hits
+    assert db.session.scalar(select(BossHit.id).where(BossHit.user_id == kids[2].id)) is None
+
+
+def test_an_escape_pays_in_proportion_to_the_damage_once(fight):
+    boss_fight, _, kids, challenge = fight
+    submit(kids[0], challenge, ["AC", "AC", "AC", "WA"])  # 3 of 7.2
+    later = utcnow() + timedelta(minutes=21)
+    boss.settle_if_over(boss_fight.id, later)
+    boss.settle_if_over(boss_fight.id, later)
+    assert db.session.get(BossFight, boss_fight.id).state == "escaped"
+    boss_xp = db.session.scalars(select(XpEntry.amount).where(XpEntry.source == "boss")).all()
+    assert boss_xp == [25] * 3  # 3 of 7.2 HP: 5/12 of 60
+
+
+def test_one_submission_every_thirty_seconds_during_a_fight(fight):
+    _, _, (kid, *_), challenge = fight
+    create_submission(kid, challenge, "python3", GOOD)
+    with pytest.raises(TooMany, match="30 s"):
+        create_submission(kid, challenge, "python3", GOOD)
+    other = make_challenge()
+    create_submission(kid, other, "python3", GOOD)  # not a boss challenge: no boss limit
+
+
+def test_the_redis_counter_is_rebuilt_from_sql(fight):
+    boss_fight, _, (kid, *_), challenge = fight
+    submit(kid, challenge, ["AC", "WA", "WA", "WA"])
+    get_redis().delete(f"boss:damage:{boss_fight.id}")
+    assert boss.current_damage(boss_fight.id) == 1.0
+    submit(kid, challenge, ["AC", "AC", "WA", "WA"])
+    assert boss.current_damage(boss_fight.id) == 2.0
+
+
+def test_pages_projector_and_access(fight, client, auth):
+    boss_fight, teacher, (kid, *_), _ = fight
+    stranger = make_user()
+    assert client.get(f"/boss/{boss_fight.id}/projector/{boss_fight.secret}").status_code == 200
+    assert client.get(f"/boss/{boss_fight.id}/projector/wrong").status_code == 404
+    state = client.get(f"/boss/{boss_fight.id}/state.json?key={boss_fight.secret}").get_json()
+    assert state["hp_left"] == pytest.approx(7.2) and state["hints"] == []
+    auth.login(stranger.email)
+    assert client.get(f"/boss/{boss_fight.id}").status_code == 404
+    auth.logout()
+    auth.login(kid.email)
+    page = client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)
+    assert "boss-hp-bar" in page and "projector-link" not in page
+    auth.logout()
+    auth.login(teacher.email)
+    assert "projector-link" in client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)

@@ -1,0 +1,54 @@
+"""A finalized round pays its medals and first solves once, and the medal badges follow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.contests import state
+from app.extensions import db
+from app.models import BadgeAward, Player, XpEntry
+from app.submissions.service import create_submission
+from tests.app.gamification.test_ledger import GOOD, judge
+from tests.factories import make_challenge, make_round, make_user
+
+
+def test_medals_and_first_solves_pay_once_when_the_round_is_final(app):
+    teacher, ada, bob = make_user(role="teacher"), make_user(), make_user()
+    challenge = make_challenge(owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge])
+    judge(create_submission(ada, challenge, "python3", GOOD, round_=round_).judgements[0].id)
+    wrong = create_submission(bob, challenge, "python3", GOOD, round_=round_)
+    judge(wrong.judgements[0].id, "WA")  # 20 minutes of penalty: Bob is second
+    judge(create_submission(bob, challenge, "python3", GOOD, round_=round_).judgements[0].id)
+    contest_rows = select(XpEntry.user_id, XpEntry.amount, XpEntry.guard).where(
+        XpEntry.source == "contest"
+    )
+    assert db.session.execute(contest_rows).all() == []  # nothing before the results are final
+    state.finalize(None, round_, now=round_.ends_at + timedelta(minutes=1))
+    state.finalize(None, round_, now=round_.ends_at + timedelta(minutes=2))  # again: no-op
+    paid = {(user_id, amount) for user_id, amount, _ in db.session.execute(contest_rows)}
+    # Ada solved first: gold and the first solve; Bob silver.
+    assert paid == {(ada.id, 300), (ada.id, 50), (bob.id, 200)}
+    assert db.session.get(Player, ada.id).medals == 1
+    held = set(db.session.execute(select(BadgeAward.user_id, BadgeAward.badge_id)).tuples())
+    assert {(ada.id, "medal"), (bob.id, "medal"), (ada.id, "first-blood")} <= held
+    from app.gamification import contest_xp
+
+    contest_xp.settle_round(round_)  # a retry pays nothing more
+    assert len(db.session.execute(contest_rows).all()) == 3
+
+
+def test_a_round_finalized_while_frozen_pays_at_the_unfreeze(app):
+    teacher, ada = make_user(role="teacher"), make_user()
+    challenge = make_challenge(owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge])
+    round_.freeze_at = round_.starts_at + timedelta(minutes=1)
+    db.session.commit()
+    judge(create_submission(ada, challenge, "python3", GOOD, round_=round_).judgements[0].id)
+    after = round_.ends_at + timedelta(minutes=1)
+    state.finalize(None, round_, now=after)
+    assert db.session.scalar(select(XpEntry.id).where(XpEntry.source == "contest")) is None
+    state.thaw(None, round_, now=after)
+    assert db.session.scalar(select(XpEntry.id).where(XpEntry.source == "contest")) is not None
