@@ -108,9 +108,38 @@ def read_zip(data: bytes, caps: Caps = Caps(), label: str = "package") -> dict[s
     return _strip_root(files)
 
 
-def read_folder(root: Path, caps: Caps = Caps()) -> dict[str, bytes]:
-    """The files of a package folder; links must stay inside it."""
+def repository_of(root: Path) -> Path | None:
+    """The git checkout holding root (the nearest folder up with a .git), or None."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _link_allowed(full: Path, root: Path, repository: Path | None) -> bool:
+    """Links stay inside the package, or (CLI) point at a readable file of the same checkout."""
+    target = full.resolve()
+    if target.is_relative_to(root):
+        return True
+    return (
+        repository is not None
+        and target.is_relative_to(repository)
+        and target.is_file()
+        and os.access(target, os.R_OK)
+    )
+
+
+def read_folder(
+    root: Path, caps: Caps = Caps(), *, follow_repository_links: bool = False
+) -> dict[str, bytes]:
+    """The files of a package folder; links must stay inside it.
+
+    With follow_repository_links (the command line's import of a checkout), a link to a
+    readable file elsewhere in the same git repository is read as that file's content, as a
+    `cp -rL` copy would have it: BAPCtools shares files between problems that way.
+    """
     root = root.resolve()
+    repository = repository_of(root) if follow_repository_links else None
     files: dict[str, bytes] = {}
     total = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -124,8 +153,9 @@ def read_folder(root: Path, caps: Caps = Caps()) -> dict[str, bytes]:
             name = full.relative_to(root).as_posix()
             if _ignored(name):
                 continue
-            if full.is_symlink() and not full.resolve().is_relative_to(root):
-                raise ValidationError(f"{name}: link points outside the package")
+            if full.is_symlink() and not _link_allowed(full, root, repository):
+                where = "the package and its repository" if repository else "the package"
+                raise ValidationError(f"{name}: link points outside {where}")
             if not full.is_file():
                 continue
             size = full.stat().st_size
@@ -140,10 +170,12 @@ def read_folder(root: Path, caps: Caps = Caps()) -> dict[str, bytes]:
     return files
 
 
-def read_package(path: Path, caps: Caps = Caps()) -> dict[str, bytes]:
+def read_package(
+    path: Path, caps: Caps = Caps(), *, follow_repository_links: bool = False
+) -> dict[str, bytes]:
     """A folder or a .zip/.kpp file, read into {relative path: bytes}."""
     if path.is_dir():
-        return read_folder(path, caps)
+        return read_folder(path, caps, follow_repository_links=follow_repository_links)
     if not path.is_file():
         raise ValidationError(f"{path}: no such folder or file")
     if path.stat().st_size > caps.package_bytes:

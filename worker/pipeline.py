@@ -12,6 +12,7 @@ from typing import Any
 from app.judging import verdicts
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Challenge, TestCase
+from worker import interactive, multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.sandbox import api
@@ -91,6 +92,7 @@ def judge_source(
     on_test: Callable[[TestOutcome, int], None] | None = None,
     sandbox_factory: SandboxFactory = default_sandbox,
     run_all: bool = False,
+    files: dict[str, bytes] | None = None,
 ) -> JudgeOutcome:
     """Compile once, run the tests (ICPC style stops at the first failure unless run_all), score."""
     # run_all shows which tests a wrong program fails (Validate); verdict and score still
@@ -105,15 +107,17 @@ def judge_source(
     results: list[TestOutcome] = []
     with sandbox_factory(language) as sandbox:
         timings["acquire_ms"] = _ms_since(started)
-        compiled = sandbox.compile(source)
+        compiled = sandbox.compile(source, files=program_files(challenge, language, files))
         timings["compile_ms"] = compiled.time_ms
         if not compiled.ok:
             return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)
         checker = _checker_for(challenge)
+        passes = challenge.validation_passes()
+        interactive_run = challenge.is_interactive()
         try:
             for test in tests:
                 clock = time.perf_counter()
-                outcome = _run_test(sandbox, checker, test, limits)
+                outcome = _run_test(sandbox, checker, test, limits, passes, interactive_run)
                 outcome.judge_us = int((time.perf_counter() - clock) * 1_000_000)
                 results.append(outcome)
                 if on_test is not None:
@@ -124,6 +128,25 @@ def judge_source(
             checker.close()
     timings["total_ms"] = _ms_since(started)
     return summarize(challenge, tests, results, compiled.output, timings)
+
+
+def program_files(
+    challenge: Challenge, language: str, files: dict[str, bytes] | None
+) -> dict[str, bytes] | None:
+    """The files beside the source: a folder program's own, then the challenge's include/
+    files for the language (include/<language>/, else include/default/), which win on a
+    name collision, as the 2025-09 format says."""
+    merged = dict(files or {})
+    for folder in (f"include/{language}/", "include/default/"):
+        found = {
+            kept.path[len(folder) :]: kept.sha256
+            for kept in challenge.files
+            if kept.path.startswith(folder) and "/" not in kept.path[len(folder) :]
+        }
+        if found:
+            merged.update({name: fetch_blob(sha256) for name, sha256 in found.items()})
+            break
+    return merged or None
 
 
 def summarize(
@@ -145,7 +168,7 @@ def summarize(
     )
     planned_groups = {test.group for test in tests}
     groups = [
-        verdicts.GroupRule(group.name, group.points)
+        verdicts.GroupRule(group.name, group.points, challenge.aggregation_of(group.name))
         for group in challenge.groups
         if group.name in planned_groups
     ]
@@ -158,9 +181,63 @@ def summarize(
 
 
 def _run_test(
-    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, limits: api.Limits
+    sandbox: api.Sandbox,
+    checker: Checker,
+    test: PlannedTest,
+    limits: api.Limits,
+    passes: int = 1,
+    interactive_run: bool = False,
 ) -> TestOutcome:
     given = fetch_blob(test.input_sha256)
+    if interactive_run:
+        return _run_interactive(sandbox, checker, test, given, limits)
+    if passes > 1:
+        answer = fetch_blob(test.answer_sha256)
+        return multipass.judge_passes(
+            lambda data: _execute(sandbox, test, data, limits), checker, given, answer, passes
+        )
+    outcome, run = _execute(sandbox, test, given, limits)
+    if run.status == api.OK:
+        # Expected answers never enter the program's container: checked here, outside.
+        result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
+        outcome.verdict, outcome.message = result.verdict, result.message
+    return outcome
+
+
+def _run_interactive(
+    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, given: bytes, limits: api.Limits
+) -> TestOutcome:
+    """One test with the interactor beside the program; only the program's time counts."""
+    try:
+        verdict, message, done = interactive.judge_test(
+            sandbox, checker, given, fetch_blob(test.answer_sha256), limits
+        )
+    except api.SandboxError as error:
+        raise SandboxFailure(f"test {test.name}: {error}") from error
+    run = done.submission if done else None
+    outcome = TestOutcome(
+        position=test.position,
+        name=test.name,
+        group=test.group,
+        verdict=verdict,
+        time_ms=run.time_ms if run else 0,
+        memory_kb=run.memory_kb if run else 0,
+        message=message,
+        test_case_id=test.test_case_id,
+        wall_ms=run.wall_ms if run else 0,
+        stderr=run.stderr[:STDERR_SNIPPET].decode("utf-8", "replace") if run else "",
+        detail=run.message if run else "",
+    )
+    if test.is_sample and done is not None:
+        # The solve page shows a sample's interaction where other problems show the output.
+        outcome.output = done.transcript_text()[:SAMPLE_OUTPUT_BYTES]
+    return outcome
+
+
+def _execute(
+    sandbox: api.Sandbox, test: PlannedTest, given: bytes, limits: api.Limits
+) -> tuple[TestOutcome, api.RunResult]:
+    """One run of the program on `given`, its verdict before any check."""
     run = sandbox.run(given, limits)
     if run.status == api.SANDBOX_ERROR:
         raise SandboxFailure(f"test {test.name}: {run.message or 'the runner failed'}")
@@ -179,15 +256,11 @@ def _run_test(
     if test.is_sample:
         # Sample data is public: the solve page shows the author their output beside it.
         outcome.output = run.stdout[:SAMPLE_OUTPUT_BYTES].decode("utf-8", "replace")
-    if run.status == api.OK:
-        # Expected answers never enter the program's container: checked here, outside.
-        result = checker.check(given, fetch_blob(test.answer_sha256), run.stdout)
-        outcome.verdict, outcome.message = result.verdict, result.message
-    elif run.status == api.NONZERO:
+    if run.status == api.NONZERO:
         outcome.message = f"Exited with code {run.exit_code}."
     elif run.status == api.SIGNALED:
         outcome.message = f"Killed by signal {run.signal}."
-    return outcome
+    return outcome, run
 
 
 def _checker_for(challenge: Challenge) -> Checker:

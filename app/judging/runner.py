@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from worker.blobs import BlobError
+from worker.input_validation import InputCase, validate_inputs
 from worker.languages import (
     LANGUAGES,
     Language,
@@ -50,6 +51,7 @@ def reap_orphan_sandboxes() -> int:
 
 __all__ = [
     "JUDGE_ERRORS",
+    "InputCase",
     "LANGUAGES",
     "Language",
     "SandboxFactory",
@@ -62,4 +64,5 @@ __all__ = [
     "missing_images",
     "reap_orphan_sandboxes",
     "sandbox_cli",
+    "validate_inputs",
 ]

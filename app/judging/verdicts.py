@@ -15,10 +15,27 @@ _RANK = {verdict: rank for rank, verdict in enumerate(VERDICT_ORDER)}
 
 @dataclass(frozen=True)
 class GroupRule:
-    """A test group's name and the points it is worth."""
+    """A test group's name, the points it is worth and how its tests earn them.
+
+    `pass-fail` (and `min`, whose tests score all or nothing without a validator's score
+    file): the points only when every test passed. `sum`: each test is worth points / size
+    (the 2025-09 package format's "Result aggregation").
+    """
 
     name: str
     points: float
+    aggregation: str = "pass-fail"
+    size: int = 0  # tests in the group (0: unknown, the caller passes the sizes)
+
+
+def group_points(rule: GroupRule, passed: int, size: int) -> float:
+    """What a group earns with `passed` of its `size` tests accepted."""
+    points = max(rule.points, 0.0)
+    if size <= 0:
+        return 0.0
+    if rule.aggregation == "sum":
+        return points * min(passed, size) / size
+    return points if passed >= size else 0.0
 
 
 def severity(verdict: str) -> int:
@@ -55,8 +72,7 @@ def score(
         earned = 0.0
         for group in groups:
             passed = sum(1 for t in tests if t.group == group.name and t.verdict == "AC")
-            if sizes.get(group.name, 0) > 0 and passed == sizes[group.name]:
-                earned += max(group.points, 0.0)
+            earned += group_points(group, passed, sizes.get(group.name, group.size))
         return round(100.0 * earned / total_points, 4)
     if total_tests <= 0:
         return 0.0

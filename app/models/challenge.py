@@ -82,6 +82,24 @@ class Challenge(Base):
     def allows_language(self, language: str) -> bool:
         return self.languages is None or language in self.languages
 
+    def is_interactive(self) -> bool:
+        """Whether the output validator runs beside the submission as its interactor."""
+        return "interactive" in ((self.package_meta or {}).get("type") or ())
+
+    def validation_passes(self) -> int:
+        """Passes of a multi-pass problem (the package's validation_passes, 2 by default); 1
+        for every other problem."""
+        meta = self.package_meta or {}
+        if "multi-pass" not in (meta.get("type") or ()):
+            return 1
+        return int((meta.get("limits") or {}).get("validation_passes", 2))
+
+    def aggregation_of(self, group_name: str) -> str:
+        """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
+        return str(
+            (self.package_meta or {}).get("group_aggregation", {}).get(group_name, "pass-fail")
+        )
+
 
 class TestGroup(Base):
     """A subtask: its tests together earn its points (all must pass, or the minimum score)."""

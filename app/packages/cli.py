@@ -30,7 +30,8 @@ def _challenge(slug: str) -> Challenge:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--slug", default=None, help="Slug of the new challenge (default: package name).")
 @click.option("--owner", default=None, help="Email of the teacher who will own it.")
-def import_command(path: Path, slug: str | None, owner: str | None) -> None:
+@click.option("--force", is_flag=True, help="Import even if some input fails an input validator.")
+def import_command(path: Path, slug: str | None, owner: str | None, force: bool) -> None:
     """Import a problem package (folder or .zip) and print the new challenge's slug."""
     from app.packages import import_package
 
@@ -40,7 +41,7 @@ def import_command(path: Path, slug: str | None, owner: str | None) -> None:
         if owner_user is None:
             raise click.ClickException(f"no user with the email {owner}")
     try:
-        result = import_package(path, owner=owner_user, slug=slug)
+        result = import_package(path, owner=owner_user, slug=slug, force=force)
     except AppError as error:
         raise click.ClickException(error.message) from error
     for warning in result.warnings:
@@ -108,10 +109,21 @@ def _echo_report(report: ValidationReport) -> None:
     """Each reference solution's verdict, the time limit and the advice, as verify prints them."""
     for run in report.runs:
         mark = "ok" if run.ok else "BAD"
+        if run.rule_errors is not None:  # judged by submissions.yaml (2025-09)
+            score = f", score {run.score:g}" if run.score is not None else ""
+            click.echo(
+                f"{mark} {run.name} ({run.language}): got {run.verdict}{score}, "
+                f"slowest test {run.slowest_ms} ms"
+            )
+            for error in run.rule_errors:
+                click.echo(f"    {error}")
+            continue
         click.echo(
             f"{mark} {run.name} ({run.language}): expected {run.expected}, got {run.verdict}, "
             f"slowest test {run.slowest_ms} ms"
         )
+    for error in report.extra_errors:
+        click.echo(f"BAD {error}")
     if report.derived:
         click.echo(f"time limit derived from the accepted submissions: {report.time_limit_ms} ms")
     if slowest := report.slowest_accepted():

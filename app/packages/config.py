@@ -19,6 +19,9 @@ VERDICT_FOLDERS = {
     "time_limit_exceeded": "TLE",
     "run_time_error": "RE",
 }
+# The expected verdict of an example submission whose folder has no one verdict (2025-09's
+# rejected, brute_force or an author's own): verify checks it by its submissions.yaml rules.
+BY_RULES = "RULES"
 FOLDER_FOR_VERDICT = {verdict: folder for folder, verdict in VERDICT_FOLDERS.items()}
 UNSUPPORTED_TYPES = ("interactive", "multi-pass", "submit-answer")
 
@@ -37,6 +40,7 @@ class ProblemConfig(TimingRule):
     keywords: list[str] = field(default_factory=list)
     languages: list[str] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def load_yaml(data: bytes, where: str) -> dict[str, Any]:
@@ -77,9 +81,18 @@ def _words(value: Any, where: str, key: str) -> list[str]:
 
 def parse_problem_yaml(data: bytes, where: str = "problem.yaml") -> ProblemConfig:
     """Parse problem.yaml of either the legacy or the 2023-07-draft format."""
-    raw = load_yaml(data, where)
+    return parse_older_problem_yaml(load_yaml(data, where), where)
+
+
+def problem_format(raw: dict[str, Any]) -> str:
+    """The problem_format_version a loaded problem.yaml declares (legacy when it has none)."""
+    return str(raw.get("problem_format_version", LEGACY))
+
+
+def parse_older_problem_yaml(raw: dict[str, Any], where: str) -> ProblemConfig:
+    """problem.yaml of the legacy or the 2023-07-draft format (the mapping already loaded)."""
     config = ProblemConfig()
-    version = str(raw.get("problem_format_version", LEGACY))
+    version = problem_format(raw)
     if version not in (LEGACY, "legacy-icpc", DRAFT, "2023-07", "draft"):
         raise ValidationError(f"{where}: unsupported problem_format_version {version!r}")
     config.version = LEGACY if version.startswith(LEGACY) else DRAFT
@@ -95,7 +108,8 @@ def parse_problem_yaml(data: bytes, where: str = "problem.yaml") -> ProblemConfi
     kinds = _words(raw.get("type", "pass-fail"), where, "type")
     for kind in kinds:
         if kind in UNSUPPORTED_TYPES:
-            raise ValidationError(f"{where}: {kind} problems are not supported by codedev")
+            hint = " in this format (it is in 2025-09)" if kind == "multi-pass" else ""
+            raise ValidationError(f"{where}: {kind} problems are not supported by codedev{hint}")
         if kind not in ("pass-fail", "scoring"):
             raise ValidationError(f"{where}: unknown problem type {kind!r}")
     config.scoring = "scoring" in kinds

@@ -1,20 +1,21 @@
-"""Export a Challenge as a Kattis problem package (2023-07-draft layout) in a .zip."""
+"""Export a Challenge as a Kattis problem package (in the format it came in) in a .zip."""
 
 from __future__ import annotations
 
 import io
 import re
-import uuid
 import zipfile
 from typing import Any
 
 import yaml
 from sqlalchemy import select
 
+from app.challenges.validation.timing import LEGACY
 from app.extensions import db
 from app.judging import languages
 from app.models import Blob, Challenge, ReferenceSolution
-from app.packages.config import DRAFT, FOLDER_FOR_VERDICT, validator_flags
+from app.packages.config import BY_RULES, FOLDER_FOR_VERDICT
+from app.packages.problem_yaml import export_format, group_files, problem_yaml
 from app.packages.reader import EXTENSION_FILE
 
 # A fixed timestamp keeps the bytes of two exports of the same challenge identical.
@@ -32,46 +33,18 @@ def _blob(sha256: str) -> bytes:
     return data
 
 
-def _problem_yaml(challenge: Challenge) -> dict[str, Any]:
-    meta = challenge.package_meta or {}
-    language = meta.get("statement_language", "en")
-    names = dict(meta.get("names") or {})
-    names[language] = challenge.title
-    doc: dict[str, Any] = {"problem_format_version": DRAFT}
-    if any(group.points for group in challenge.groups):
-        doc["type"] = "scoring"
-    doc["name"] = challenge.title if list(names) == ["en"] else names
-    doc["uuid"] = meta.get("uuid") or str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"codedev:{challenge.slug}")
-    )
-    for key in ("version", "credits", "source", "license", "rights_owner"):
-        if key in meta:
-            doc[key] = meta[key]
-    limits: dict[str, Any] = {}
-    timing = meta.get("time_multipliers") or {}
-    if "ac_to_time_limit" in timing:
-        limits["time_multipliers"] = {
-            "ac_to_time_limit": timing["ac_to_time_limit"],
-            "time_limit_to_tle": timing["time_limit_to_tle"],
-        }
-        limits["time_resolution"] = timing["time_resolution"]
-    if not meta.get("time_limit_pending"):
-        limits["time_limit"] = challenge.time_limit_ms / 1000
-    limits["memory"] = challenge.memory_limit_mb
-    limits["output"] = max(1, -(-challenge.output_limit_kb // 1024))
-    doc["limits"] = limits
-    if challenge.tags:
-        doc["keywords"] = list(challenge.tags)
-    if challenge.languages is not None:
-        doc["languages"] = list(challenge.languages)
-    return doc
-
-
 def _solution_path(solution: ReferenceSolution, taken: set[str]) -> str | None:
+    extension = languages.extension(solution.language)
+    if solution.expected_verdict == BY_RULES:
+        # Judged by submissions.yaml: its own path is what the rules' globs match.
+        path = f"submissions/{solution.name}"
+        if "/" not in solution.name or path in taken:
+            return None
+        taken.add(path)
+        return path
     folder = FOLDER_FOR_VERDICT.get(solution.expected_verdict)
     if folder is None:
         return None
-    extension = languages.extension(solution.language)
     base = solution.name.split("/", 1)[1] if solution.name.startswith(folder + "/") else ""
     if not base or "/" in base or not base.endswith(extension):
         stem = _SAFE.sub("_", solution.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]).strip("._-")
@@ -90,9 +63,11 @@ def _solution_path(solution: ReferenceSolution, taken: set[str]) -> str | None:
 def package_files(challenge: Challenge) -> dict[str, bytes]:
     """The package as {path: bytes}, before zipping."""
     meta = challenge.package_meta or {}
-    files: dict[str, bytes] = {"problem.yaml": _dump(_problem_yaml(challenge))}
+    version = export_format(challenge)
+    files: dict[str, bytes] = {"problem.yaml": _dump(problem_yaml(challenge))}
     language = meta.get("statement_language", "en")
-    files[f"statement/problem.{language}.md"] = challenge.statement_md.encode()
+    statement_dir = "problem_statement" if version == LEGACY else "statement"
+    files[f"{statement_dir}/problem.{language}.md"] = challenge.statement_md.encode()
     for kept in challenge.files:
         files.setdefault(kept.path, _blob(kept.sha256))
     by_id = {group.id: group for group in challenge.groups}
@@ -103,26 +78,24 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
             folder += "/" + group.name
         files[f"{folder}/{test.name}.in"] = _blob(test.input_sha256)
         files[f"{folder}/{test.name}.ans"] = _blob(test.answer_sha256)
-    for group in challenge.groups:
-        files[f"data/secret/{group.name}/test_group.yaml"] = _dump(
-            {"scoring": {"score": group.points, "aggregation": "min"}}
-        )
-    custom = challenge.checker == "custom"
-    flags = validator_flags(challenge.checker_options or {}, custom=custom)
-    if challenge.checker == "exact":
-        flags = ["case_sensitive", "space_change_sensitive"]
-    if flags:
-        files["data/test_group.yaml"] = _dump({"output_validator_args": flags})
-    if custom and challenge.checker_source is not None:
+    for settings_path, settings in group_files(challenge).items():
+        files[settings_path] = _dump(settings)
+    if challenge.checker == "custom" and challenge.checker_source is not None:
         extension = languages.extension(challenge.checker_language or "")
-        files[f"output_validator/validator{extension}"] = challenge.checker_source.encode()
+        folder = "output_validators/validator" if version == LEGACY else "output_validator"
+        files[f"{folder}/validator{extension}"] = challenge.checker_source.encode()
+    if "submissions_yaml" in meta:
+        files["submissions/submissions.yaml"] = str(meta["submissions_yaml"]).encode()
     solutions = db.session.scalars(
         select(ReferenceSolution)
         .where(ReferenceSolution.challenge_id == challenge.id)
         .order_by(ReferenceSolution.id)
     )
     taken: set[str] = set()
+    folders = {kept.path.rsplit("/", 1)[0] for kept in challenge.files}
     for solution in solutions:
+        if f"submissions/{solution.name}" in folders:
+            continue  # a folder program: its files are the challenge's kept files
         path = _solution_path(solution, taken)
         if path is not None:
             files[path] = solution.source.encode()
@@ -131,9 +104,11 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
         "stop_on_first_failure": challenge.stop_on_first_failure,
         "output_limit_kb": challenge.output_limit_kb,
     }
+    if version == LEGACY and not meta.get("time_limit_pending"):
+        extension_doc["time_limit_ms"] = challenge.time_limit_ms  # legacy has no time_limit
     if "time_multipliers" in meta:
         extension_doc["timing"] = {
-            "format": meta.get("format", DRAFT),
+            "format": meta.get("format", version),
             "time_multipliers": meta["time_multipliers"],
         }
     if challenge.starter_code:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.archives import Caps, read_package, read_zip
 from app.blobs import store_blob
 from app.challenges.service import slugify
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, ServiceUnavailable, ValidationError
 from app.extensions import db
-from app.judging import languages
+from app.judging import languages, runner
 from app.models import (
     DIFFICULTIES,
     Blob,
@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.packages.config import ProblemConfig
 from app.packages.reader import ParsedPackage, parse_package
+from app.packages.reader2025 import input_validator_args
 
 DEFAULT_TIME_LIMIT_MS = 2000
 
@@ -148,12 +149,47 @@ def _add_children(parsed: ParsedPackage, challenge: Challenge) -> None:
         )
 
 
-def import_files(files: dict[str, bytes], slug: str, *, owner: User | None = None) -> ImportResult:
+def _check_inputs(parsed: ParsedPackage, files: dict[str, bytes], *, force: bool) -> None:
+    """Run the input validators (in sandboxes) on every input; refuse unless forced."""
+    if not parsed.input_validators:
+        return
+    kept = parsed.meta.get("test_groups", {})
+    names = [program.name for program in parsed.input_validators]
+    cases = [
+        runner.InputCase(
+            path,
+            data,
+            {name: tuple(input_validator_args(kept, path[:-3], name)) for name in names},
+            must_fail=path.startswith("data/invalid_input/"),
+        )
+        for path, data in sorted(files.items())
+        if path.endswith(".in")
+        and path.startswith(("data/sample/", "data/secret/", "data/invalid_input/"))
+    ]
+    programs = [(p.name, p.language, p.source) for p in parsed.input_validators]
+    try:
+        problems = runner.validate_inputs(programs, cases)
+    except runner.JUDGE_ERRORS as error:
+        raise ServiceUnavailable(
+            f"input_validators/: the sandbox could not run them ({error})"
+        ) from error
+    if problems and not force:
+        shown = "; ".join(problems[:10]) + (
+            f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        )
+        raise ValidationError(f"input validation failed (import with --force to keep it): {shown}")
+    parsed.warnings += [f"input validation (forced): {problem}" for problem in problems]
+
+
+def import_files(
+    files: dict[str, bytes], slug: str, *, owner: User | None = None, force: bool = False
+) -> ImportResult:
     """Import already-read package files under slug; nothing is stored if anything is wrong."""
     parsed = parse_package(files)
     slug = slugify(slug)
     if db.session.scalar(select(Challenge.id).where(Challenge.slug == slug)) is not None:
         raise Conflict(f"A challenge with the slug {slug!r} exists already; choose another slug.")
+    _check_inputs(parsed, files, force=force)
     try:
         challenge = Challenge(slug=slug, title=slug, owner_id=owner.id if owner else None)
         _apply(parsed, challenge)
@@ -173,12 +209,17 @@ def import_package(
     owner: User | None = None,
     slug: str | None = None,
     caps: Caps = Caps(),
+    force: bool = False,
 ) -> ImportResult:
-    """Import a package folder or .zip; the slug defaults to the folder or file name."""
+    """Import a package folder or .zip; the slug defaults to the folder or file name.
+
+    A folder may link to files elsewhere in its repository (shared between problems); an
+    uploaded .zip may not link at all (see app/archives.py).
+    """
     path = Path(path)
-    files = read_package(path, caps)
+    files = read_package(path, caps, follow_repository_links=True)
     name = path.name if path.is_dir() else path.name.rsplit(".", 1)[0]
-    return import_files(files, slug or name, owner=owner)
+    return import_files(files, slug or name, owner=owner, force=force)
 
 
 def import_zip_bytes(

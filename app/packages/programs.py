@@ -54,3 +54,47 @@ def program_source(files: dict[str, bytes], where: str) -> tuple[str, str]:
             raise ValidationError(f"{where}: Python 2 is not supported")
         return language, source
     raise ValidationError(f"{where}: multi-file programs are not supported (one source file)")
+
+
+# The file a folder program starts from when submissions.yaml names none (the spec's language
+# list): the language's main file name, then Python's package entry.
+MAIN_NAMES = ("main.py", "__main__.py", "Main.java", "main.c", "main.cpp", "main.cc", "main.js")
+
+
+def folder_program(
+    files: dict[str, bytes], where: str, entrypoint: str | None = None
+) -> tuple[str, str, str]:
+    """(language, entry file, entry source) of a program of several files in one folder.
+
+    The entry is submissions.yaml's `entrypoint`, else a main file by name, else the one
+    source that defines main (C, C++, Java); the other files are compiled beside it."""
+    if any("/" in name for name in files):
+        raise ValidationError(f"{where}: programs with subfolders are not supported")
+    if any(name in ("build", "run") for name in files):
+        raise ValidationError(f"{where}: build/run scripts are not supported")
+    sources = {name: data for name, data in files.items() if language_for_path(name)}
+    languages = {language_for_path(name) for name in sources}
+    if not sources:
+        raise ValidationError(f"{where}: no source file in a known language")
+    if len(languages) > 1:
+        raise ValidationError(f"{where}: mixes languages {sorted(languages)}")  # type: ignore[type-var]
+    language = languages.pop()
+    assert language is not None
+    if entrypoint is not None:
+        if entrypoint not in sources:
+            raise ValidationError(f"{where}: the entrypoint {entrypoint!r} is not in the folder")
+        entry = entrypoint
+    else:
+        named = [name for name in MAIN_NAMES if name in sources]
+        with_main = [
+            name
+            for name, data in sorted(sources.items())
+            if re.search(rb"\bmain\s*\(", data) and language != "python3"
+        ]
+        found = named or with_main
+        if len(found) != 1 and not named:
+            raise ValidationError(
+                f"{where}: no entry point (name it in submissions.yaml `entrypoint`)"
+            )
+        entry = found[0]
+    return language, entry, _decode(sources[entry], f"{where}/{entry}")

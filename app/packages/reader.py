@@ -3,59 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
+from app.packages import format2025, reader2025
+from app.packages.examples import example_submissions
 from app.packages.latex import latex_to_markdown, problem_name
+from app.packages.parsed import ParsedPackage, ParsedTest, Program
 from app.packages.programs import program_source
 
 STATEMENT_RE = re.compile(r"^problem(?:\.([A-Za-z]{2,3}(?:-[A-Za-z]{2})?))?\.(md|tex)$")
 GROUP_FILES = ("test_group.yaml", "testdata.yaml")
 EXTENSION_FILE = "codedev.yaml"
-
-
-@dataclass
-class ParsedTest:
-    """One test case: data/<sample|secret>/[group/]name.{in,ans}."""
-
-    name: str
-    is_sample: bool
-    group: str | None
-    input: bytes
-    answer: bytes
-
-
-@dataclass
-class ParsedSolution:
-    """One example submission with the verdict its folder promises."""
-
-    name: str
-    language: str
-    source: str
-    expected_verdict: str
-
-
-@dataclass
-class ParsedPackage:
-    """Everything the importer stores, checked and decoded."""
-
-    config: cfg.ProblemConfig
-    title: str
-    statement_md: str
-    tests: list[ParsedTest]
-    groups: dict[str, float]  # name -> points, in order
-    checker: str
-    checker_options: dict[str, Any]
-    checker_language: str | None
-    checker_source: str | None
-    solutions: list[ParsedSolution]
-    files: dict[str, bytes]  # kept as ChallengeFile rows
-    extension: dict[str, Any]
-    meta: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
 
 
 def _text(data: bytes, where: str) -> str:
@@ -86,7 +47,7 @@ def _statement(
             "statement/ (or problem_statement/): no problem.<language>.md or .tex statement"
         )
     *_, language, path = min(found)
-    source = _text(files[path], path)
+    source = format2025.substitute(_text(files[path], path), config.meta.get("constants", {}))
     if path.endswith(".md"):
         return source, language, None, path
     return latex_to_markdown(source), language, problem_name(source), path
@@ -171,36 +132,6 @@ def _points(files: dict[str, bytes], folders: dict[str, int]) -> dict[str, float
     return groups
 
 
-def _solutions(files: dict[str, bytes], warnings: list[str]) -> list[ParsedSolution]:
-    """Example submissions from the verdict folders codedev can check."""
-    programs: dict[str, dict[str, bytes]] = {}
-    for path, data in files.items():
-        parts = path.split("/")
-        if parts[0] != "submissions" or len(parts) < 3:
-            continue
-        if parts[1] not in cfg.VERDICT_FOLDERS:
-            if parts[1] != "submissions.yaml":
-                warnings.append(f"submissions/{parts[1]}: folder not judged by codedev, skipped")
-            continue
-        program = "/".join(parts[1:3])
-        programs.setdefault(program, {})["/".join(parts[3:]) or parts[2]] = data
-    if "submissions/submissions.yaml" in files:
-        warnings.append("submissions/submissions.yaml: per-submission rules are not applied")
-    solutions: list[ParsedSolution] = []
-    for program in sorted(programs):
-        where = f"submissions/{program}"
-        try:
-            language, source = program_source(programs[program], where)
-        except ValidationError as error:
-            warnings.append(f"{error.message}; skipped")
-            continue
-        verdict = cfg.VERDICT_FOLDERS[program.split("/")[0]]
-        solutions.append(ParsedSolution(program, language, source, verdict))
-    if not any(s.expected_verdict == "AC" for s in solutions):
-        raise ValidationError("submissions/accepted: the package needs an accepted submission")
-    return solutions
-
-
 def _checker(
     files: dict[str, bytes], config: cfg.ProblemConfig, flags: list[str]
 ) -> tuple[str, dict[str, Any], str | None, str | None]:
@@ -213,7 +144,7 @@ def _checker(
             where = folder
             program = inside
             break
-    custom = bool(program) if config.version == cfg.DRAFT else config.custom_validation
+    custom = bool(program) if config.version != cfg.LEGACY else config.custom_validation
     if not custom:
         return "tokens", cfg.checker_options(flags, "validator flags", custom=False), None, None
     if not program:
@@ -229,37 +160,106 @@ def _checker(
     return "custom", cfg.checker_options(flags, where, custom=True), language, source
 
 
+def _tests_2025(
+    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any]
+) -> tuple[list[ParsedTest], dict[str, float], cfg.GroupSettings]:
+    """Tests and groups of a 2025-09 package; group settings kept in meta for the export."""
+    tree = reader2025.read_data(files, warnings)
+    tests = [
+        ParsedTest(
+            reader2025.test_name(stem, group),
+            is_sample,
+            group,
+            files[stem + ".in"],
+            files[stem + ".ans"],
+        )
+        for stem, is_sample, group in sorted(tree.stems, key=lambda item: (not item[1], item[0]))
+    ]
+    if tree.aggregation:
+        meta["group_aggregation"] = dict(tree.aggregation)
+    if tree.kept:
+        meta["test_groups"] = tree.kept
+    return tests, tree.groups, tree.root
+
+
 def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     """Check and decode a whole package; ValidationError names the first file at fault."""
     if "problem.yaml" not in files:
         raise ValidationError("problem.yaml: missing (is this a Kattis problem package?)")
-    config = cfg.parse_problem_yaml(files["problem.yaml"])
+    raw = cfg.load_yaml(files["problem.yaml"], "problem.yaml")
     warnings: list[str] = []
+    modern = cfg.problem_format(raw) == format2025.VERSION
+    if modern:
+        config = format2025.parse_problem_yaml(raw, "problem.yaml", warnings)
+    else:
+        config = cfg.parse_older_problem_yaml(raw, "problem.yaml")
+    constants = config.meta.get("constants", {})
     statement_md, language, source_name, statement_path = _statement(files, config)
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
-    tests, groups = _tests(files, warnings)
-    root = _group_settings(files, "data") or cfg.GroupSettings()
+    meta = dict(config.meta)
+    validators: list[Program] = []
+    if modern:
+        tests, groups, root = _tests_2025(files, warnings, meta)
+        validators = reader2025.input_validators(files, constants, warnings)
+    else:
+        tests, groups = _tests(files, warnings)
+        root = _group_settings(files, "data") or cfg.GroupSettings()
     flags = list(config.validator_flags)
     if root.output_validator_flags is not None:
         flags = root.output_validator_flags
     checker, options, checker_language, checker_source = _checker(files, config, flags)
-    solutions = _solutions(files, warnings)
+    if checker_source is not None:
+        checker_source = format2025.substitute(checker_source, constants)
+    for kind in ("multi-pass", "interactive"):
+        if kind in config.meta.get("type", ()) and checker != "custom":
+            article = "an" if kind == "interactive" else "a"
+            raise ValidationError(
+                f"output_validator/: {article} {kind} problem needs an output validator"
+            )
+    solutions = example_submissions(files, warnings, modern=modern)
+    for solution in solutions:
+        solution.source = format2025.substitute(solution.source, constants)
+    if modern and "submissions/submissions.yaml" in files:
+        meta["submissions_yaml"] = _text(
+            files["submissions/submissions.yaml"], "submissions/submissions.yaml"
+        )
     extension = (
         cfg.load_yaml(files[EXTENSION_FILE], EXTENSION_FILE) if EXTENSION_FILE in files else {}
     )
+    kept_dirs = ["attachments/", *(d + "/" for d in STATEMENT_DIRS)]
+    if modern:
+        kept_dirs += ["solution/", "include/", "input_validators/"]
     kept = {
         path: data
         for path, data in files.items()
-        if path.startswith(("attachments/", *(d + "/" for d in STATEMENT_DIRS)))
-        and (path != statement_path or path.endswith(".tex"))
+        if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
-    meta = dict(config.meta)
+    for path in [p for p in kept if p.startswith("include/")]:
+        # Included files are compiled with submissions: constants substituted, as the spec says.
+        kept[path] = format2025.substitute(
+            kept[path].decode("utf-8", "replace"), constants
+        ).encode()
+    for solution in solutions:
+        # A folder program's files; constants substituted as in every example submission.
+        kept.update(
+            {
+                path: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+                for path, data in solution.files.items()
+            }
+        )
     meta["statement_language"] = language
     if len(config.names) > 1:
         meta["names"] = dict(config.names)
-    for skipped in ("input_validators", "input_format_validators", "include", "generators"):
-        if any(p.startswith(skipped + "/") for p in files):
-            warnings.append(f"{skipped}/: not used by codedev (kept out of the import)")
+    skipped = ["generators"]
+    if modern:
+        nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
+        if nested:
+            warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
+    else:
+        skipped += ["input_validators", "input_format_validators", "include"]
+    for folder in skipped:
+        if any(p.startswith(folder + "/") for p in files):
+            warnings.append(f"{folder}/: not used by codedev (kept out of the import)")
     return ParsedPackage(
         config=config,
         title=title,
@@ -274,5 +274,6 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         files=kept,
         extension=extension,
         meta=meta,
-        warnings=warnings,
+        warnings=warnings + config.warnings,
+        input_validators=validators,
     )

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from app.extensions import db
+from app.judging.verdicts import GroupRule, group_points
 from app.models import (
+    Challenge,
     Judgement,
     Participant,
     Round,
     RoundProblem,
     Submission,
+    TestCase,
     TestGroup,
     TestResult,
 )
@@ -133,43 +136,68 @@ def submissions(round_id: int, *where: ColumnElement[bool]) -> list[Sent]:
     return list(latest.values())
 
 
-Groups = list[tuple[str, float]]
+Groups = list[GroupRule]
 
 
 def groups_of(challenge_ids: Iterable[int]) -> dict[int, Groups]:
-    """Each challenge's subtasks (name, points) in order; challenges without any are left out."""
+    """Each challenge's subtasks in order, with their aggregation and size; challenges without
+    any are left out."""
+    ids = list(challenge_ids)
+    sizes: dict[int, int] = {}
+    for group_id, count in db.session.execute(
+        select(TestCase.group_id, func.count()).where(
+            TestCase.challenge_id.in_(ids), TestCase.group_id.is_not(None)
+        ).group_by(TestCase.group_id)
+    ):  # fmt: skip
+        sizes[group_id] = count
+    meta = dict(
+        db.session.execute(
+            select(Challenge.id, Challenge.package_meta).where(Challenge.id.in_(ids))
+        )
+        .tuples()
+        .all()
+    )
     found: dict[int, Groups] = {}
-    for cid, name, points in db.session.execute(
-        select(TestGroup.challenge_id, TestGroup.name, TestGroup.points)
-        .where(TestGroup.challenge_id.in_(list(challenge_ids)))
+    for gid, cid, name, points in db.session.execute(
+        select(TestGroup.id, TestGroup.challenge_id, TestGroup.name, TestGroup.points)
+        .where(TestGroup.challenge_id.in_(ids))
         .order_by(TestGroup.challenge_id, TestGroup.position, TestGroup.id)
     ):  # fmt: skip
-        found.setdefault(cid, []).append((name, points))
+        aggregation = ((meta.get(cid) or {}).get("group_aggregation") or {}).get(name, "pass-fail")
+        found.setdefault(cid, []).append(GroupRule(name, points, aggregation, sizes.get(gid, 0)))
     return found
 
 
 def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[float, ...]]:
-    """Points per subtask (of 100 in all) each judged submission earned: a group whose tests all
-    passed. One query for all of them."""
+    """Points per subtask (of 100 in all) each judged submission earned, by each group's
+    aggregation: a pass-fail group whose tests all passed, a sum group per passed test
+    (verdicts.group_points). One query for all of them."""
     judged = {
         s.judgement_id: s for s in sent if s.judgement_id is not None and s.challenge_id in groups
     }
     if not judged:
         return {}
     failed: dict[int, set[str]] = {}
-    for jid, group in db.session.execute(
-        select(TestResult.judgement_id, TestResult.group).distinct()
-        .where(TestResult.judgement_id.in_(list(judged)), TestResult.verdict != "AC")
+    passed: dict[tuple[int, str], int] = {}
+    for jid, group, verdict in db.session.execute(
+        select(TestResult.judgement_id, TestResult.group, TestResult.verdict)
+        .where(TestResult.judgement_id.in_(list(judged)))
     ):  # fmt: skip
-        failed.setdefault(jid, set()).add(group)
+        if verdict != "AC":
+            failed.setdefault(jid, set()).add(group)
+        else:
+            passed[(jid, group)] = passed.get((jid, group), 0) + 1
     result = {}
     for jid, s in judged.items():
         mine = groups[s.challenge_id]
-        total = sum(points for _, points in mine) or 1.0
+        total = sum(g.points for g in mine) or 1.0
         lost = failed.get(jid, set())
-        result[s.id] = tuple(
-            0.0 if name in lost else 100.0 * points / total for name, points in mine
-        )
+        earned = [
+            group_points(g, passed.get((jid, g.name), 0), g.size) if g.aggregation == "sum"
+            else (0.0 if g.name in lost else g.points)
+            for g in mine
+        ]  # fmt: skip
+        result[s.id] = tuple(100.0 * points / total for points in earned)
     return result
 
 

@@ -167,5 +167,10 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
             row["name"] = result.name
             if result.position in outputs:
                 row["output"] = outputs[result.position]
+            if submission.challenge.is_interactive():
+                # The judge logged the interaction as the output; the answer file is the
+                # interactor's secret, not an expected output.
+                row["interaction"] = row.pop("output", "")
+                row.pop("expected", None)
         state["tests"].append(seen.test(row, result.test_case_id))
     return state

@@ -263,10 +263,18 @@ def _exit_status(code: object) -> int:
 
 
 def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits,
-            merge_output: bool, env: dict[str, str]) -> dict:  # fmt: skip
-    """Run argv once and report status, exit code/signal, CPU, wall, peak memory and output."""
+            merge_output: bool, env: dict[str, str], relay=None) -> dict:  # noqa: ANN001  # fmt: skip
+    """Run argv once and report status, exit code/signal, CPU, wall, peak memory and output.
+
+    With a relay (relay.py, an interactive run) stdin is a pipe the relay feeds from the
+    worker's frames, and stdout is sent on as it comes (still counted for the output limit)."""
     env = {"PATH": CHILD_PATH, "LANG": "C.UTF-8", **env}
-    stdin_fd = _stdin_fd(stdin)
+    if relay is None:
+        stdin_fd = _stdin_fd(stdin)
+    else:
+        stdin_fd, relay.stdin_w = os.pipe()
+        os.set_blocking(relay.stdin_w, False)
+        os.set_inheritable(relay.stdin_w, False)
     out_r, out_w = os.pipe()
     err_r, err_w = (out_r, out_w) if merge_output else os.pipe()
     report_r, report_w = os.pipe()  # close-on-exec: EOF means the program's exec is done
@@ -294,10 +302,13 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
     if not pid:
         for fd in {out_r, err_r}:
             os.close(fd)
+        if relay is not None:
+            relay.close_stdin()
         return _not_started(setup_error)
 
     keep_err = limits.output_bytes if merge_output else limits.keep_stderr
-    sinks = {out_r: Sink(limits.output_bytes, limits.output_bytes)}
+    keep_out = 0 if relay is not None else limits.output_bytes  # a relay sends it on instead
+    sinks = {out_r: Sink(keep_out, limits.output_bytes)}
     if not merge_output:
         sinks[err_r] = Sink(keep_err, limits.output_bytes)
     stdout_sink = sinks[out_r]
@@ -305,6 +316,9 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
     poller = select.poll()
     for fd in (*sinks, _WAKE_R):
         poller.register(fd, select.POLLIN)
+    if relay is not None:
+        poller.register(0, select.POLLIN)  # the worker's frames
+    writing_fd = None  # the relay's stdin pipe while it is registered for POLLOUT
     open_fds = set(sinks)
     reason = ""
     deadline = start + limits.wall_ms / 1000
@@ -325,6 +339,17 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
             timeout_ms = max(0, math.ceil((min(deadline, next_check) - now) * 1000))
         else:
             timeout_ms = 1000  # everything was killed: the pipes close at once
+        if relay is not None:
+            relay.maybe_close()
+            want = relay.stdin_w if relay.wants_write() else None
+            if writing_fd is not None and writing_fd != want:
+                poller.unregister(writing_fd)  # before any new fd can take its number
+                writing_fd = None
+            if want is not None and writing_fd is None:
+                poller.register(want, select.POLLOUT)
+                writing_fd = want
+            if main is not None:
+                timeout_ms = min(timeout_ms, 100)
         events = poller.poll(timeout_ms)
         if main is not None and not events:
             break
@@ -332,14 +357,29 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
             if fd == _WAKE_R:
                 _drain_wake()
                 continue
+            if relay is not None and fd == 0:
+                relay.take(os.read(0, 1 << 16))
+                if relay.input_ended and not relay.pending:
+                    poller.unregister(0)  # nothing more will come
+                continue
+            if relay is not None and fd == writing_fd:
+                relay.write()
+                continue
+            if fd not in open_fds:
+                continue
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 poller.unregister(fd)
                 open_fds.discard(fd)
                 os.close(fd)
-            elif sinks[fd].add(chunk) and not reason:
-                reason = "output"
-                kill_all()
+                if relay is not None and fd == out_r:
+                    relay.output_ended()
+            else:
+                if relay is not None and fd == out_r and not reason:
+                    relay.output(chunk)
+                if sinks[fd].add(chunk) and not reason:
+                    reason = "output"
+                    kill_all()
         if main is None:
             main = reap(pid)
             if main is not None:
@@ -347,6 +387,10 @@ def execute(argv: list[str], *, uid: int, cwd: str, stdin: bytes, limits: Limits
                 kill_all()  # survivors (setsid, double fork) die with the main process
     for fd in open_fds:
         os.close(fd)
+    if relay is not None:
+        if out_r in open_fds:
+            relay.output_ended()
+        relay.close_stdin()
     reap_all()
     status, usage = main
     oom_after = oom_kills()

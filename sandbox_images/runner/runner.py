@@ -18,16 +18,25 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from execute import COMPILE_UID, RUN_UID, Limits, execute  # noqa: E402
+from relay import Relay  # noqa: E402
 
 BOX = "/box"
 BUILD = "/box/build"
 RUN = "/box/run"
-VERSION = 1
+VERSION = 4  # 2: run's keep_files, the remove op; 3: interactive runs; 4: compile's files
+# Bytes of stdin an interactive run read past its last frame: the next request starts there.
+PENDING = bytearray()
+# Frames of an interactive run that arrive after it ended: dropped, never answered.
+RELAY_OPS = ("data", "eof")
 
 
 def read_exact(count: int) -> bytes:
     """Exactly count bytes from stdin; EOF means the worker went away."""
     parts = []
+    if PENDING:
+        parts.append(bytes(PENDING[:count]))
+        del PENDING[:count]
+        count -= len(parts[0])
     while count:
         chunk = os.read(0, min(count, 1 << 20))
         if not chunk:
@@ -160,8 +169,21 @@ class Runner:
         if op == "read":
             data = read_from(RUN, header["name"], int(header.get("max", 1 << 20)))
             return {"ok": True, "found": data is not None}, (data or b"",)
+        if op == "remove":  # a program's file (multi-pass: the validator's nextpass.in)
+            name = safe_name(header["name"])
+            if name in self.judge_files:
+                raise ValueError(f"{name!r} is the judge's file")
+            fd = os.open(RUN, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                remove_tree(fd, name)
+            finally:
+                os.close(fd)
+            return {"ok": True}, ()
         if op == "compile":
             write_into(BUILD, safe_name(header["source_name"]), blobs[0])
+            # A program of several files (a folder submission, include/): the others beside it.
+            for name, data in zip(header.get("files", []), blobs[1:], strict=True):
+                write_into(BUILD, safe_name(name), data)
             return self.compile(header)
         if op == "run":
             return self.run(header, blobs[0])
@@ -181,12 +203,18 @@ class Runner:
         return {"ok": True, **result}, (output,)
 
     def run(self, header: dict, stdin: bytes) -> tuple[dict, tuple[bytes, ...]]:
-        """Run the program once as the run uid, after clearing what earlier runs left."""
-        reset_dir(RUN, self.judge_files)
+        """Run the program once as the run uid, after clearing what earlier runs left.
+
+        keep_files (a multi-pass output validator's later passes only): the files of the
+        previous run stay, as the spec keeps the feedback dir between passes."""
+        if not header.get("keep_files"):
+            reset_dir(RUN, self.judge_files)
         limits = Limits.from_json(header["limits"])
+        # interactive: stdin comes in frames as the program runs, stdout goes out the same way.
+        relay = Relay(send, PENDING) if header.get("interactive") else None
         result = execute(
             header["argv"], uid=RUN_UID, cwd=RUN, stdin=stdin, limits=limits,
-            merge_output=False, env={"TMPDIR": RUN, "HOME": RUN},
+            merge_output=False, env={"TMPDIR": RUN, "HOME": RUN}, relay=relay,
         )  # fmt: skip
         stdout = result.pop("stdout")
         stderr = result.pop("stderr")
@@ -205,6 +233,8 @@ def main() -> None:
         if header.get("op") == "exit":
             send({"ok": True})
             return
+        if header.get("op") in RELAY_OPS:
+            continue
         try:
             reply, payload = runner.handle(header, blobs)
         except (OSError, ValueError, KeyError, TypeError) as error:

@@ -16,6 +16,8 @@ from worker.sandbox import api
 EXIT_AC = 42
 EXIT_WA = 43
 MESSAGE_BYTES = 4096
+NEXT_PASS = "nextpass.in"  # noqa: S105  (a file name: the next pass's input)
+NEXT_PASS_BYTES = 64 << 20
 # The run dir is the validator's working dir and its own (nothing of the submission's is there).
 FEEDBACK_DIR = "./"
 
@@ -28,7 +30,9 @@ class CustomChecker:
     ) -> None:
         self.language = language
         self.source = source
-        self.flags = tuple(str(flag) for flag in options.get("validator_flags", ()))
+        # Packages store their output_validator_args as `args` (app/packages/config.py).
+        flags = options.get("args", options.get("validator_flags", ()))
+        self.flags = tuple(str(flag) for flag in flags)
         self.limits = api.Limits(time_ms=time_limit_ms, memory_mb=1024, output_kb=1024)
         self._sandbox: api.Sandbox | None = None
         self._broken = ""
@@ -44,23 +48,70 @@ class CustomChecker:
                 self._broken = "The output validator does not compile:\n" + compiled.output
         return self._sandbox
 
-    def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
-        """Run the validator on one output."""
+    def prepare(self, given: bytes, answer: bytes) -> tuple[api.Sandbox | None, str]:
+        """The validator's box with this test's input and answer written (an interactive run
+        starts it itself), or (None, why) when the validator does not compile."""
         sandbox = self._ready()
         if sandbox is None:
-            return CheckResult("IE", self._broken[:MESSAGE_BYTES])
+            return None, self._broken[:MESSAGE_BYTES]
         sandbox.write_file("input", given)
         sandbox.write_file("answer", answer)
-        run = sandbox.run(output, self.limits, ("input", "answer", FEEDBACK_DIR, *self.flags))
+        return sandbox, ""
+
+    def arguments(self) -> tuple[str, ...]:
+        """The validator's command line after its program: input answer feedback_dir flags."""
+        return ("input", "answer", FEEDBACK_DIR, *self.flags)
+
+    def judge_message(self) -> str:
+        """judgemessage.txt of the validator's last run ("" if none)."""
+        if self._sandbox is None:
+            return ""
+        feedback = self._sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
+        return feedback.decode("utf-8", "replace").strip()
+
+    def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
+        """Run the validator on one output."""
+        return self.check_pass(given, answer, output, multi_pass=False)[0]
+
+    def check_pass(
+        self,
+        given: bytes,
+        answer: bytes,
+        output: bytes,
+        *,
+        multi_pass: bool = True,
+        later_pass: bool = False,
+    ) -> tuple[CheckResult, bytes | None]:
+        """One validator run, and the nextpass.in it wrote (multi-pass), if any.
+
+        A later pass keeps the feedback dir of the pass before (the spec's multi-pass rule);
+        the first pass of a test starts from an empty one. `given` stays the test's input."""
+        sandbox = self._ready()
+        if sandbox is None:
+            return CheckResult("IE", self._broken[:MESSAGE_BYTES]), None
+        if later_pass:
+            sandbox.remove_file(NEXT_PASS)
+        else:
+            sandbox.write_file("input", given)
+            sandbox.write_file("answer", answer)
+        run = sandbox.run(
+            output,
+            self.limits,
+            ("input", "answer", FEEDBACK_DIR, *self.flags),
+            keep_files=later_pass,
+        )
         feedback = sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
         message = feedback.decode("utf-8", "replace").strip()
+        next_input = sandbox.read_file(NEXT_PASS, NEXT_PASS_BYTES) if multi_pass else None
         if run.status == api.NONZERO and run.exit_code == EXIT_AC:
-            return CheckResult("AC", message)
+            return CheckResult("AC", message), next_input
+        if next_input is not None:
+            return CheckResult("IE", "The output validator wrote nextpass.in but rejected."), None
         if run.status == api.NONZERO and run.exit_code == EXIT_WA:
-            return CheckResult("WA", message)
+            return CheckResult("WA", message), None
         detail = run.message or f"status {run.status}, exit code {run.exit_code}"
         stderr = run.stderr[:1000].decode("utf-8", "replace")
-        return CheckResult("IE", f"The output validator failed ({detail}). {stderr}".strip())
+        return CheckResult("IE", f"The output validator failed ({detail}). {stderr}".strip()), None
 
     def close(self) -> None:
         """Remove the validator's sandbox."""

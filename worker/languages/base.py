@@ -52,15 +52,26 @@ class Language:
         """What the run command starts: the file stem, or Java's main class."""
         return self.source_file(source).rsplit(".", 1)[0]
 
-    def compile_command(self, source: str) -> list[str] | None:
-        """The compile (or syntax check) argv, run in the build dir."""
+    # A program of several files: the run command when the source's folder must be importable
+    # (Python's -I leaves it off sys.path); None: the plain run command does.
+    run_with_files: tuple[str, ...] | None = None
+
+    def compile_command(self, source: str, others: tuple[str, ...] = ()) -> list[str] | None:
+        """The compile (or syntax check) argv, run in the build dir; the program's other
+        source files (by this language's extensions) are compiled with the main one."""
         if self.compile is None:
             return None
-        return [self._fill(part, source, 0) for part in self.compile]
+        argv = [self._fill(part, source, 0) for part in self.compile]
+        sources = [name for name in others if name.endswith(self.extensions)]
+        if sources and not self.compile_checks_only and self.source_file(source) in argv:
+            at = argv.index(self.source_file(source)) + 1
+            argv[at:at] = sources
+        return argv
 
-    def run_command(self, source: str, memory_mb: int) -> list[str]:
+    def run_command(self, source: str, memory_mb: int, with_files: bool = False) -> list[str]:
         """The argv that runs the program with the given memory limit."""
-        return [self._fill(part, source, memory_mb) for part in self.run]
+        parts = self.run_with_files if with_files and self.run_with_files else self.run
+        return [self._fill(part, source, memory_mb) for part in parts]
 
     def shown_command(self, parts: tuple[str, ...] | None) -> str:
         """A command as a shell line for people: N is the memory limit, inline programs are …"""

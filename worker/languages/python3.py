@@ -26,6 +26,17 @@ LANGUAGE = Language(
     source_name="main.py",
     compile=("/usr/bin/python3", "-I", "-S", "-c", SYNTAX_CHECK, "{src}"),
     run=("/usr/bin/python3", "-I", "{build}/{src}"),
+    # Several files (a folder program, include/): the build dir on sys.path, as `python3
+    # main.py` would have it without -I, and the main file run as __main__.
+    run_with_files=(
+        "/usr/bin/python3",
+        "-I",
+        "-c",
+        "import runpy, sys; sys.path.insert(0, sys.argv[1]); sys.argv = sys.argv[2:]; "
+        "runpy.run_path(sys.argv[0], run_name='__main__')",
+        "{build}",
+        "{build}/{src}",
+    ),
     compile_checks_only=True,
     memory_markers=(b"MemoryError",),
     version="CPython 3.11",

@@ -80,11 +80,36 @@ class Sandbox(Protocol):
     def read_file(self, name: str, max_bytes: int = 1 << 20) -> bytes | None:
         """Read a file from the work dir (capped); None if absent or not a regular file."""
 
-    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
-        """Write the source under its language's file name and compile it (if compiled)."""
+    def compile(
+        self, source: str, limits: Limits | None = None, files: dict[str, bytes] | None = None
+    ) -> CompileResult:
+        """Write the source under its language's file name and compile it (if compiled).
 
-    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
-        """Run the compiled program once with stdin, as an unprivileged uid, within limits."""
+        files: the other files of a program of several (flat names), written beside it."""
+
+    def run(
+        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+    ) -> RunResult:
+        """Run the compiled program once with stdin, as an unprivileged uid, within limits.
+
+        The files earlier runs left in the work dir are removed first, unless keep_files (only
+        ever for a judge's program: a multi-pass validator's feedback dir between passes)."""
+
+    def remove_file(self, name: str) -> None:
+        """Remove a file a run left in the work dir (never one the judge wrote)."""
+
+    def start_interactive(self, limits: Limits, args: tuple[str, ...] = ()) -> None:
+        """Start the program once with stdin and stdout as streams, within limits."""
+
+    def next_event(self) -> tuple[str, bytes, RunResult | None]:
+        """The interactive run's next event: ("data", stdout bytes, None), ("eof", b"", None)
+        when its stdout closed, and last ("done", b"", its RunResult)."""
+
+    def send_input(self, data: bytes) -> None:
+        """Bytes for the interactive program's stdin (buffered in the box, never blocking)."""
+
+    def end_input(self) -> None:
+        """EOF on the interactive program's stdin once what was sent is written."""
 
     def close(self) -> None:
         """Kill and remove the container."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from docker.errors import APIError, NotFound
 from docker.models.containers import Container
@@ -26,6 +27,7 @@ from worker.sandbox.api import (
 )
 from worker.sandbox.stream import RunnerStream
 
+T = TypeVar("T")
 BOX_MB = 64  # size of the box tmpfs (build + run dirs); it counts in the memory cgroup
 RUNNER_MB = 48  # the runner's own memory and its output buffers
 COMPILE_LIMITS = Limits(time_ms=10_000, memory_mb=1024, output_kb=64, wall_ms=20_000, processes=128)
@@ -72,6 +74,8 @@ class DockerSandbox:
         self._cgroup = cgroup  # (memory MB, pids) now set on the container, if known
         self._closed = False
         self._broken = False  # a request failed: the runner may still be busy
+        self._limits = Limits()  # of the interactive run under way
+        self._with_files = False  # the program has files beside its source
 
     def __enter__(self) -> DockerSandbox:
         return self
@@ -93,19 +97,25 @@ class DockerSandbox:
             return None
         return blobs[0]
 
-    def compile(self, source: str, limits: Limits | None = None) -> CompileResult:
+    def compile(
+        self, source: str, limits: Limits | None = None, files: dict[str, bytes] | None = None
+    ) -> CompileResult:
         """Save the source under the language's file name and compile (or syntax-check) it."""
         limits = limits or compile_limits(self.language)
         self._source = source
+        others = dict(files or {})
+        others.pop(self.language.source_file(source), None)  # the source is the main file
+        self._with_files = bool(others)
         self._set_cgroup(*box_cgroup(self.language, limits))
         header = {
             "op": "compile",
             "source_name": self.language.source_file(source),
-            "argv": self.language.compile_command(source),
+            "argv": self.language.compile_command(source, tuple(others)),
             "limits": _wire_limits(limits, keep_stderr=limits.output_kb * 1024),
+            "files": list(others),
         }
         timeout = limits.effective_wall_ms / 1000 + SLACK_S
-        reply, blobs = self._call(header, (source.encode(),), timeout=timeout)
+        reply, blobs = self._call(header, (source.encode(), *others.values()), timeout=timeout)
         if not reply.get("ok"):
             raise SandboxError(f"compile: {reply.get('error')}")
         output = blobs[0].decode(errors="replace")
@@ -119,17 +129,66 @@ class DockerSandbox:
             timed_out=status == "time_limit",
         )
 
-    def run(self, stdin: bytes, limits: Limits, args: tuple[str, ...] = ()) -> RunResult:
+    def remove_file(self, name: str) -> None:
+        """Remove a file a run left in the work dir (the runner refuses the judge's own)."""
+        reply, _ = self._call({"op": "remove", "name": name}, timeout=SLACK_S)
+        if not reply.get("ok"):
+            raise SandboxError(f"remove {name!r}: {reply.get('error')}")
+
+    def run(
+        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+    ) -> RunResult:
         """Run the compiled program once with stdin, as the unprivileged run uid, within limits."""
         language = self.language
         self._set_cgroup(*box_cgroup(language, limits, len(stdin)))
         header = {
             "op": "run",
-            "argv": [*language.run_command(self._source, limits.memory_mb), *args],
+            "argv": [
+                *language.run_command(self._source, limits.memory_mb, self._with_files),
+                *args,
+            ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
+            "keep_files": keep_files,
         }
         timeout = limits.effective_wall_ms / 1000 + SLACK_S
         reply, blobs = self._call(header, (stdin,), timeout=timeout)
+        return self._result(reply, blobs, limits)
+
+    def start_interactive(self, limits: Limits, args: tuple[str, ...] = ()) -> None:
+        """Start the program with its stdin and stdout as streams (see next_event)."""
+        language = self.language
+        self._set_cgroup(*box_cgroup(language, limits))
+        header = {
+            "op": "run",
+            "argv": [
+                *language.run_command(self._source, limits.memory_mb, self._with_files),
+                *args,
+            ],
+            "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
+            "interactive": True,
+        }
+        self._limits = limits
+        self._stream.set_timeout(limits.effective_wall_ms / 1000 + SLACK_S)
+        self._guard(lambda: self._stream.send(header, (b"",)))
+
+    def next_event(self) -> tuple[str, bytes, RunResult | None]:
+        """("data", chunk, None), ("eof", b"", None), then ("done", b"", the run's result)."""
+        reply, blobs = self._guard(self._stream.receive)
+        if reply.get("op") == "data":
+            return "data", blobs[0], None
+        if reply.get("op") == "eof":
+            return "eof", b"", None
+        return "done", b"", self._result(reply, blobs, self._limits)
+
+    def send_input(self, data: bytes) -> None:
+        """Bytes for the running program's stdin."""
+        self._guard(lambda: self._stream.send({"op": "data"}, (data,)))
+
+    def end_input(self) -> None:
+        """EOF on the running program's stdin (once what was sent is written)."""
+        self._guard(lambda: self._stream.send({"op": "eof"}))
+
+    def _result(self, reply: dict[str, Any], blobs: list[bytes], limits: Limits) -> RunResult:
         if not reply.get("ok"):
             return RunResult(SANDBOX_ERROR, None, None, 0, 0, 0, b"", b"",
                              message=str(reply.get("error")))  # fmt: skip
@@ -146,7 +205,16 @@ class DockerSandbox:
             extra={"stdout_total": reply.get("stdout_total"),
                    "stderr_total": reply.get("stderr_total")},
         )  # fmt: skip
-        return _memory_verdict(result, limits, language)
+        return _memory_verdict(result, limits, self.language)
+
+    def _guard(self, action: Callable[[], T]) -> T:
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+        try:
+            return action()
+        except SandboxError:
+            self._broken = True
+            raise
 
     def close(self) -> None:
         """Stop the runner and remove the container (never reused)."""

@@ -12,6 +12,7 @@ import json
 import logging
 import socket
 import struct
+import threading
 from typing import Any
 
 from worker.sandbox.api import SandboxError
@@ -28,14 +29,28 @@ class RunnerStream:
         self._sock: socket.socket = getattr(sock, "_sock", sock)
         self._stdout = bytearray()
         self._stderr = bytearray()
+        # An interactive run sends from one thread while another reads its replies.
+        self._send_lock = threading.Lock()
 
     def call(self, header: dict[str, Any], blobs: tuple[bytes, ...] = (), *,
              timeout: float) -> tuple[dict[str, Any], list[bytes]]:  # fmt: skip
         """Send one request and wait (at most timeout seconds) for its reply."""
+        self._sock.settimeout(timeout)
+        self.send(header, blobs)
+        return self.receive()
+
+    def send(self, header: dict[str, Any], blobs: tuple[bytes, ...] = ()) -> None:
+        """Send one frame (an interactive run's input frames are sent while it runs)."""
         body = json.dumps({**header, "blobs": [len(b) for b in blobs]}).encode()
         try:
-            self._sock.settimeout(timeout)
-            self._sock.sendall(b"".join([struct.pack(">I", len(body)), body, *blobs]))
+            with self._send_lock:
+                self._sock.sendall(b"".join([struct.pack(">I", len(body)), body, *blobs]))
+        except OSError as error:
+            raise SandboxError(f"lost the runner: {error}{self._stderr_tail()}") from error
+
+    def receive(self) -> tuple[dict[str, Any], list[bytes]]:
+        """The runner's next frame (within the socket's timeout)."""
+        try:
             (size,) = struct.unpack(">I", self._take(4))
             if size > MAX_HEADER:
                 raise SandboxError(f"runner sent a {size}-byte header")
@@ -44,6 +59,9 @@ class RunnerStream:
         except (OSError, ValueError) as error:
             raise SandboxError(f"lost the runner: {error}{self._stderr_tail()}") from error
         return reply, payload
+
+    def set_timeout(self, timeout: float) -> None:
+        self._sock.settimeout(timeout)
 
     def close(self) -> None:
         """End the stream now; the runner reads EOF and exits."""

@@ -24,6 +24,8 @@ class TestRun:
     group: str
     verdict: str
     time_ms: int
+    case_id: int | None = None
+    message: str = ""
 
 
 @dataclass
@@ -36,9 +38,14 @@ class SolutionRun:
     verdict: str
     tests: list[TestRun] = field(default_factory=list)
     message: str = ""
+    score: float | None = None
+    # Set for packages with submissions.yaml rules (2025-09): they decide, not `expected`.
+    rule_errors: list[str] | None = None
 
     @property
     def ok(self) -> bool:
+        if self.rule_errors is not None:
+            return not self.rule_errors
         return self.verdict == self.expected
 
     @property
@@ -94,10 +101,11 @@ class ValidationReport:
     time_limit_ms: int | None = None
     derived: bool = False
     test_names: list[tuple[str, str]] = field(default_factory=list)  # (name, group) in order
+    extra_errors: list[str] = field(default_factory=list)  # findings about the whole set
 
     @property
     def ok(self) -> bool:
-        return bool(self.runs) and all(run.ok for run in self.runs)
+        return bool(self.runs) and all(run.ok for run in self.runs) and not self.extra_errors
 
     @property
     def wrong_runs(self) -> list[SolutionRun]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.challenges.validation import spec_check
 from app.challenges.validation.report import (
     WRONG_VERDICTS,
     SolutionRun,
@@ -20,7 +21,7 @@ from app.errors import ServiceUnavailable
 from app.extensions import db
 from app.judging import languages, runner
 from app.judging.outcome import JudgeOutcome
-from app.models import Challenge, ReferenceSolution
+from app.models import Blob, Challenge, ReferenceSolution
 
 # Limit used while measuring accepted runs of a package that gives no time limit.
 MEASURING_TIME_LIMIT_MS = 10_000
@@ -35,12 +36,32 @@ def judge_solution(
             f"{solution.name}: the judge has no language {solution.language!r}."
         )
     try:
-        return runner.judge_source(challenge, solution.language, solution.source, run_all=run_all)
+        return runner.judge_source(
+            challenge,
+            solution.language,
+            solution.source,
+            run_all=run_all,
+            files=program_files(challenge, solution),
+        )
     except runner.JUDGE_ERRORS as error:
         raise ServiceUnavailable(f"The judge could not run {solution.name}: {error}") from error
     finally:
         # The judge only reads: end its transaction, so none stays open across the runs.
         db.session.rollback()
+
+
+def program_files(challenge: Challenge, solution: ReferenceSolution) -> dict[str, bytes] | None:
+    """A folder program's files (kept at submissions/<name>/ by the package import)."""
+    folder = f"submissions/{solution.name}/"
+    kept = {f.path[len(folder) :]: f.sha256 for f in challenge.files if f.path.startswith(folder)}
+    if not kept:
+        return None
+    blobs = dict(
+        db.session.execute(select(Blob.sha256, Blob.data).where(Blob.sha256.in_(kept.values())))
+        .tuples()
+        .all()
+    )
+    return {name: bytes(blobs[sha256]) for name, sha256 in kept.items() if sha256 in blobs}
 
 
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
@@ -50,7 +71,14 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
     all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
     outcome = judge_solution(challenge, solution, run_all=all_tests)
     tests = [
-        TestRun(name=test.name, group=test.group, verdict=test.verdict, time_ms=test.time_ms)
+        TestRun(
+            name=test.name,
+            group=test.group,
+            verdict=test.verdict,
+            time_ms=test.time_ms,
+            case_id=test.test_case_id,
+            message=test.message or "",
+        )
         for test in outcome.tests
     ]
     message = outcome.compile_output[:500] if outcome.verdict == "CE" else ""
@@ -61,7 +89,14 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
         verdict=outcome.verdict,
         tests=tests,
         message=message,
+        score=outcome.score,
     )
+
+
+def _rerun(challenge: Challenge, solution: ReferenceSolution, time_limit_ms: int) -> SolutionRun:
+    """A run under another time limit, never stored: judge_solution's rollback restores it."""
+    challenge.time_limit_ms = time_limit_ms
+    return _run(challenge, solution)
 
 
 def validate_challenge(challenge: Challenge) -> ValidationReport:
@@ -97,5 +132,9 @@ def validate_challenge(challenge: Challenge) -> ValidationReport:
         solutions = [s for s in solutions if s.expected_verdict != "AC"]
     report.runs += [_run(challenge, s) for s in solutions]
     report.time_limit_ms = challenge.time_limit_ms
+    if spec_check.uses_rules(challenge):
+        by_name = {s.name: s for s in accepted + solutions}
+        spec_check.apply_rules(challenge, report, by_name, lambda s, ms: _rerun(challenge, s, ms))
+        report.time_limit_ms = challenge.time_limit_ms
     report.test_names = [(t.name, t.group.name if t.group else "") for t in challenge.tests]
     return report

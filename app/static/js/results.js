@@ -1,5 +1,6 @@
 // The live result panel: progress bar, one mark per test, verdict, compile errors, sample diffs.
 import { renderDiff } from "./diff.js";
+import { renderTranscript } from "./transcript.js";
 
 const VERDICT_NAMES = {
   AC: "Accepted",
@@ -148,9 +149,12 @@ export class ResultView {
     const output = this.summary.compile_output || "";
     compile.hidden = !(code === "CE" && output);
     compile.textContent = output;
+    const samples = [...this.tests.values()].filter((test) => test.sample);
     diffs.replaceChildren(
-      ...[...this.tests.values()]
-        .filter((test) => test.sample && test.verdict !== "AC" && test.expected !== undefined)
+      // Interactive problems: every sample's interaction, passed or not.
+      ...samples.filter((test) => test.interaction !== undefined).map(renderTranscript),
+      ...samples
+        .filter((test) => test.verdict !== "AC" && test.expected !== undefined)
         .map(renderDiff),
     );
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,6 +11,7 @@ from app.judging.verdicts import (
     VERDICT_ORDER,
     GroupRule,
     aggregate_verdict,
+    group_points,
     max_resources,
     score,
 )
@@ -83,3 +85,28 @@ def test_public_json_shape():
     assert data["score"] == 50 and isinstance(data["score"], int)
     assert set(data) == {"verdict", "score", "compile_output", "tests"}
     assert set(data["tests"][0]) == {"name", "group", "verdict", "time_ms", "memory_kb", "message"}
+
+
+@given(
+    points=st.floats(min_value=0, max_value=1000),
+    size=st.integers(min_value=1, max_value=30),
+    data=st.data(),
+)
+def test_group_points_by_aggregation(points: float, size: int, data: st.DataObject) -> None:
+    """Sum groups earn per passed test, pass-fail and min groups all or nothing (2025-09)."""
+    passed = data.draw(st.integers(min_value=0, max_value=size))
+    total = group_points(GroupRule("g", points, "sum"), passed, size)
+    assert total == pytest.approx(points * passed / size)
+    for aggregation in ("pass-fail", "min"):
+        whole = group_points(GroupRule("g", points, aggregation), passed, size)
+        assert whole == (points if passed == size else 0.0)
+
+
+def test_score_of_a_summed_group() -> None:
+    groups = [GroupRule("a", 30), GroupRule("b", 70, "sum")]
+    tests = [
+        TestOutcome(1, "1", "a", "AC", 1, 1),
+        TestOutcome(2, "1", "b", "AC", 1, 1),
+        TestOutcome(3, "2", "b", "WA", 1, 1),
+    ]
+    assert score(tests, 3, groups, {"a": 1, "b": 2}) == 65.0

@@ -22,6 +22,14 @@ from tests.app.packages.builders import (
     legacy_package,
     write_tree,
 )
+from tests.app.packages.builders2025 import (
+    custom_package,
+    folders_package,
+    interactive_package,
+    multipass_package,
+    passfail_package,
+    scoring_package,
+)
 from tests.factories import make_challenge, make_reference
 
 COLUMNS = (
@@ -81,6 +89,12 @@ PACKAGES = {
         }
     ),
     "draft-custom-python": lambda: draft_package(**{"output_validator/validator.py": PY_VALIDATOR}),
+    "2025-passfail-constants": passfail_package,
+    "2025-scoring-groups": scoring_package,
+    "2025-custom-include": custom_package,
+    "2025-multipass": multipass_package,
+    "2025-interactive": interactive_package,
+    "2025-folder-programs": folders_package,
 }
 
 
@@ -105,14 +119,18 @@ def test_exported_package_layout(app, tmp_path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(export_package(challenge))) as archive:
         names = set(archive.namelist())
         problem = yaml.safe_load(archive.read("addtwo/problem.yaml"))
-        group = yaml.safe_load(archive.read("addtwo/data/secret/group2/test_group.yaml"))
-    assert problem["problem_format_version"] == "2023-07-draft"
+        group = yaml.safe_load(archive.read("addtwo/data/secret/group2/testdata.yaml"))
+    # A legacy package is written back as legacy: no format version, legacy spellings.
+    assert "problem_format_version" not in problem
     assert problem["name"] == "Add Two Numbers"
     assert problem["type"] == "scoring"
+    assert problem["author"] == "Ada Lovelace"
+    assert problem["source_url"] == "https://cup.example"
+    assert problem["limits"]["time_multiplier"] == 3
     assert "time_limit" not in problem["limits"]  # still to be derived by verify
-    assert group == {"scoring": {"score": 70.0, "aggregation": "min"}}
+    assert group == {"grading": "default", "grader_flags": "min", "accept_score": 70}
     for name in (
-        "addtwo/statement/problem.en.md",
+        "addtwo/problem_statement/problem.en.md",
         "addtwo/problem_statement/problem.en.tex",
         "addtwo/data/sample/1.in",
         "addtwo/data/secret/group1/01.ans",
@@ -137,7 +155,13 @@ def test_authored_challenge_round_trips(app) -> None:
         checker_options={"case_sensitive": True},
     )
     make_reference(challenge, name="my solution")
-    copy = import_zip_bytes(export_package(challenge), "authored-copy.zip").challenge
+    data = export_package(challenge)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        problem = yaml.safe_load(archive.read(f"{challenge.slug}/problem.yaml"))
+    # Authored in codedev: written as the current format, the limit in its own resolution.
+    assert problem["problem_format_version"] == "2025-09"
+    assert problem["limits"]["time_limit"] == 1.234
+    copy = import_zip_bytes(data, "authored-copy.zip").challenge
     assert copy.title == "Authored"
     assert (copy.time_limit_ms, copy.output_limit_kb, copy.difficulty) == (1234, 1000, "easy")
     assert copy.starter_code == {"python3": "# read two numbers\n"}

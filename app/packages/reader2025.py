@@ -1,0 +1,164 @@
+"""The data/ tree and the programs of a 2025-09 package (pure: no database, no sandbox).
+
+Groups are the direct subfolders of data/secret that hold a test_group.yaml; without any,
+data/secret's subfolders only name their tests (`sub/01`). Every test_group.yaml is read
+(data, sample, secret, groups): scoring keys become the groups' points and aggregation, the
+other keys are kept so an export writes them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.errors import ValidationError
+from app.packages import config as cfg
+from app.packages import format2025
+from app.packages.parsed import Program
+from app.packages.programs import program_source
+
+GROUP_FILE = "test_group.yaml"
+# What the judge reads from a group's test_group.yaml; the rest is kept for the export.
+SCORING_KEYS = ("max_score", "score_aggregation")
+
+
+@dataclass
+class DataTree:
+    """Test cases, groups and the settings of every test_group.yaml."""
+
+    stems: list[tuple[str, bool, str | None]]  # (path without .in, is sample, group)
+    groups: dict[str, float]  # name -> max_score, in order
+    aggregation: dict[str, str]  # group -> pass-fail | sum | min
+    root: cfg.GroupSettings  # data/test_group.yaml
+    secret: cfg.GroupSettings
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)  # folder -> other keys
+
+
+def _settings(
+    files: dict[str, bytes], folder: str, tree_kept: dict[str, dict[str, Any]], warnings: list[str]
+) -> cfg.GroupSettings:
+    path = f"{folder}/{GROUP_FILE}"
+    raw = cfg.load_yaml(files[path], path) if path in files else {}
+    settings = format2025.parse_group_yaml(raw, path, warnings, folder=folder)
+    keep = {k: v for k, v in raw.items() if k not in SCORING_KEYS or folder == "data/secret"}
+    if folder == "data":
+        keep.pop("output_validator_args", None)  # the checker's options hold them
+    if path in files:
+        tree_kept[folder] = keep
+    return settings
+
+
+def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
+    """The test cases and groups of data/, checked as the spec's "Test data" section says."""
+    inputs = {p[:-3] for p in files if p.startswith("data/") and p.endswith(".in")}
+    answers = {p[:-4] for p in files if p.startswith("data/") and p.endswith(".ans")}
+    judged = sorted(s for s in inputs if s.startswith(("data/sample/", "data/secret/")))
+    for stem in judged:
+        if stem not in answers:
+            raise ValidationError(f"{stem}.in: has no matching {stem.rsplit('/', 1)[-1]}.ans")
+        if stem.rsplit("/", 1)[-1] == "test_group":
+            raise ValidationError(f"{stem}.in: a test case must not be named test_group")
+    for stem in sorted(answers - inputs):
+        if stem.startswith(("data/sample/", "data/secret/")):
+            raise ValidationError(f"{stem}.ans: has no matching .in file")
+    if not any(s.startswith("data/secret/") for s in judged):
+        raise ValidationError("data/secret: the package has no secret test case")
+    for path in files:
+        if path.startswith("data/") and ".files/" in path:
+            warnings.append(f"{path}: .files input is not given to submissions by codedev")
+            break
+    kept: dict[str, dict[str, Any]] = {}
+    root = _settings(files, "data", kept, warnings)
+    _settings(files, "data/sample", kept, warnings)
+    secret = _settings(files, "data/secret", kept, warnings)
+    group_names = sorted(
+        path.split("/")[2]
+        for path in files
+        if path.startswith("data/secret/") and path.count("/") == 3 and path.endswith(GROUP_FILE)
+    )
+    for path in files:
+        if path.startswith("data/") and path.endswith("/" + GROUP_FILE) and path.count("/") > 3:
+            raise ValidationError(f"{path}: test data groups cannot contain further groups")
+    groups: dict[str, float] = {}
+    aggregation: dict[str, str] = {}
+    for name in group_names:
+        settings = _settings(files, f"data/secret/{name}", kept, warnings)
+        if settings.points is None:
+            raise ValidationError(
+                f"data/secret/{name}/{GROUP_FILE}: max_score is required (secret is bounded)"
+            )
+        groups[name] = settings.points
+        aggregation[name] = settings.aggregation
+    if group_names and secret.aggregation == "min":
+        raise ValidationError(
+            "data/secret/test_group.yaml: score_aggregation min over groups is not supported "
+            "by codedev (sum and pass-fail are)"
+        )
+    stems: list[tuple[str, bool, str | None]] = []
+    for stem in judged:
+        parts = stem.split("/")
+        is_sample = parts[1] == "sample"
+        group = None
+        if not is_sample and group_names:
+            if len(parts) == 3:
+                raise ValidationError(
+                    f"{stem}.in: data/secret holds test data groups, so no test case may sit "
+                    "directly in it"
+                )
+            if parts[2] not in groups:
+                raise ValidationError(
+                    f"data/secret/{parts[2]}: every folder of data/secret must be a test data "
+                    "group (it has no test_group.yaml)"
+                )
+            group = parts[2]
+        stems.append((stem, is_sample, group))
+    for name in group_names:
+        if not any(group == name for *_, group in stems):
+            raise ValidationError(f"data/secret/{name}: the group has no test case")
+    return DataTree(stems, groups, aggregation, root, secret, kept)
+
+
+def test_name(stem: str, group: str | None) -> str:
+    """The name codedev stores: the path under data/sample, data/secret or the group."""
+    prefix = f"data/secret/{group}/" if group else "/".join(stem.split("/")[:2]) + "/"
+    return stem[len(prefix) :]
+
+
+def input_validators(
+    files: dict[str, bytes], constants: dict[str, dict[str, Any]], warnings: list[str]
+) -> list[Program]:
+    """input_validators/: each file or folder one program (.ctd and .viva are not run)."""
+    grouped: dict[str, dict[str, bytes]] = {}
+    for path, data in files.items():
+        parts = path.split("/")
+        if parts[0] not in ("input_validators", "input_format_validators") or len(parts) < 2:
+            continue
+        if len(parts) == 2:
+            grouped[parts[1]] = {parts[1]: data}
+        else:
+            grouped.setdefault(parts[1], {})["/".join(parts[2:])] = data
+    programs: list[Program] = []
+    for name in sorted(grouped):
+        if name.endswith((".ctd", ".viva")):
+            warnings.append(f"input_validators/{name}: checktestdata and VIVA are not run")
+            continue
+        substituted = {
+            file: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+            for file, data in grouped[name].items()
+        }
+        language, source = program_source(substituted, f"input_validators/{name}")
+        programs.append(Program(name, language, source))
+    return programs
+
+
+def input_validator_args(kept: dict[str, dict[str, Any]], stem: str, validator: str) -> list[str]:
+    """The input_validator_args a test case inherits from its nearest test_group.yaml."""
+    folder = stem.rsplit("/", 1)[0]
+    while folder:
+        args = kept.get(folder, {}).get("input_validator_args")
+        if args is not None:
+            if isinstance(args, dict):
+                return [str(a) for a in args.get(validator, [])]
+            return [str(a) for a in args]
+        folder = folder.rpartition("/")[0]
+    return []

@@ -1,0 +1,281 @@
+"""Small 2025-09 packages for the tests, modelled on the spec's examples (passfail, maximal).
+
+Each is a dict of {path: text}; write_tree / zip_tree in builders.py put them on disk.
+"""
+
+from __future__ import annotations
+
+from tests.app.packages.builders import C_AC, PY_AC, PY_RE, PY_TLE, PY_VALIDATOR, PY_WA
+
+PASSFAIL_YAML = """\
+problem_format_version: 2025-09
+type: pass-fail
+name: Add Two Numbers
+uuid: 789c94bb-11e7-47f4-bfe6-4988f460f021
+version: '1.2'
+credits:
+  authors: Author <author@judge.com>
+  testers: [Tester One]
+source:
+  - name: My Contest 2024
+    url: https://my.contest.com/2024
+  - Other Cup
+license: cc by-sa
+rights_owner: My Contest
+embargo_until: 2030-01-01
+limits:
+  time_limit: 2
+  memory: 512
+  code: 64
+  compilation_time: 30
+keywords: [math, easy]
+languages: [python3, c]
+allow_file_writing: false
+constants:
+  max_n: 1000000000
+  hundred: {value: 100, tex: '10^2'}
+"""
+
+# Reads "a b" and accepts |a|, |b| <= max_n (substituted on import, as the spec says).
+INPUT_VALIDATOR = """\
+import re, sys
+text = sys.stdin.read()
+if not re.fullmatch(r"-?\\d+ -?\\d+\\n", text):
+    print("expected two integers on one line")
+    sys.exit(43)
+if any(abs(int(x)) > {{max_n}} for x in text.split()):
+    print("out of range")
+    sys.exit(43)
+sys.exit(42)
+"""
+
+SUBMISSIONS_YAML = """\
+accepted/add.py:
+  authors: Python Judge <python@judge.com>
+  model_solution: true
+rejected/crash.py:
+  required: [RTE]
+wrong_answer/sub.py:
+  sample:
+    permitted: [WA]
+"""
+
+
+def passfail_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Pass-fail, every problem.yaml field, constants, no groups, a subfolder of secret."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": PASSFAIL_YAML,
+        "statement/problem.en.md": "Add $a$ and $b$, where $|a|,|b| \\le {{max_n}}$.\n",
+        "solution/solution.en.md": "Just add them.\n",
+        "attachments/tool.py": "print('tool')\n",
+        "data/test_group.yaml": "output_validator_args: [space_change_sensitive]\n",
+        "data/sample/1.in": "1 2\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/01.in": "5 5\n",
+        "data/secret/01.ans": "10\n",
+        "data/secret/edge/neg.in": "-4 4\n",
+        "data/secret/edge/neg.ans": "0\n",
+        "submissions/accepted/add.py": PY_AC,
+        "submissions/accepted/add.c": C_AC,
+        "submissions/wrong_answer/sub.py": PY_WA,
+        "submissions/rejected/crash.py": PY_RE,
+        "submissions/submissions.yaml": SUBMISSIONS_YAML,
+    }
+    files.update(extra)
+    return files
+
+
+SCORING_YAML = """\
+problem_format_version: 2025-09
+type: scoring
+name: Add Scoring
+uuid: 2b5e7c0e-6f7a-4d7e-9a40-1c4f1f0e5a11
+limits:
+  time_multipliers: {ac_to_time_limit: 2.0, time_limit_to_tle: 1.5}
+  time_resolution: 0.5
+"""
+# Right unless a is negative: group1 (30, pass-fail) passes, one of group2's two tests
+# (70, sum) fails, so 30 + 35 = 65.
+PY_PARTIAL = "a, b = map(int, input().split())\nprint(a + b if a >= 0 else 1)\n"
+
+
+def scoring_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Scoring with two groups: one pass-fail, one summed per test; no time limit given."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": SCORING_YAML,
+        "statement/problem.en.md": "Add the numbers.\n",
+        "data/sample/1.in": "1 2\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/group1/test_group.yaml": "max_score: 30\n",
+        "data/secret/group1/01.in": "1 1\n",
+        "data/secret/group1/01.ans": "2\n",
+        "data/secret/group2/test_group.yaml": (
+            "max_score: 70\nscore_aggregation: sum\ninput_validator_args: [--big]\n"
+        ),
+        "data/secret/group2/01.in": "100 200\n",
+        "data/secret/group2/01.ans": "300\n",
+        "data/secret/group2/02.in": "-4 4\n",
+        "data/secret/group2/02.ans": "0\n",
+        "submissions/accepted/add.py": PY_AC,
+        "submissions/partially_accepted/partial.py": PY_PARTIAL,
+        "submissions/wrong_answer/sub.py": PY_WA,
+        "submissions/submissions.yaml": (
+            "partially_accepted:\n  permitted: [AC, WA]\n  score: 65\n"
+            "  secret/group1:\n    permitted: [AC]\n"
+        ),
+    }
+    files.update(extra)
+    return files
+
+
+def custom_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """A custom output validator and include/ folders (kept, not compiled in)."""
+    files = passfail_package(
+        **{
+            "output_validator/validator.py": PY_VALIDATOR,
+            "include/default/data.txt": "shared\n",
+            "include/python3/helper.py": "HELP = 1\n",
+            "data/test_group.yaml": "output_validator_args: [strict]\n",
+        }
+    )
+    files.update(extra)
+    return files
+
+
+TLE_SUBMISSION = {"submissions/time_limit_exceeded/slow.py": PY_TLE}
+
+
+# Keeps its state in the feedback dir (the spec keeps it between passes): each pass must
+# answer one more than the last, until the answer file's target.
+MULTIPASS_VALIDATOR = """\
+import os, sys
+given, answer, feedback = sys.argv[1], sys.argv[2], sys.argv[3]
+state = os.path.join(feedback, "state")
+current = int(open(state).read()) if os.path.exists(state) else int(open(given).read())
+target = int(open(answer).read())
+got = sys.stdin.read().split()
+with open(os.path.join(feedback, "judgemessage.txt"), "a") as log:
+    log.write(f"from {current} got {got};")
+if got != [str(current + 1)]:
+    sys.exit(43)
+if current + 1 < target:
+    with open(os.path.join(feedback, "nextpass.in"), "w") as out:
+        out.write(f"{current + 1}\\n")
+    with open(state, "w") as out:
+        out.write(str(current + 1))
+sys.exit(42)
+"""
+
+
+def multipass_package(passes: int = 3, **extra: str | bytes) -> dict[str, str | bytes]:
+    """Multi-pass: count up one per pass from the input to the answer's target."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "problem_format_version: 2025-09\ntype: multi-pass\nname: Count Up\n"
+            f"uuid: 5d1f2a9e-0c43-4f57-a1a1-9f0e2b3c4d5e\nlimits:\n  time_limit: 2\n"
+            f"  validation_passes: {passes}\n"
+        ),
+        "statement/problem.en.md": "Print one more than you are given.\n",
+        "output_validator/validator.py": MULTIPASS_VALIDATOR,
+        "data/sample/1.in": "1\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/1.in": "5\n",
+        "data/secret/1.ans": "8\n",
+        "submissions/accepted/next.py": "print(int(input()) + 1)\n",
+        "submissions/wrong_answer/once.py": "input()\nprint(2)\n",
+    }
+    files.update(extra)
+    return files
+
+
+# Guess the number from the answer file in at most ten guesses (the spec's interactive example
+# is of this kind); the interactor is the output validator.
+INTERACTOR = """\
+import sys
+secret = int(open(sys.argv[2]).read())
+def fail(why):
+    with open(sys.argv[3] + "judgemessage.txt", "w") as out:
+        out.write(why)
+    sys.exit(43)
+for _ in range(10):
+    line = sys.stdin.readline()
+    if not line:
+        fail("no guess")
+    try:
+        guess = int(line)
+    except ValueError:
+        fail("not a number")
+    if guess == secret:
+        print("correct", flush=True)
+        sys.exit(42)
+    print("higher" if guess < secret else "lower", flush=True)
+fail("too many guesses")
+"""
+PY_SEARCH = """\
+lo, hi = 1, 100
+while True:
+    mid = (lo + hi) // 2
+    print(mid, flush=True)
+    reply = input()
+    if reply == "correct":
+        break
+    if reply == "higher":
+        lo = mid + 1
+    else:
+        hi = mid - 1
+"""
+PY_ONES = "while True:\n    print(1, flush=True)\n    input()\n"
+# Sends a guess, then neither reads nor exits: both sides wait until the wall limit.
+PY_HANG = "import time\nprint(50, flush=True)\ntime.sleep(100)\n"
+
+
+def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Interactive: guess a number from 1 to 100."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "problem_format_version: 2025-09\ntype: interactive\nname: Guess\n"
+            "uuid: 0b7d1f5e-3c2a-4e8b-9f10-2a3b4c5d6e7f\nlimits:\n  time_limit: 1\n"
+        ),
+        "statement/problem.en.md": "Guess the number from 1 to 100: after each guess you hear "
+        "`higher`, `lower` or `correct`.\n",
+        "output_validator/interactor.py": INTERACTOR,
+        "data/sample/1.in": "\n",
+        "data/sample/1.ans": "42\n",
+        "data/secret/1.in": "\n",
+        "data/secret/1.ans": "7\n",
+        "data/secret/2.in": "\n",
+        "data/secret/2.ans": "100\n",
+        "submissions/accepted/search.py": PY_SEARCH,
+        "submissions/wrong_answer/ones.py": PY_ONES,
+        "submissions/time_limit_exceeded/hang.py": PY_HANG,
+    }
+    files.update(extra)
+    return files
+
+
+def folders_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """Folder programs (several files, one program) in Python and C, and include/ for C."""
+    files = passfail_package(
+        **{
+            "submissions/accepted/two_files/main.py": "from util import add\nprint(add(*map(int, input().split())))\n",
+            "submissions/accepted/two_files/util.py": "def add(a, b):\n    return a + b\n",
+            "submissions/accepted/named/solve.py": "import helper\nhelper.run()\n",
+            "submissions/accepted/named/helper.py": (
+                "def run():\n    a, b = map(int, input().split())\n    print(a + b)\n"
+            ),
+            "submissions/accepted/split/main.c": (
+                '#include <stdio.h>\n#include "add.h"\n'
+                'int main(void){long a,b;scanf("%ld %ld",&a,&b);printf("%ld\\n",add(a,b));}\n'
+            ),
+            "submissions/accepted/split/add.c": '#include "add.h"\nlong add(long a, long b){return a+b;}\n',
+            "submissions/accepted/split/add.h": "long add(long a, long b);\n",
+            "submissions/run_time_error/not_defined/main.py": "from util import *\n\nfunc()\n",
+            "submissions/run_time_error/not_defined/util.py": "def other():\n    pass\n",
+            "submissions/submissions.yaml": SUBMISSIONS_YAML
+            + "accepted/named:\n  entrypoint: solve.py\n",
+            # Every C submission gets this header (include/c/ overrides include/default/).
+            "include/c/limits_hint.h": "#define LIMIT {{max_n}}\n",
+        }
+    )
+    files.update(extra)
+    return files

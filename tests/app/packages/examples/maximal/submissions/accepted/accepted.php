@@ -1,0 +1,1 @@
+<?php echo intval(fgets(STDIN)) + 42, "\n";

@@ -1,0 +1,3 @@
+import include
+
+print(int(input()) + include.magic_constant)

@@ -1,0 +1,86 @@
+"""Interactive problems (2025-09) in the real sandbox: the interactor beside the submission."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from app.errors import ValidationError
+from app.judging import runner as judge
+from app.packages import import_package
+from tests.app.packages.builders import write_tree
+from tests.app.packages.builders2025 import (
+    INTERACTOR,
+    PY_HANG,
+    PY_ONES,
+    PY_SEARCH,
+    interactive_package,
+)
+from tests.worker.judge_support import require_sandbox
+
+
+def _challenge(tmp_path: Path, slug: str = "guess", **extra: str | bytes):
+    files = interactive_package(**extra)
+    return import_package(write_tree(tmp_path / slug, files)).challenge
+
+
+def test_interactive_needs_its_interactor(app, tmp_path: Path) -> None:
+    files = interactive_package()
+    del files["output_validator/interactor.py"]
+    with pytest.raises(ValidationError, match="an interactive problem needs an output validator"):
+        import_package(write_tree(tmp_path / "nope", files))
+
+
+@pytest.mark.docker
+def test_verdicts_and_the_sample_transcript(app, tmp_path: Path) -> None:
+    require_sandbox()
+    challenge = _challenge(tmp_path)
+    assert challenge.is_interactive()
+    accepted = judge.judge_source(challenge, "python3", PY_SEARCH)
+    assert accepted.verdict == "AC", accepted.tests
+    # The sample's transcript: `>` what the interactor said, `<` what the program sent.
+    assert accepted.tests[0].output == "< 50\n> lower\n< 25\n> higher\n< 37\n> higher\n" + (
+        "< 43\n> lower\n< 40\n> higher\n< 41\n> higher\n< 42\n> correct\n"
+    )
+    wrong = judge.judge_source(challenge, "python3", PY_ONES)
+    assert (wrong.verdict, wrong.tests[0].message) == ("WA", "too many guesses")
+    crash = judge.judge_source(challenge, "python3", "print(50, flush=True)\nraise SystemExit(3)\n")
+    assert crash.verdict == "WA"  # the interactor's rejection explains it: "no guess"
+    assert crash.tests[0].message == "no guess"
+
+
+@pytest.mark.docker
+def test_nobody_waits_forever(app, tmp_path: Path) -> None:
+    """A program that stops reading, or an interactor that hangs, ends within the limits."""
+    require_sandbox()
+    challenge = _challenge(tmp_path)
+    started = time.monotonic()
+    hang = judge.judge_source(challenge, "python3", PY_HANG)
+    assert hang.verdict == "TLE"
+    # A program that floods its output and never reads its input: the interactor gives up,
+    # the flood ends at the output limit, nothing blocks.
+    flood = judge.judge_source(challenge, "python3", "while True:\n    print(1000000)\n")
+    assert flood.verdict in ("WA", "OLE"), flood.tests
+    stuck = _challenge(
+        tmp_path,
+        "stuck",
+        **{"output_validator/interactor.py": "import time\ninput()\ntime.sleep(100)\n"},
+    )
+    exits = judge.judge_source(stuck, "python3", "print(50, flush=True)\n")
+    assert exits.verdict == "IE"
+    assert "The interactor failed" in exits.tests[0].message
+    # Each waited at most for the wall limits (3 s for the program, 5 s more for the
+    # interactor), never for the sleeps (100 s).
+    assert time.monotonic() - started < 90
+
+
+@pytest.mark.docker
+def test_verify_an_interactive_package(app, runner, tmp_path: Path) -> None:
+    require_sandbox()
+    _challenge(tmp_path)
+    result = runner.invoke(args=["problems", "verify", "guess"])
+    assert result.exit_code == 0, result.output
+    assert "ok time_limit_exceeded/hang.py (python3): got TLE" in result.output
+    assert INTERACTOR  # the interactor is the package's output validator
