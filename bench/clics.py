@@ -33,7 +33,9 @@ from tests.app.clics.contest_packages import generate, write_endpoint_files  # n
 from tests.factories import make_user  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get("CODEDEV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "CODEDEV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 DB_NAME = "codedev_bench_clics"
 
 
@@ -93,7 +95,9 @@ def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
     lock = threading.Lock()
 
     def reader() -> None:
-        body = app.test_client().get(f"/api/v1/contests/{round_id}/event-feed?stream=false").get_data()
+        body = (
+            app.test_client().get(f"/api/v1/contests/{round_id}/event-feed?stream=false").get_data()
+        )
         with lock:
             counts.append(body.count(b"\n"))
 

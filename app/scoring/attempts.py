@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 
 from app.extensions import db
 from app.judging.verdicts import GroupRule, group_points
@@ -106,26 +106,41 @@ def attempt_of(clock: Clock, label: str, sent: Sent, subtasks: tuple[float, ...]
     return Attempt(sent.id, clock.id, label, at, verdict, sent.score, subtasks, credit)
 
 
+_SENT = (
+    select(
+        Submission.id,
+        Submission.participant_id,
+        Submission.challenge_id,
+        Submission.created_at,
+        Judgement.id,
+        Judgement.status,
+        Judgement.verdict,
+        Judgement.override_verdict,
+        Judgement.score,
+    )  # fmt: skip
+    # Every judgement, the unfinished ones skipped below: a status test in the join lets
+    # the planner combine two indexes per submission, quadratic on a table without stats.
+    .outerjoin(Judgement, Judgement.submission_id == Submission.id)
+    .where(Submission.round_id == bindparam("round_id"), Submission.kind == "submit")
+    .order_by(Submission.id, Judgement.id)
+)
+# One verdict's cell: built once, as building and keying a statement costs more than running it.
+_CELL = _SENT.where(Submission.participant_id == bindparam("participant_id"),
+                    Submission.challenge_id == bindparam("challenge_id"))  # fmt: skip
+
+
 def submissions(round_id: int, *where: ColumnElement[bool]) -> list[Sent]:
     """The round's real submissions (and more conditions), in order, as one column query."""
-    rows = db.session.execute(
-        select(
-            Submission.id,
-            Submission.participant_id,
-            Submission.challenge_id,
-            Submission.created_at,
-            Judgement.id,
-            Judgement.status,
-            Judgement.verdict,
-            Judgement.override_verdict,
-            Judgement.score,
-        )  # fmt: skip
-        # Every judgement, the unfinished ones skipped below: a status test in the join lets
-        # the planner combine two indexes per submission, quadratic on a table without stats.
-        .outerjoin(Judgement, Judgement.submission_id == Submission.id)
-        .where(Submission.round_id == round_id, Submission.kind == "submit", *where)
-        .order_by(Submission.id, Judgement.id)
-    )
+    return _latest(db.session.execute(_SENT.where(*where), {"round_id": round_id}))
+
+
+def cell_submissions(round_id: int, participant_id: int, challenge_id: int) -> list[Sent]:
+    """One participant's real submissions on one problem, in order."""
+    return _latest(db.session.execute(_CELL, {"round_id": round_id, "participant_id": participant_id,
+                                              "challenge_id": challenge_id}))  # fmt: skip
+
+
+def _latest(rows: Iterable[Any]) -> list[Sent]:
     latest: dict[int, Sent] = {}
     for sid, pid, cid, created, jid, status, verdict, override, score in rows:
         # Ordered by judgement id: the newest finished judgement of each submission wins.
@@ -222,8 +237,7 @@ def attempts_by_participant(
 
 def cell_attempts(round_: Round, clock: Clock, problem: RoundProblem) -> list[Attempt]:
     """Every attempt of one participant on one problem."""
-    sent = submissions(round_.id, Submission.participant_id == clock.id,
-                       Submission.challenge_id == problem.challenge_id)  # fmt: skip
+    sent = cell_submissions(round_.id, clock.id, problem.challenge_id)
     grouped = attempts_by_participant(
         round_, {clock.id: clock}, {problem.challenge_id: problem.label}, sent
     )
@@ -237,6 +251,38 @@ def problem_attempts(round_: Round, problem: RoundProblem) -> list[tuple[Clock, 
     on_clock = clocks(round_, Participant.id.in_(who), Participant.virtual.is_(False))
     grouped = attempts_by_participant(round_, on_clock, {problem.challenge_id: problem.label}, sent)
     return [(on_clock[pid], items) for pid, items in grouped.items()]
+
+
+def earliest_attempts(
+    round_: Round, problem: RoundProblem, offset: int, size: int
+) -> tuple[list[tuple[Clock, Attempt]], bool]:
+    """One page of the attempts on a problem in the order they were sent, by ranked (not
+    virtual) participants, and whether it was the last page. In time order on every clock only
+    where every ranked clock starts with the round (not in a timed round)."""
+    page = (
+        select(Submission.id)
+        .where(
+            Submission.round_id == round_.id,
+            Submission.kind == "submit",
+            Submission.challenge_id == problem.challenge_id,
+        )  # fmt: skip
+        .order_by(Submission.created_at, Submission.id)
+        .offset(offset)
+        .limit(size)
+    )
+    sent = sorted(
+        submissions(round_.id, Submission.id.in_(page)), key=lambda s: (s.created_at, s.id)
+    )
+    who = {s.participant_id for s in sent if s.participant_id is not None}
+    on_clock = (
+        clocks(round_, Participant.id.in_(who), Participant.virtual.is_(False)) if who else {}
+    )
+    found = [
+        (on_clock[s.participant_id], attempt_of(on_clock[s.participant_id], problem.label, s))
+        for s in sent
+        if s.participant_id in on_clock
+    ]
+    return found, len(sent) < size
 
 
 def all_attempts(round_: Round, language: str | None = None) -> list[tuple[Clock, list[Attempt]]]:

@@ -11,13 +11,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import Participant, Round, RoundProblem, ScoreRow, Submission
-from app.scoring.attempts import all_attempts, cell_attempts, clock_of, problem_attempts, rules_of
+from app.scoring.attempts import (
+    all_attempts,
+    cell_attempts,
+    clock_of,
+    earliest_attempts,
+    problem_attempts,
+    rules_of,
+)
 from app.scoring.cells import cell
 from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
 from app.scoring.standings import first_to_solve, row
@@ -59,23 +66,32 @@ def refresh(submission: Submission) -> None:
     _refresh_first(round_, problem, attempts, rules)
 
 
-def _locked(submission: Submission, *, with_rows: bool) -> list[Any]:
-    """The submission's round, participant and problem (and that participant's rows), locked."""
+def _locking(with_rows: bool) -> Any:
     query = (
         select(Round, Participant, RoundProblem, *([ScoreRow] if with_rows else []))
         .join(Participant, Participant.round_id == Round.id)
         .join(RoundProblem, RoundProblem.round_id == Round.id)
         .where(
-            Round.id == submission.round_id,
-            Participant.id == submission.participant_id,
-            RoundProblem.challenge_id == submission.challenge_id,
+            Round.id == bindparam("round_id"),
+            Participant.id == bindparam("participant_id"),
+            RoundProblem.challenge_id == bindparam("challenge_id"),
         )
     )
     if with_rows:
         query = query.join(ScoreRow, ScoreRow.participant_id == Participant.id)
     locks = [RoundProblem, ScoreRow] if with_rows else [RoundProblem]
-    return list(db.session.execute(
-        query.with_for_update(of=locks).execution_options(populate_existing=True)))  # fmt: skip
+    return query.with_for_update(of=locks).execution_options(populate_existing=True)
+
+
+# Built once: building and keying a statement costs a verdict more than running it.
+_LOCKING = {True: _locking(True), False: _locking(False)}
+
+
+def _locked(submission: Submission, *, with_rows: bool) -> list[Any]:
+    """The submission's round, participant and problem (and that participant's rows), locked."""
+    return list(db.session.execute(_LOCKING[with_rows], {
+        "round_id": submission.round_id, "participant_id": submission.participant_id,
+        "challenge_id": submission.challenge_id}))  # fmt: skip
 
 
 def _store_cells(rules: Rules, participant_id: int, problem: RoundProblem,
@@ -153,15 +169,43 @@ def _refresh_first(
         mark and mark["id"] not in ids and mark["at"] < earliest for mark in settled
     ):
         return False
-    thawed = round_.thawed_at is not None
-    on_problem = problem_attempts(round_, problem)
-    problem.firsts = {
-        audience: _mark([a for clock, items in on_problem
-                         for a in visible(items, freeze_seconds=clock.freeze, viewer=viewer,
-                                          thawed=thawed)], rules, problem.label)
-        for audience, viewer in AUDIENCES.items()
-    }  # fmt: skip
+    problem.firsts = _marks(round_, problem, rules)
     return any(firsts.get(audience) != problem.firsts.get(audience) for audience in AUDIENCES)
+
+
+# Attempts read at a time while looking for a problem's first solve from the earliest on.
+MARK_PAGE = 64
+
+
+def _marks(round_: Round, problem: RoundProblem, rules: Rules) -> dict[str, Any]:
+    """A problem's first-to-solve mark per audience. Where everyone ranked starts with the
+    round, the earliest attempts decide (the first accepted one, unless a pending one comes
+    before it): pages are read from the first sent until each audience's mark is decided. In
+    a timed round each clock starts at its own Start: every attempt is read."""
+    thawed = round_.thawed_at is not None
+    seen: dict[str, list[Attempt]] = {audience: [] for audience in AUDIENCES}
+    if round_.mode == "timed":
+        for clock, items in problem_attempts(round_, problem):
+            for audience, viewer in AUDIENCES.items():
+                seen[audience] += visible(items, freeze_seconds=clock.freeze, viewer=viewer,
+                                          thawed=thawed)  # fmt: skip
+    else:
+        offset, last = 0, False
+        while not last and not all(_decided(seen[a], rules) for a in AUDIENCES):
+            page, last = earliest_attempts(round_, problem, offset, MARK_PAGE)
+            offset += MARK_PAGE
+            for clock, attempt in page:
+                for audience, viewer in AUDIENCES.items():
+                    seen[audience] += visible([attempt], freeze_seconds=clock.freeze,
+                                              viewer=viewer, thawed=thawed)  # fmt: skip
+    return {audience: _mark(seen[audience], rules, problem.label) for audience in AUDIENCES}
+
+
+def _decided(seen: list[Attempt], rules: Rules) -> bool:
+    """Whether later attempts can no longer change the first solve among these (read in time
+    order): one of them is accepted, or pending (which holds the mark back)."""
+    return any(a.pending or a.verdict == "AC" or (rules.mode != "icpc" and a.score >= 100)
+               for a in seen)  # fmt: skip
 
 
 def _mark(seen: list[Attempt], rules: Rules, label: str) -> dict[str, Any] | None:

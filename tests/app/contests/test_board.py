@@ -19,7 +19,7 @@ from app.courses.service import sections, set_section
 from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome, TestOutcome
-from app.models import Round, ScoreRow, TestGroup, User, utcnow
+from app.models import Round, ScoreRow, Submission, TestGroup, User, utcnow
 from app.scoring import boards, cache
 from app.scoring.freeze import PUBLIC, STAFF, Viewer
 from app.scoring.live import changed
@@ -370,3 +370,41 @@ def test_first_submissions_of_many_participants_at_once_keep_the_problem_counts(
     db.session.expire_all()
     problem = db.session.get(Round, round_id).problems[0]
     assert problem.counts == {"jury": [0, 4], "public": [0, 4]}
+
+
+def test_first_to_solve_read_page_by_page_from_the_earliest_equals_a_rebuild(app, monkeypatch):
+    """The incremental mark reads a problem's attempts from the earliest, a page at a time,
+    until each audience's first solve is decided: with pages of two, across a pending try, the
+    freeze and flips both ways, the marks are always the rebuild's."""
+    monkeypatch.setattr(cache, "MARK_PAGE", 2)
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    problem = make_challenge(owner_id=teacher.id, title="Apples")
+    now = utcnow()
+    round_ = make_round(teacher, [problem], starts_at=now - timedelta(hours=2),
+                        ends_at=now + timedelta(hours=1), freeze_at=now - timedelta(minutes=30))  # fmt: skip
+    teams = [make_user(name=f"Team {i}") for i in range(6)]
+    sent = []
+    for i, (team, verdict) in enumerate(zip(teams, ["WA", "WA", None, "AC", "AC", "WA"], strict=True)):
+        at = now - timedelta(minutes=100 - 18 * i)  # the last two after the freeze
+        with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
+            submission = create_submission(team, problem, "python3", GOOD, round_=round_)
+            if verdict:
+                judge(submission, verdict)
+        sent.append(submission.id)
+
+    def marks_equal_a_rebuild() -> dict:
+        incremental = cached(round_.id)
+        cache.rebuild(db.session.get(Round, round_.id))
+        db.session.commit()
+        assert cached(round_.id) == incremental
+        return {audience: (mark or {}).get("id") for audience, mark in incremental["firsts"]["A"].items()}
+
+    assert marks_equal_a_rebuild() == {"jury": None, "public": None}  # a pending try comes first
+    judge(db.session.get(Submission, sent[2]), "WA")
+    assert marks_equal_a_rebuild() == {"jury": sent[3], "public": sent[3]}
+    override_verdict(teacher, sent[3], "WA", "not after all")
+    # The jury sees the next accept (after the freeze); the public sees it pending.
+    assert marks_equal_a_rebuild() == {"jury": sent[4], "public": None}
+    override_verdict(teacher, sent[0], "AC", "the checker was wrong")
+    assert marks_equal_a_rebuild() == {"jury": sent[0], "public": sent[0]}
