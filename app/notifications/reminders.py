@@ -21,6 +21,7 @@ from app.models import (
     Enrollment,
     Notification,
     NotificationSetting,
+    Participant,
     ParticipantMember,
     Round,
     User,
@@ -70,23 +71,47 @@ def _remind(round_: Round, kind: str, moment: datetime, users: Iterable[int]) ->
     return sent
 
 
+# The longest extension a participant can be granted (app/contests/participation.extend).
+LONGEST_EXTENSION = timedelta(days=60)
+
+
+def own_due(round_: Round) -> dict[int, datetime]:
+    """Each reminded user's own due time: the round's, moved by their extension if any."""
+    assert round_.due_at is not None
+    due = {user_id: round_.due_at for user_id in audience(round_)}
+    extended = db.session.execute(
+        select(ParticipantMember.user_id, Participant.extra_minutes)
+        .join(Participant, Participant.id == ParticipantMember.participant_id)
+        .where(ParticipantMember.round_id == round_.id, Participant.extra_minutes > 0)
+    )
+    for user_id, minutes in extended:
+        due[user_id] = round_.due_at + timedelta(minutes=minutes)
+    return due
+
+
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Send every reminder whose moment has come and whose event is still ahead; how many."""
+    """Send every reminder whose moment has come and whose event is still ahead; how many.
+    A student with an extension is reminded of their own due time (a new once key), not the
+    round's."""
     now = now or utcnow()
     sent = 0
-    for kind, ahead in DEADLINES:
-        rounds = db.session.scalars(
-            select(Round).where(
-                Round.mode == "assignment",
-                Round.due_at.is_not(None),
-                Round.due_at > now,
-                Round.due_at <= now + ahead,
-            )
-        ).all()
-        for round_ in rounds:
-            if kind == "deadline_24h" and round_.due_at - now <= DEADLINES[1][1]:  # type: ignore[operator]
-                continue  # less than an hour left: only the 1 h one
-            sent += _remind(round_, kind, round_.due_at, audience(round_))  # type: ignore[arg-type]
+    rounds = db.session.scalars(
+        select(Round).where(
+            Round.mode == "assignment",
+            Round.due_at.is_not(None),
+            Round.due_at > now - LONGEST_EXTENSION,
+            Round.due_at <= now + DEADLINES[0][1],
+        )
+    ).all()
+    for round_ in rounds:
+        by_due: dict[datetime, list[int]] = {}
+        for user_id, due in own_due(round_).items():
+            if now < due <= now + DEADLINES[0][1]:
+                by_due.setdefault(due, []).append(user_id)
+        for due, users in by_due.items():
+            # Less than an hour left: only the 1 h one.
+            kind = DEADLINES[1][0] if due - now <= DEADLINES[1][1] else DEADLINES[0][0]
+            sent += _remind(round_, kind, due, users)
     starting = db.session.scalars(
         select(Round).where(
             Round.mode == "contest", Round.starts_at > now, Round.starts_at <= now + CONTEST_SOON

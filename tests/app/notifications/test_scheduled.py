@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
 
+import time_machine
 from sqlalchemy import select
 
 from app import create_app
+from app.contests.participation import extend, join
 from app.extensions import db
-from app.models import Enrollment, Notification, utcnow
+from app.models import Enrollment, Notification, User, utcnow
 from app.notifications import preferences, reminders
 from app.notifications.kinds import KINDS
 from app.notifications.service import mark_all_read, notify
@@ -162,3 +164,21 @@ def test_unsubscribing_from_the_digest_turns_its_kinds_off_by_mail(mail_app, smt
     assert mail_app.test_client().post(path).status_code == 200
     assert preferences.choice_for(user.id, KINDS["level_up"]) == (True, "off")
     assert preferences.choice_for(user.id, KINDS["verdict_changed"]) == (True, "off")
+
+
+def test_an_extended_student_is_reminded_of_their_own_due_time(app):
+    """The class hears 1 h before the round's due time; a student with three more hours hears
+    of their own due time instead: 24 h ahead of it (3.5 h left) now, 1 h ahead later."""
+    round_, student = _assignment(timedelta(minutes=30))
+    extended = make_user()
+    db.session.add(Enrollment(course_id=round_.course_id, user_id=extended.id, role="student"))
+    db.session.commit()
+    participant = join(extended, round_)
+    extend(db.session.get(User, round_.owner_id), round_, participant.id, 180)
+    assert reminders.send_due_reminders() == 2
+    assert _kinds(student.id)[-1] == "deadline_1h"
+    assert _kinds(extended.id)[-1] == "deadline_24h"
+    with time_machine.travel((utcnow() + timedelta(minutes=150)).replace(tzinfo=UTC), tick=False):
+        assert reminders.send_due_reminders() == 1
+    assert _kinds(extended.id)[-1] == "deadline_1h"
+    assert _kinds(student.id).count("deadline_1h") == 1
