@@ -33,9 +33,12 @@ test: $(STAMP) $(ASSETS)  ## the whole suite: unit, integration on both store pa
 test-faults: $(STAMP) $(ASSETS)  ## the storm tests (tests/faults) at full size; `make test` runs them smaller
 	CODEDEV_FAULTS_SCALE=full $(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
 
-bench: $(STAMP) $(ASSETS)  ## the benchmarks at full size: the judge (Docker) and the scoreboard (PostgreSQL)
+bench: $(STAMP) $(ASSETS)  ## the benchmarks at full size: judge (Docker), scoreboard, gamification, CLICS, roster mail
 	$(BIN)/python bench/judge.py
 	$(BIN)/python bench/scoreboard.py
+	$(BIN)/python bench/gamification.py
+	$(BIN)/python bench/clics.py
+	$(BIN)/python bench/roster_mail.py
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on app/ and worker/
 	$(BIN)/ruff check app worker tests bench
