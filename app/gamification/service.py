@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -58,10 +59,19 @@ def header_state(user_id: int) -> HeaderState:
 
 
 def header_context() -> dict[str, Any]:
-    """Template context: `game`, the header's state, for a signed-in user who sees it."""
+    """Template context: `game`, the header's state, for a signed-in user who sees it, and
+    `challenge_board_url` for a challenge page's link to its leaderboard."""
     if not current_user.is_authenticated or not visible_to(current_user.id):
-        return {"game": None}
-    return {"game": header_state(current_user.id)}
+        return {"game": None, "challenge_board_url": lambda challenge: None}
+    return {"game": header_state(current_user.id), "challenge_board_url": challenge_board_url}
+
+
+def challenge_board_url(challenge: Challenge) -> str | None:
+    """Where a challenge's leaderboard is, unless its course switched gamification off."""
+    course = course_of(challenge)
+    if course is not None and not course.gamification:
+        return None
+    return url_for("gamification.challenge_board", slug=challenge.slug)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,22 @@ def test_a_course_with_gamification_off_hides_the_header(app, client, auth):
     assert "game-header" not in page
 
 
+def test_a_challenge_page_links_its_leaderboard_unless_its_course_switched_it_off(app, client, auth):
+    user = make_user()
+    practice = make_challenge()
+    teacher = make_user(role="teacher")
+    quiet = make_course(teacher, gamification=False)
+    enroll(quiet, user)
+    enroll(make_course(teacher), user)  # one course still on: the header shows
+    in_quiet = make_challenge(owner_id=teacher.id, course_id=quiet.id)
+    auth.login(user.email)
+    board = f"/challenges/{practice.slug}/leaderboard"
+    assert f'href="{board}"' in client.get(f"/challenges/{practice.slug}").get_data(as_text=True)
+    assert client.get(board).status_code == 200
+    page = client.get(f"/challenges/{in_quiet.slug}").get_data(as_text=True)
+    assert "/leaderboard" not in page
+
+
 def test_the_time_zone_changes_at_most_once_a_week(app, client, auth):
     user = make_user()
     auth.login(user.email)
