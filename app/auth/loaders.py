@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, Request
-from flask_login import login_user, user_loaded_from_cookie
+from flask import Flask, Request, flash, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_login import login_url, login_user, user_loaded_from_cookie
 
 from app.auth import service
 from app.extensions import db, login_manager
@@ -17,6 +18,16 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "error"
     login_manager.session_protection = "strong"
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> ResponseReturnValue:
+        # A page's script asking for JSON after its session ended gets a 401 and no session
+        # change: the log-in redirect's flash would set a new session cookie, which a log-in
+        # form opened meanwhile in the same browser then no longer matches (CSRF 400).
+        if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
+            return jsonify(error={"code": "unauthorized", "message": "Log in first."}), 401
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:

@@ -15,6 +15,7 @@ import os
 import secrets
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,12 +111,29 @@ def in_use(languages: Iterable[str]) -> list[str]:
     return [language_id for language_id in languages if language_id in found]
 
 
+# How long a claim or a refill waits for the host lock. Its holder may be a worker that was
+# paused (SIGSTOP, a frozen VM) inside it; claims stay safe without it (a rename is atomic:
+# the second rename of one warm container fails), so after this wait they go ahead.
+HOST_LOCK_WAIT_SECONDS = 10.0
+
+
 @contextmanager
 def _host_lock() -> Iterator[None]:
-    """Serialise claims between the worker processes of this host."""
+    """Serialise claims between the worker processes of this host, for a bounded wait."""
     path = os.path.join(tempfile.gettempdir(), "codedev-sandbox-pool.lock")
     with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = time.monotonic() + HOST_LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning("the sandbox pool's host lock is held for over %.0f s (a paused "
+                                "worker?); going ahead without it", HOST_LOCK_WAIT_SECONDS)  # fmt: skip
+                    yield
+                    return
+                time.sleep(0.05)
         try:
             yield
         finally:

@@ -109,3 +109,14 @@ def test_logged_in_user_skips_login_page(client, auth):
     auth.login(user.email)
     response = client.get("/auth/login")
     assert response.status_code == 302
+
+
+def test_a_script_asking_for_json_after_the_session_ended_gets_a_401_and_no_cookie(client):
+    """A page's fetch after its log-in ended must not set a session cookie (the redirect's flash
+    did, replacing the session of a log-in form opened meanwhile: its CSRF token then failed)."""
+    response = client.get("/notifications/latest.json")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert "Set-Cookie" not in response.headers
+    page = client.get("/notifications")
+    assert page.status_code == 302 and "/auth/login?next=" in page.headers["Location"]
