@@ -21,10 +21,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> ResponseReturnValue:
-        # A page's script asking for JSON after its session ended gets a 401 and no session
+        # A page's script fetching a .json resource after its session ended gets a 401, no session
         # change: the log-in redirect's flash would set a new session cookie, which a log-in
         # form opened meanwhile in the same browser then no longer matches (CSRF 400).
-        if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
+        if request.path.endswith(".json"):
             return jsonify(error={"code": "unauthorized", "message": "Log in first."}), 401
         flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, next_url=request.url))

@@ -84,8 +84,10 @@ def test_a_horse_that_stops_renewing_its_lease_is_killed_and_the_judgement_retri
         horse = int(token.decode().rsplit(":", 2)[-2])
         os.kill(horse, signal.SIGSTOP)  # frozen mid-judgement: its lease lapses
         judgement = wait_for(lambda: finished(judgement_id), 120, "the verdict")
+        # The retry is a job of its own, named by the attempts made before it (job_id); RQ
+        # marks it finished once the job's after-commit consequences have run too.
+        retry = Job.fetch(f"judge-{judgement_id}-1", connection=redis)
+        wait_for(lambda: retry.get_status(refresh=True) == "finished", 60, "the retry job")
     assert (judgement.verdict, judgement.attempts, judgement.stalls) == ("AC", 2, 1)
     assert "stopped renewing" in judgement.stall_reason
     assert not judgement.worker.endswith(f":{horse}")
-    # The retry is a job of its own, named by the attempts made before it (job_id).
-    assert Job.fetch(f"judge-{judgement_id}-1", connection=redis).get_status() == "finished"
