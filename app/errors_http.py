@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 import redis
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -80,8 +80,10 @@ def init_app(app: Flask) -> None:
         log.warning("store unavailable during %s %s: %s", request.method, request.path, error)
         if _wants_json():
             return jsonify({"error": {"code": "unavailable", "message": OUTAGE}}), 503
-        # Not base.html: it asks the database who is logged in.
-        return render_template("errors/unavailable.html", message=OUTAGE), 503
+        # Rendered without the context processors: flask-login's loads the signed-in user from
+        # the database that is down (base.html would too), which made this page a 500.
+        page = current_app.jinja_env.get_template("errors/unavailable.html")
+        return page.render(message=OUTAGE), 503
 
     @app.errorhandler(500)
     def _server_error(error: Exception) -> tuple[Response | str, int]:

@@ -72,9 +72,7 @@ def test_a_page_that_needs_redis_is_a_503_page(outage_app, private_redis):
     assert "503 · Service unavailable" in response.get_data(as_text=True)
 
 
-def test_an_accepted_submission_outlives_redis_dying_before_its_enqueue(
-    outage_app, private_redis
-):
+def test_an_accepted_submission_outlives_redis_dying_before_its_enqueue(outage_app, private_redis):
     """The judgement row is the outbox: the sweep sends it once Redis is back."""
     outage_app.config["SUBMISSION_RATE_PER_MINUTE"] = 0  # the rate limit itself needs Redis
     headers = {"Authorization": f"Bearer {create_token(make_user())}"}
@@ -173,3 +171,26 @@ def make_submission_id() -> int:
 
     challenge = make_challenge()
     return create_submission(make_user(), challenge, "python3", SOURCE).judgements[0].id
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/rounds/", "/profile"])
+def test_a_signed_in_user_gets_the_503_page_when_the_database_goes_away(
+    app, client, auth, stack, private_redis, path
+):
+    user = make_user(email="ada@example.com")
+    assert auth.login(user.email).status_code == 302
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    broken = create_app(
+        config_for(
+            stack,
+            DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/gone",
+            REDIS_URL=private_redis.url,
+        )
+    )
+    with broken.app_context():
+        other = broken.test_client()
+        other.set_cookie("session", cookie.value, domain=cookie.domain)
+        page = other.get(path)
+        assert page.status_code == 503, page.get_data(as_text=True)[:500]
+        assert "Service unavailable" in page.get_data(as_text=True)
