@@ -17,7 +17,7 @@ from app.clics import contest_data, feed, objects, service
 from app.clics.roles import JURY
 from app.extensions import db
 from app.models import Round, Submission, utcnow
-from app.submissions.files import files_of
+from app.programs import files_of
 
 EXPORTED = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
             "submissions", "judgements", "runs", "clarifications", "awards")  # fmt: skip

@@ -18,7 +18,7 @@ from app.contests.access import may_see_round
 from app.errors import NotFound, ValidationError
 from app.extensions import db
 from app.models import Round, Submission, User, utcnow
-from app.submissions.files import files_of
+from app.programs import files_of
 
 VERSION_URL = "https://ccs-specs.icpc.io/2023-06/contest_api"
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from app import programs
 from app.clics import contest_data, objects
 from app.clics.roles import Role
 from app.clics.times import parse_abstime
@@ -27,7 +28,6 @@ from app.judging.queue import enqueue_judgement
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, User
 from app.scoring import cache as board
 from app.scoring import live as board_live
-from app.submissions import files
 from app.submissions.service import create_submission, validate_source
 
 MAX_ZIP = 1024 * 1024
@@ -131,9 +131,9 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
         raise ValidationError("`time` must be a CLICS time.", field="time") from error
     first = team.members[0].user_id if team.members else None
     program = (
-        files.one_file(source)
+        programs.one_file(source)
         if isinstance(source, str)
-        else files.several(language, source, _entry(body))
+        else programs.several(language, source, _entry(body))
     )
     sent = Submission(user_id=first, challenge_id=problem.challenge_id, language=language,
                       source=program.source, source_name=program.source_name,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from flask import current_app
 
+from app import programs
 from app.challenges.access import may_see_challenge
 from app.contests.access import participant_of, visible_round
 from app.contests.participation import join
@@ -16,12 +17,11 @@ from app.extensions import db
 from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Participant, Round, Submission, User, utcnow
+from app.programs import SentFile
 from app.scoring import cache as board
 from app.scoring import live as board_live
 from app.stores import take_from_window
-from app.submissions import files
 from app.submissions.checks import run_checks
-from app.submissions.files import SentFile
 
 KINDS = ("submit", "samples")
 
@@ -51,9 +51,9 @@ def create_submission(
     if not languages.is_known(language) or not challenge.allows_language(language):
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
     if isinstance(source, str | bytes):
-        program = files.one_file(source)
+        program = programs.one_file(source)
     else:
-        program = files.several(language, source, entry)
+        program = programs.several(language, source, entry)
     check_rate(user, rate_limit_for(challenge))
     run_checks(user, challenge, kind)
     submission = Submission(
@@ -114,7 +114,7 @@ def rejudge(submission: Submission) -> Judgement:
 
 def validate_source(source: str | bytes) -> str:
     """The source as text, or a ValidationError: empty, too large, binary or not UTF-8."""
-    return files.one_file(source).source
+    return programs.one_file(source).source
 
 
 def rate_limit_for(challenge: Challenge) -> int:

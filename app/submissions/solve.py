@@ -15,9 +15,9 @@ from app.contests.rounds import allows_language
 from app.extensions import db
 from app.judging import languages
 from app.models import Challenge, RoundProblem, Submission, User, utcnow
+from app.programs import SentFile, files_of
 from app.submissions import service as submissions
 from app.submissions.access import visible_submission
-from app.submissions.files import SentFile, files_of
 from app.submissions.state import sample_view, submission_state
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.errors import ValidationError
 from app.extensions import db
 from app.models import Judgement, Submission
-from app.submissions.files import files_of
+from app.programs import files_of
 from app.submissions.service import create_submission
 from tests.factories import make_challenge, make_user
 

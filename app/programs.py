@@ -1,7 +1,7 @@
-"""A submission's files: names, sizes and text checked, and the main file the judge starts.
+"""Programs of one file or several: names, sizes and text checked, the main file found.
 
-One file is the whole program, as before; several are a folder program (the editor's tabs, the
-API's `files`, a CLICS zip), whose main file the language registry finds as the Kattis format
+One file is the whole program; several are a folder program (the editor's tabs, the API's
+`files`, a CLICS zip, an author's upload), whose main file the language registry finds as the Kattis format
 says (languages.entry_point) unless the sender names it. Nothing is stored before all pass.
 """
 
