@@ -84,8 +84,8 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
     moved = _authored_folders(challenge)
     for kept in challenge.files:
         folder = kept.path.rsplit("/", 1)[0]
-        path = moved.get(folder, folder) + kept.path[len(folder) :]
-        files.setdefault(path, _blob(kept.sha256))
+        target = moved.get(folder, folder) + kept.path[len(folder) :]
+        files.setdefault(target, _blob(kept.sha256))
     by_id = {group.id: group for group in challenge.groups}
     for test in challenge.tests:
         group = by_id.get(test.group_id) if test.group_id else None
