@@ -96,6 +96,9 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
         files[f"{folder}/{test.name}.ans"] = _blob(test.answer_sha256)
     for settings_path, settings in group_files(challenge).items():
         files[settings_path] = _dump(settings)
+    for stem, settings in (meta.get("test_cases") or {}).items():
+        if f"{stem}.in" in files:  # a test's own .yaml, while the test is still there
+            files[f"{stem}.yaml"] = _dump(settings)
     if challenge.checker == "custom" and challenge.checker_source is not None:
         extension = languages.extension(challenge.checker_language or "")
         folder = "output_validators/validator" if version == LEGACY else "output_validator"
