@@ -96,3 +96,17 @@ def test_bad_file_sets_are_refused_and_nothing_is_stored(app, files, entry, want
     assert wanted in raised.value.message
     assert stored() == before
     assert db.session.scalar(select(func.count(Judgement.id))) == 0
+
+
+def test_pages_show_every_file_and_the_editor_knows_which_languages_take_several(client, auth):
+    student = make_user()
+    challenge = make_challenge()
+    sent = create_submission(student, challenge, "python3", [("main.py", MAIN), ("helper.py", HELPER)])
+    auth.login(student.email)
+    page = client.get(f"/submissions/{sent.id}").get_data(as_text=True)
+    assert page.count('data-testid="file-name"') == 2 and "helper.py" in page
+    assert "return a + b" in page and "main file" in page
+    assert "(2 files)" in client.get(f"/solve/{challenge.slug}/history").get_data(as_text=True)
+    solve = client.get(f"/solve/{challenge.slug}").get_data(as_text=True)
+    assert 'id="file-tabs"' in solve and '"several_files": true' in solve
+    assert '"main_names": ["main.py", "__main__.py"]' in solve
