@@ -31,6 +31,7 @@ def test_a_team_posts_a_multi_file_zip_and_reads_it_back(as_role, contest):
     assert response.status_code == 201, response.get_json()
     item = response.get_json()
     check("submission", item)
+    assert item["entry_point"] == "main.py"
     stored = db.session.get(Submission, int(item["id"]))
     assert stored.source == MAIN and stored.other_files == {"helper.py": HELPER}
     served = client.get(f"/api/v1/contests/{cid}/submissions/{item['id']}/files", headers=headers)
