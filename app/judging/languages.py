@@ -110,6 +110,7 @@ def editor_data(allowed: list[str] | None = None) -> list[dict[str, Any]]:
             "extensions": list(language.extensions),
             "mode": language.editor_mode,
             "several_files": language.several_files,
+            "helper_extensions": list(language.helper_extensions),
             "main_names": list(language.main_file_names()),
         }
         for language in LANGUAGES.values()

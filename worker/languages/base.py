@@ -41,6 +41,8 @@ class Language:
     aliases: tuple[str, ...] = ()
     # A program may be several files (a folder, the editor's tabs); False: one source file.
     several_files: bool = True
+    # Files such a program holds beside its sources (headers): the editor's file picker.
+    helper_extensions: tuple[str, ...] = ()
     # The files a program of several starts from, first found wins (the Kattis languages
     # table's default entry point); empty: the source name's stem with each extension.
     entry_names: tuple[str, ...] = ()
