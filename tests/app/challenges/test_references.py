@@ -107,3 +107,20 @@ def test_a_multi_file_reference_is_judged_like_the_others(teacher):
     report = service.validate(teacher, "add")
     assert [(run.name, run.verdict) for run in report.runs] == [("split", "AC"), ("alone", "RE")]
     assert report.ok
+
+
+def test_an_export_reads_back_with_the_folder_program(teacher):
+    from app.packages import import_zip_bytes
+    from app.packages.exporter import export_package
+
+    references.add_reference_files(
+        teacher, "add", "split", "python3",
+        [("main.py", MAIN.encode()), ("helper.py", HELPER.encode())], "AC",
+    )  # fmt: skip
+    copy = import_zip_bytes(
+        export_package(service.get_by_slug("add")), "add.zip", slug="add-copy"
+    ).challenge
+    (solution,) = service.references(copy)
+    assert (solution.name, solution.expected_verdict, solution.source) == (
+        "accepted/split", "AC", MAIN)  # fmt: skip
+    assert references.files_of(solution) == ["helper.py", "main.py"]
