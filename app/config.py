@@ -76,8 +76,10 @@ def from_environment() -> dict[str, object]:
         "INVITE_TOKEN_MAX_AGE": _int("CODEDEV_INVITE_TOKEN_MAX_AGE", 14 * 24 * 3600),
         # Largest request body accepted (uploads included), in bytes.
         "MAX_CONTENT_LENGTH": _int("CODEDEV_MAX_CONTENT_LENGTH", 64 * 1024 * 1024),
-        # Largest source file a submission may have, in bytes.
+        # Largest source a submission may have (all its files together), in bytes.
         "MAX_SOURCE_BYTES": _int("CODEDEV_MAX_SOURCE_BYTES", 256 * 1024),
+        # Most files one submission may have (a program of several: editor tabs, API, CLICS).
+        "MAX_SUBMISSION_FILES": _int("CODEDEV_MAX_SUBMISSION_FILES", 10),
         # Submissions one user may make per minute (courses and contests may lower it).
         "SUBMISSION_RATE_PER_MINUTE": _int("CODEDEV_SUBMISSION_RATE_PER_MINUTE", 10),
         # Tries of one judgement before its verdict becomes IE.

@@ -41,23 +41,25 @@ export function createEditor(parent, { doc = "", mode = "", onChange = null } = 
   const mount = document.createElement("div");
   shadow.append(mount);
   const language = new Compartment();
+  let currentMode = mode;
+  const extensions = () => [
+    basicSetup,
+    theme,
+    keymap.of([indentWithTab]),
+    language.of(modeSupport(currentMode)),
+    EditorView.contentAttributes.of({ "aria-label": "Source code", "data-testid": "editor" }),
+    EditorView.updateListener.of((update) => {
+      if (update.docChanged && onChange) onChange(update.state.doc.toString());
+    }),
+  ];
   const view = new EditorView({
     parent: mount,
     root: shadow,
-    state: EditorState.create({
-      doc,
-      extensions: [
-        basicSetup,
-        theme,
-        keymap.of([indentWithTab]),
-        language.of(modeSupport(mode)),
-        EditorView.contentAttributes.of({ "aria-label": "Source code", "data-testid": "editor" }),
-        EditorView.updateListener.of((update) => {
-          if (update.docChanged && onChange) onChange(update.state.doc.toString());
-        }),
-      ],
-    }),
+    state: EditorState.create({ doc, extensions: extensions() }),
   });
+  // A program of several files: one document per file, each with its own undo history.
+  const documents = new Map();
+  let current = null;
   return {
     view,
     getValue: () => view.state.doc.toString(),
@@ -65,7 +67,29 @@ export function createEditor(parent, { doc = "", mode = "", onChange = null } = 
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
     setMode(name) {
+      currentMode = name;
       view.dispatch({ effects: language.reconfigure(modeSupport(name)) });
+    },
+    // Show the document called key (created with text the first time it is shown).
+    show(key, text = "") {
+      if (current !== null) documents.set(current, view.state);
+      current = key;
+      const kept = documents.get(key);
+      view.setState(kept ?? EditorState.create({ doc: text, extensions: extensions() }));
+      if (kept) view.dispatch({ effects: language.reconfigure(modeSupport(currentMode)) });
+    },
+    // Forget every document (a new language, a new set of files).
+    forgetAll() {
+      documents.clear();
+      current = null;
+    },
+    rename(from, to) {
+      if (documents.has(from)) documents.set(to, documents.get(from));
+      documents.delete(from);
+      if (current === from) current = to;
+    },
+    forget(key) {
+      documents.delete(key);
     },
     focus: () => view.focus(),
   };

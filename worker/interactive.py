@@ -56,6 +56,7 @@ def interact(
     limits: api.Limits,
     interactor_limits: api.Limits,
     interactor_args: tuple[str, ...],
+    program_args: tuple[str, ...] = (),
 ) -> Interaction:
     """Run both at once until both ended; SandboxError if a box or its stream failed."""
     sub, inter = _Side(submission), _Side(interactor)
@@ -103,7 +104,7 @@ def interact(
                 errors.append(error)
 
     interactor.start_interactive(interactor_limits, interactor_args)
-    submission.start_interactive(limits)
+    submission.start_interactive(limits, program_args)
     threads = [
         threading.Thread(target=read, args=(sub, inter, "<"), daemon=True),
         threading.Thread(target=read, args=(inter, sub, ">"), daemon=True),
@@ -164,6 +165,7 @@ def judge_test(
     given: bytes,
     answer: bytes,
     limits: api.Limits,
+    program_args: tuple[str, ...] = (),
 ) -> tuple[str, str, Interaction | None]:
     """(verdict, message, the interaction) of one test of an interactive problem."""
     if not isinstance(checker, CustomChecker):
@@ -177,6 +179,7 @@ def judge_test(
         limits,
         interactor_limits(limits, checker.limits.time_ms),
         checker.arguments(),
+        program_args,
     )
     for run in (done.submission, done.interactor):
         if run.status == api.SANDBOX_ERROR:

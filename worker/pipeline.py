@@ -15,6 +15,7 @@ from app.models import Challenge, TestCase
 from worker import interactive, multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
+from worker.checkers.custom import CustomChecker
 from worker.sandbox import api
 
 STDERR_SNIPPET = 2000
@@ -45,6 +46,8 @@ class PlannedTest:
     input_sha256: str
     answer_sha256: str
     is_sample: bool = False
+    args: tuple[str, ...] = ()  # the program's command-line args (the package's `args`)
+    validator_args: tuple[str, ...] | None = None  # the output validator's, None: its own
 
 
 def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[PlannedTest]:
@@ -59,8 +62,11 @@ def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[Planned
             input_sha256=case.input_sha256,
             answer_sha256=case.answer_sha256,
             is_sample=case.is_sample,
+            args=args,
+            validator_args=validator_args,
         )
         for index, case in enumerate(cases, start=1)
+        for args, validator_args in [challenge.run_args(case)]
     ]
 
 
@@ -189,6 +195,8 @@ def _run_test(
     interactive_run: bool = False,
 ) -> TestOutcome:
     given = fetch_blob(test.input_sha256)
+    if isinstance(checker, CustomChecker):
+        checker.test_flags = test.validator_args
     if interactive_run:
         return _run_interactive(sandbox, checker, test, given, limits)
     if passes > 1:
@@ -210,7 +218,7 @@ def _run_interactive(
     """One test with the interactor beside the program; only the program's time counts."""
     try:
         verdict, message, done = interactive.judge_test(
-            sandbox, checker, given, fetch_blob(test.answer_sha256), limits
+            sandbox, checker, given, fetch_blob(test.answer_sha256), limits, test.args
         )
     except api.SandboxError as error:
         raise SandboxFailure(f"test {test.name}: {error}") from error
@@ -238,7 +246,7 @@ def _execute(
     sandbox: api.Sandbox, test: PlannedTest, given: bytes, limits: api.Limits
 ) -> tuple[TestOutcome, api.RunResult]:
     """One run of the program on `given`, its verdict before any check."""
-    run = sandbox.run(given, limits)
+    run = sandbox.run(given, limits, test.args)
     if run.status == api.SANDBOX_ERROR:
         raise SandboxFailure(f"test {test.name}: {run.message or 'the runner failed'}")
     outcome = TestOutcome(

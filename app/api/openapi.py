@@ -122,7 +122,9 @@ def openapi_document() -> dict[str, Any]:
                 },
                 "NewSubmission": {
                     "type": "object",
-                    "required": ["challenge", "language", "source"],
+                    "required": ["challenge", "language"],
+                    "description": "The program is `source` (one file) or `files` (several, "
+                    "at most MAX_SUBMISSION_FILES, MAX_SOURCE_BYTES together); exactly one.",
                     "properties": {
                         "challenge": {"type": "string", "description": "The challenge's slug"},
                         "language": {
@@ -131,7 +133,20 @@ def openapi_document() -> dict[str, Any]:
                             "description": "A language id; a challenge may allow fewer. "
                             "Compilers and flags: /languages",
                         },
-                        "source": {"type": "string"},
+                        "source": {"type": "string", "description": "A program of one file"},
+                        "files": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"$ref": "#/components/schemas/SourceFile"},
+                            "description": "A program of several files (plain names, no "
+                            "folders), for the languages that allow it",
+                        },
+                        "entry": {
+                            "type": "string",
+                            "description": "The main file among `files`; by default the "
+                            "language's (main.py or __main__.py, Main.java, main.cpp, …), else "
+                            "the one source defining main",
+                        },
                         "kind": {
                             "type": "string",
                             "enum": ["submit", "samples"],
@@ -143,6 +158,14 @@ def openapi_document() -> dict[str, Any]:
                             "description": "Submit in this round (contest, timed round or "
                             "assignment): refused with 409 outside your window",
                         },
+                    },
+                },
+                "SourceFile": {
+                    "type": "object",
+                    "required": ["name", "content"],
+                    "properties": {
+                        "name": {"type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.+-]*$"},
+                        "content": {"type": "string", "description": "UTF-8 text"},
                     },
                 },
                 "Created": {
@@ -213,6 +236,12 @@ def openapi_document() -> dict[str, Any]:
                             }
                         ),
                         "tests": {"type": "array", "items": {"$ref": "#/components/schemas/Test"}},
+                        "entry": {"type": "string", "description": "The main file's name"},
+                        "files": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/SourceFile"},
+                            "description": "Every file of the program, the main one first",
+                        },
                     },
                 },
             },

@@ -47,6 +47,25 @@ def _text_field(body: dict[str, Any], name: str, *, default: str | None = None) 
     return value
 
 
+def _source_field(body: dict[str, Any]) -> str | list[tuple[str, str]]:
+    """`source` (one file) or `files` (several: [{"name", "content"}]), not both."""
+    if "files" not in body:
+        return _text_field(body, "source")
+    if "source" in body:
+        raise ValidationError("Send `source` (one file) or `files`, not both.", field="files")
+    sent = body["files"]
+    if not isinstance(sent, list) or not all(
+        isinstance(item, dict)
+        and isinstance(item.get("name"), str)
+        and isinstance(item.get("content"), str)
+        for item in sent
+    ):
+        raise ValidationError(
+            '`files` must be a list of {"name": string, "content": string}.', field="files"
+        )
+    return [(item["name"], item["content"]) for item in sent]
+
+
 def _round_field(body: dict[str, Any]) -> int | None:
     value = body.get("round")
     if value is None:
@@ -66,9 +85,10 @@ def create_submission() -> tuple[Response, int, dict[str, str]]:
         current_user,
         _text_field(body, "challenge"),
         _text_field(body, "language"),
-        _text_field(body, "source"),
+        _source_field(body),
         kind=_text_field(body, "kind", default="submit"),
         round_id=_round_field(body),
+        entry=_text_field(body, "entry", default="") or None,
     )
     judgement = submission.judgements[-1]
     location = url_for("api.get_submission", submission_id=submission.id)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     Field,
@@ -18,7 +18,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from app.challenges.service import MAX_STATEMENT_CHARS, VERDICTS
 from app.judging import languages as judge_languages
@@ -149,11 +156,30 @@ class ReferenceForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=200)])
     language = SelectField("Language")
     expected_verdict = SelectField("Expected verdict", choices=[SelectChoice(v) for v in VERDICTS])
-    source = TextAreaField("Source", render_kw={"rows": 10}, validators=[DataRequired()])
+    source = TextAreaField("Source", render_kw={"rows": 10})
+    files = MultipleFileField(
+        "…or upload a program of several files",
+        description="Several files, or one .zip of them (no folders). The main file is the "
+        "language's (main.py, Main.java, main.cpp, …) or the one defining main, unless named below.",
+    )
+    entry = StringField("Main file (optional)", validators=[Length(max=100)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        """The uploaded files as (name, bytes); empty when none was chosen."""
+        return [(f.filename or "", f.read()) for f in self.files.data or [] if f and f.filename]
+
+    def validate_source(self, field: Field) -> None:
+        """A program is pasted or uploaded."""
+        if not (field.data or "").strip() and not self.uploads_given():
+            raise StopValidation("Paste the source, or upload its files.")
+
+    def uploads_given(self) -> bool:
+        """Whether any file was chosen."""
+        return any(f and f.filename for f in self.files.data or [])
 
 
 class EmptyForm(FlaskForm):

@@ -291,6 +291,9 @@ def delete_reference(user: User, slug: str, solution_id: int) -> None:
     solution = db.session.get(ReferenceSolution, solution_id)
     if solution is None or solution.challenge_id != challenge.id:
         raise NotFound("No such reference solution.")
+    folder = f"submissions/{solution.name}/"  # a program of several files: its files too
+    for kept in [kept for kept in challenge.files if kept.path.startswith(folder)]:
+        db.session.delete(kept)
     db.session.delete(solution)
     invalidate(challenge)
     db.session.commit()

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.challenges import bp, forms
+from app.challenges import bp, forms, references
 from app.challenges import service as challenges
 from app.challenges.validation.queue import validation_state
 from app.errors import AppError
@@ -20,10 +20,17 @@ def solutions(slug: str) -> str | Response:
     form = forms.ReferenceForm(prefix="ref")
     if form.validate_on_submit():
         try:
-            challenges.add_reference(
-                current_user, slug, form.name.data or "", form.language.data or "",
-                (form.source.data or "").replace("\r\n", "\n"), form.expected_verdict.data or "AC",
-            )  # fmt: skip
+            if form.uploads_given():
+                references.add_reference_files(
+                    current_user, slug, form.name.data or "", form.language.data or "",
+                    form.uploads(), form.expected_verdict.data or "AC", form.entry.data or None,
+                )  # fmt: skip
+            else:
+                challenges.add_reference(
+                    current_user, slug, form.name.data or "", form.language.data or "",
+                    (form.source.data or "").replace("\r\n", "\n"),
+                    form.expected_verdict.data or "AC",
+                )  # fmt: skip
         except AppError as error:
             flash(error.message, "error")
         else:
@@ -33,6 +40,7 @@ def solutions(slug: str) -> str | Response:
         "challenges/solutions.html",
         challenge=challenge,
         references=challenges.references(challenge),
+        files_of=references.files_of,
         validation=validation_state(challenge),
         form=form,
         button=forms.EmptyForm(),

@@ -16,8 +16,8 @@ from typing import Any
 from app.clics import contest_data, feed, objects, service
 from app.clics.roles import JURY
 from app.extensions import db
-from app.judging import languages as registry
 from app.models import Round, Submission, utcnow
+from app.programs import files_of
 
 EXPORTED = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
             "submissions", "judgements", "runs", "clarifications", "awards")  # fmt: skip
@@ -47,8 +47,8 @@ def package_files(round_: Round, *, sources: bool = False) -> dict[str, bytes]:
         for sent in data.submissions:
             full = db.session.get(Submission, sent.id)
             assert full is not None
-            name = f"source{registry.extension(full.language)}"
-            files[f"submissions/{sent.id}/files/{name}"] = full.source.encode()
+            for name, text in files_of(full):
+                files[f"submissions/{sent.id}/files/{name}"] = text.encode()
     return files
 
 

@@ -155,8 +155,11 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
         label, challenge_id = challenge_of[str(sent["problem_id"])]
         submission = Submission(user_id=None, challenge_id=challenge_id, kind="submit",
                                 language=registry.from_code(str(sent.get("language_id") or "unknown"))[:16],
-                                source=_source(package, sent_id), created_at=at, round_id=round_.id,
+                                created_at=at, round_id=round_.id,
                                 participant_id=team_of[str(sent["team_id"])].id)  # fmt: skip
+        submission.source, submission.source_name, submission.files = _program(
+            package, sent_id, submission.language
+        )
         db.session.add(submission)
         items = judgements.get(sent_id, [])
         for index, item in enumerate(items):
@@ -208,13 +211,23 @@ def _sent_at(sent: dict[str, Any], start: datetime) -> datetime:
     return start + parse_reltime(str(sent["contest_time"]))
 
 
-def _source(package: ContestPackage, sent_id: str) -> str:
-    """The submission's source if the package carries it (submissions/<id>/files/...)."""
+def _program(
+    package: ContestPackage, sent_id: str, language: str
+) -> tuple[str, str, list[dict[str, str]] | None]:
+    """(main text, main name, other files) of the submission's files in the package
+    (submissions/<id>/files/...); a program of several starts from the language's main file."""
     prefix = f"submissions/{sent_id}/files/"
-    for name, data in sorted(package.files.items()):
-        if name.startswith(prefix):
-            return data.decode(errors="replace")
-    return ""
+    found = {
+        name[len(prefix) :]: data for name, data in sorted(package.files.items())
+        if name.startswith(prefix)
+    }  # fmt: skip
+    if not found:
+        return "", "", None
+    main = registry.entry_point(language, found) or next(iter(found))
+    others = [
+        {"name": n, "text": d.decode(errors="replace")} for n, d in found.items() if n != main
+    ]
+    return found[main].decode(errors="replace"), main if others else "", others or None
 
 
 def _judgements_by_submission(package: ContestPackage) -> dict[str, list[dict[str, Any]]]:

@@ -116,7 +116,7 @@ def submission(round_: Round, sent: Submission, label: str, files: bool) -> dict
     return {
         "id": str(sent.id), "language_id": sent.language, "problem_id": label,
         "team_id": str(sent.participant_id), "time": abstime(sent.created_at),
-        "contest_time": reltime(sent.created_at - round_.starts_at), "entry_point": None,
+        "contest_time": reltime(sent.created_at - round_.starts_at), "entry_point": sent.source_name or None,
         "files": [{"href": href, "mime": "application/zip", "filename": "files.zip"}]
         if files else [],
     }  # fmt: skip

@@ -17,8 +17,8 @@ from app.clics.roles import Unauthorized, client, contest_for, role_in
 from app.contests.access import may_see_round
 from app.errors import NotFound, ValidationError
 from app.extensions import db
-from app.judging import languages as registry
 from app.models import Round, Submission, User, utcnow
+from app.programs import files_of
 
 VERSION_URL = "https://ccs-specs.icpc.io/2023-06/contest_api"
 
@@ -107,15 +107,16 @@ def element(contest_id: str, endpoint: str, object_id: str) -> Response:
 
 @bp.get("/contests/<contest_id>/submissions/<submission_id>/files")
 def submission_files(contest_id: str, submission_id: str) -> Response:
-    """A submission's source as a zip: the jury's and the sending team's only."""
+    """A submission's files as a zip (every file of a program of several): the jury's and the
+    sending team's only."""
     round_, role = contest_for(client(), contest_id)
     sent = db.session.get(Submission, int(submission_id)) if submission_id.isdigit() else None
     if sent is None or sent.round_id != round_.id or not role.owns(sent.participant_id):
         raise NotFound("No such submission, or its files are not yours to read.")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        language = next((x for x in registry.all_languages() if x.id == sent.language), None)
-        archive.writestr(language.source_name if language else "source.txt", sent.source)
+        for name, text in files_of(sent):
+            archive.writestr(name, text)
     return Response(out.getvalue(), mimetype="application/zip",
                     headers={"Content-Disposition": f"attachment; filename=submission-{sent.id}.zip"})  # fmt: skip
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from app import programs
 from app.clics import contest_data, objects
 from app.clics.roles import Role
 from app.clics.times import parse_abstime
@@ -32,8 +33,9 @@ from app.submissions.service import create_submission, validate_source
 MAX_ZIP = 1024 * 1024
 
 
-def _source(body: dict[str, Any]) -> str:
-    """The one source file in the submission's base64 zip (files[0].data)."""
+def _source(body: dict[str, Any]) -> str | list[tuple[str, bytes]]:
+    """The source files in the submission's base64 zip (files[0].data): one file's text, or
+    several (name, content) pairs (a program of several, main file `entry_point`)."""
     files = body.get("files")
     if not isinstance(files, list) or len(files) != 1 or not isinstance(files[0], dict):
         raise ValidationError("`files` must hold exactly one zip archive.", field="files")
@@ -46,13 +48,24 @@ def _source(body: dict[str, Any]) -> str:
             raise ValidationError("The archive is too big.", field="files")
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
-        if len(members) != 1 or members[0].file_size > MAX_ZIP:
-            raise ValidationError("The archive must hold one source file.", field="files")
-        return validate_source(archive.read(members[0]))
+        if not members:
+            raise ValidationError("The archive holds no file.", field="files")
+        if sum(m.file_size for m in members) > MAX_ZIP:
+            raise ValidationError("The archive's files are too big.", field="files")
+        if len(members) == 1:
+            return validate_source(archive.read(members[0]))
+        return [(m.filename, archive.read(m)) for m in members]
     except (binascii.Error, zipfile.BadZipFile) as error:
         raise ValidationError(
             "`files[0].data` must be a base64 zip archive.", field="files"
         ) from error
+
+
+def _entry(body: dict[str, Any]) -> str | None:
+    entry = body.get("entry_point")
+    if entry is not None and not isinstance(entry, str):
+        raise ValidationError("`entry_point` must be a string.", field="entry_point")
+    return entry or None
 
 
 def _problem(round_: Round, body: dict[str, Any]) -> RoundProblem:
@@ -84,7 +97,9 @@ def submit(
         if body.get("team_id") not in (None, str(role.team_id)):
             raise Forbidden("A team submits as itself only.")
         problem, language, source = _problem(round_, body), _language(body), _source(body)
-        sent = create_submission(user, problem.challenge, language, source, round_=round_)
+        sent = create_submission(
+            user, problem.challenge, language, source, round_=round_, entry=_entry(body)
+        )
         return objects.submission(round_, sent, problem.label, True)
     if role.kind != "admin":
         raise Forbidden("Sign in as a team or as the jury to submit.")
@@ -115,7 +130,14 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
     except ValueError as error:
         raise ValidationError("`time` must be a CLICS time.", field="time") from error
     first = team.members[0].user_id if team.members else None
-    sent = Submission(user_id=first, challenge_id=problem.challenge_id, language=language, source=source,
+    program = (
+        programs.one_file(source)
+        if isinstance(source, str)
+        else programs.several(language, source, _entry(body))
+    )
+    sent = Submission(user_id=first, challenge_id=problem.challenge_id, language=language,
+                      source=program.source, source_name=program.source_name,
+                      files=[{"name": n, "text": t} for n, t in program.others.items()] or None,
                       kind="submit", created_at=at, round_id=round_.id, participant_id=team.id)  # fmt: skip
     if put_id is not None:
         sent.id = int(put_id)

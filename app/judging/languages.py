@@ -6,6 +6,8 @@ call reads it afresh, so nothing here keeps a copy that could disagree with the 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,10 +49,50 @@ def extension(language_id: str) -> str:
     return language.extensions[0] if language else UNKNOWN_EXTENSION
 
 
+def source_file(language_id: str, source: str) -> str:
+    """The name the judge saves a main file under (Java's follows its class)."""
+    language = LANGUAGES.get(language_id)
+    return language.source_file(source) if language else "source" + UNKNOWN_EXTENSION
+
+
+def main_file_names(language_id: str) -> tuple[str, ...]:
+    """The names that make a file the main one of a program of several."""
+    language = LANGUAGES.get(language_id)
+    return language.main_file_names() if language else ()
+
+
 def language_for_path(path: str) -> str | None:
     """The language id a file name's extension means (the Kattis table), or None."""
     language = language_for_filename(path)
     return language.id if language else None
+
+
+def several_files(language_id: str) -> bool:
+    """Whether a program in this language may be several files (the editor's tabs)."""
+    language = LANGUAGES.get(language_id)
+    return bool(language and language.several_files)
+
+
+_DEFINES_MAIN = re.compile(rb"\bmain\s*\(")
+
+
+def entry_point(language_id: str, files: Mapping[str, bytes]) -> str | None:
+    """The file a program of several starts from, as the Kattis languages table says: its one
+    source file, else a main file by name, else the one source that defines main (compiled
+    languages); None when no single file is it."""
+    language = LANGUAGES.get(language_id)
+    if language is None:
+        return None
+    sources = sorted(name for name in files if language_for_path(name) == language_id)
+    if len(sources) == 1:
+        return sources[0]
+    named = [name for name in language.main_file_names() if name in sources]
+    if named:
+        return named[0]
+    if language.compile is None or language.compile_checks_only:
+        return None
+    with_main = [name for name in sources if _DEFINES_MAIN.search(files[name])]
+    return with_main[0] if len(with_main) == 1 else None
 
 
 def from_code(code: str) -> str:
@@ -67,6 +109,9 @@ def editor_data(allowed: list[str] | None = None) -> list[dict[str, Any]]:
             "name": language.name,
             "extensions": list(language.extensions),
             "mode": language.editor_mode,
+            "several_files": language.several_files,
+            "helper_extensions": list(language.helper_extensions),
+            "main_names": list(language.main_file_names()),
         }
         for language in LANGUAGES.values()
         if allowed is None or language.id in allowed

@@ -94,6 +94,19 @@ class Challenge(Base):
             return 1
         return int((meta.get("limits") or {}).get("validation_passes", 2))
 
+    def run_args(self, test: TestCase) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+        """A test's command-line args for the program and for the output validator (None: the
+        checker's own), from the package's test case and test_group.yaml settings."""
+        if test.is_sample:
+            stem = f"data/sample/{test.name}"
+        elif test.group is not None:
+            stem = f"data/secret/{test.group.name}/{test.name}"
+        else:
+            stem = f"data/secret/{test.name}"
+        found = ((self.package_meta or {}).get("run_args") or {}).get(stem, {})
+        flags = found.get("output_validator_args")
+        return tuple(found.get("args") or ()), None if flags is None else tuple(flags)
+
     def aggregation_of(self, group_name: str) -> str:
         """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
         return str(

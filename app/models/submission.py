@@ -35,7 +35,13 @@ class Submission(Base):
         ForeignKey("challenges.id", ondelete="CASCADE"), index=True
     )
     language: Mapped[str] = mapped_column(String(16))
+    # The main file's text: the whole program when it is one file.
     source: Mapped[str] = mapped_column(Text)
+    # The main file's name as sent ("" when one file came without a name).
+    source_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # A program of several files: the others, [{"name", "text"}] in the order sent; None
+    # for one file (every submission before multi-file ones).
+    files: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
     # "submit" counts; "samples" runs the sample tests only and never counts.
     kind: Mapped[str] = mapped_column(String(16), default="submit")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -55,6 +61,11 @@ class Submission(Base):
         cascade="all, delete-orphan",
         order_by="Judgement.id",
     )
+
+    @property
+    def other_files(self) -> dict[str, str]:
+        """The files beside the main one, by name (empty for a one-file submission)."""
+        return {item["name"]: item["text"] for item in self.files or []}
 
 
 class Judgement(Base):

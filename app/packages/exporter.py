@@ -60,6 +60,19 @@ def _solution_path(solution: ReferenceSolution, taken: set[str]) -> str | None:
     return path
 
 
+def _authored_folders(challenge: Challenge) -> dict[str, str]:
+    """Folder programs an author added in the browser (submissions/<name>/), moved into the
+    folder of their expected verdict as the format wants them."""
+    moved = {}
+    for solution in db.session.scalars(
+        select(ReferenceSolution).where(ReferenceSolution.challenge_id == challenge.id)
+    ):
+        folder = FOLDER_FOR_VERDICT.get(solution.expected_verdict)
+        if "/" not in solution.name and folder is not None:
+            moved[f"submissions/{solution.name}"] = f"submissions/{folder}/{solution.name}"
+    return moved
+
+
 def package_files(challenge: Challenge) -> dict[str, bytes]:
     """The package as {path: bytes}, before zipping."""
     meta = challenge.package_meta or {}
@@ -68,8 +81,11 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
     language = meta.get("statement_language", "en")
     statement_dir = "problem_statement" if version == LEGACY else "statement"
     files[f"{statement_dir}/problem.{language}.md"] = challenge.statement_md.encode()
+    moved = _authored_folders(challenge)
     for kept in challenge.files:
-        files.setdefault(kept.path, _blob(kept.sha256))
+        folder = kept.path.rsplit("/", 1)[0]
+        target = moved.get(folder, folder) + kept.path[len(folder) :]
+        files.setdefault(target, _blob(kept.sha256))
     by_id = {group.id: group for group in challenge.groups}
     for test in challenge.tests:
         group = by_id.get(test.group_id) if test.group_id else None
@@ -80,6 +96,9 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
         files[f"{folder}/{test.name}.ans"] = _blob(test.answer_sha256)
     for settings_path, settings in group_files(challenge).items():
         files[settings_path] = _dump(settings)
+    for stem, settings in (meta.get("test_cases") or {}).items():
+        if f"{stem}.in" in files:  # a test's own .yaml, while the test is still there
+            files[f"{stem}.yaml"] = _dump(settings)
     if challenge.checker == "custom" and challenge.checker_source is not None:
         extension = languages.extension(challenge.checker_language or "")
         folder = "output_validators/validator" if version == LEGACY else "output_validator"

@@ -38,6 +38,10 @@ GROUP_KEYS = (
     "input_visualizer_args", "output_visualizer_args", "full_feedback",
 )  # fmt: skip
 AGGREGATIONS = ("pass-fail", "sum", "min")
+CASE_KEYS = (
+    "args", "input_validator_args", "output_validator_args", "input_visualizer_args",
+    "output_visualizer_args", "full_feedback", "hint", "description",
+)  # fmt: skip
 CONSTANT_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 CONSTANT_USE = re.compile(
     r"\{\{([a-zA-Z_][a-zA-Z0-9_]*)(?:\.([a-zA-Z0-9_]+))?\}\}"
@@ -238,8 +242,23 @@ def parse_group_yaml(
         raise ValidationError(f"{where}: input_validator_args must be a sequence or a map")
     if "full_feedback" in raw and not isinstance(raw["full_feedback"], bool):
         raise ValidationError(f"{where}: full_feedback must be true or false")
-    if raw.get("args"):
-        warnings.append(f"{where}: args for submissions are not passed by codedev")
     if raw.get("require_pass"):
         warnings.append(f"{where}: require_pass is kept but not applied by codedev")
     return settings
+
+
+def parse_test_case_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:
+    """A test case's <name>.yaml (the spec's "Test case configuration"), checked; kept whole."""
+    _unknown(raw, CASE_KEYS, where, warnings)
+    for key in ("args", "output_validator_args", "input_visualizer_args", "output_visualizer_args"):
+        if key in raw:
+            _strings(raw[key], where, key)
+    args = raw.get("input_validator_args")
+    if args is not None and not isinstance(args, list | dict):
+        raise ValidationError(f"{where}: input_validator_args must be a sequence or a map")
+    if "full_feedback" in raw and not isinstance(raw["full_feedback"], bool):
+        raise ValidationError(f"{where}: full_feedback must be true or false")
+    for key in ("hint", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise ValidationError(f"{where}: {key} must be a string")
+    return raw

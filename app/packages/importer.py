@@ -153,13 +153,12 @@ def _check_inputs(parsed: ParsedPackage, files: dict[str, bytes], *, force: bool
     """Run the input validators (in sandboxes) on every input; refuse unless forced."""
     if not parsed.input_validators:
         return
-    kept = parsed.meta.get("test_groups", {})
     names = [program.name for program in parsed.input_validators]
     cases = [
         runner.InputCase(
             path,
             data,
-            {name: tuple(input_validator_args(kept, path[:-3], name)) for name in names},
+            {name: tuple(input_validator_args(parsed.meta, path[:-3], name)) for name in names},
             must_fail=path.startswith("data/invalid_input/"),
         )
         for path, data in sorted(files.items())

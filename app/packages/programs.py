@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from app.errors import ValidationError
+from app.judging.languages import entry_point
 from app.packages.config import language_for_path
 
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"[ \t]*$', re.M)
@@ -56,18 +57,13 @@ def program_source(files: dict[str, bytes], where: str) -> tuple[str, str]:
     raise ValidationError(f"{where}: multi-file programs are not supported (one source file)")
 
 
-# The file a folder program starts from when submissions.yaml names none (the spec's language
-# list): the language's main file name, then Python's package entry.
-MAIN_NAMES = ("main.py", "__main__.py", "Main.java", "main.c", "main.cpp", "main.cc", "main.js")
-
-
 def folder_program(
     files: dict[str, bytes], where: str, entrypoint: str | None = None
 ) -> tuple[str, str, str]:
     """(language, entry file, entry source) of a program of several files in one folder.
 
-    The entry is submissions.yaml's `entrypoint`, else a main file by name, else the one
-    source that defines main (C, C++, Java); the other files are compiled beside it."""
+    The entry is submissions.yaml's `entrypoint`, else the language's (see
+    languages.entry_point); the other files are compiled beside it."""
     if any("/" in name for name in files):
         raise ValidationError(f"{where}: programs with subfolders are not supported")
     if any(name in ("build", "run") for name in files):
@@ -83,18 +79,9 @@ def folder_program(
     if entrypoint is not None:
         if entrypoint not in sources:
             raise ValidationError(f"{where}: the entrypoint {entrypoint!r} is not in the folder")
-        entry = entrypoint
+        entry: str | None = entrypoint
     else:
-        named = [name for name in MAIN_NAMES if name in sources]
-        with_main = [
-            name
-            for name, data in sorted(sources.items())
-            if re.search(rb"\bmain\s*\(", data) and language != "python3"
-        ]
-        found = named or with_main
-        if len(found) != 1 and not named:
-            raise ValidationError(
-                f"{where}: no entry point (name it in submissions.yaml `entrypoint`)"
-            )
-        entry = found[0]
+        entry = entry_point(language, sources)
+    if entry is None:
+        raise ValidationError(f"{where}: no entry point (name it in submissions.yaml `entrypoint`)")
     return language, entry, _decode(sources[entry], f"{where}/{entry}")

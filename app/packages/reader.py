@@ -179,6 +179,18 @@ def _tests_2025(
         meta["group_aggregation"] = dict(tree.aggregation)
     if tree.kept:
         meta["test_groups"] = tree.kept
+    if tree.cases:
+        meta["test_cases"] = tree.cases
+    run_args = {}
+    for stem, _, _ in tree.stems:  # what the judge passes, by the test's path (Challenge.run_args)
+        found = {
+            key: reader2025.case_setting(tree, stem, key)
+            for key in ("args", "output_validator_args")
+        }
+        if any(value is not None for value in found.values()):
+            run_args[stem] = {k: v for k, v in found.items() if v is not None}
+    if run_args:
+        meta["run_args"] = run_args
     return tests, tree.groups, tree.root
 
 
@@ -210,6 +222,13 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     checker, options, checker_language, checker_source = _checker(files, config, flags)
     if checker_source is not None:
         checker_source = format2025.substitute(checker_source, constants)
+    if checker != "custom" and any(
+        "output_validator_args" in found for found in meta.get("run_args", {}).values()
+    ):
+        warnings.append(
+            "data/: output_validator_args below data/ are passed to custom output validators "
+            "only; the default validator uses data/test_group.yaml's"
+        )
     for kind in ("multi-pass", "interactive"):
         if kind in config.meta.get("type", ()) and checker != "custom":
             article = "an" if kind == "interactive" else "a"

@@ -32,6 +32,7 @@ class DataTree:
     root: cfg.GroupSettings  # data/test_group.yaml
     secret: cfg.GroupSettings
     kept: dict[str, dict[str, Any]] = field(default_factory=dict)  # folder -> other keys
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # stem -> its <stem>.yaml
 
 
 def _settings(
@@ -115,7 +116,29 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
     for name in group_names:
         if not any(group == name for *_, group in stems):
             raise ValidationError(f"data/secret/{name}: the group has no test case")
-    return DataTree(stems, groups, aggregation, root, secret, kept)
+    cases = {
+        stem: format2025.parse_test_case_yaml(
+            cfg.load_yaml(files[f"{stem}.yaml"], f"{stem}.yaml"), f"{stem}.yaml", warnings
+        )
+        for stem in judged
+        if f"{stem}.yaml" in files
+    }
+    return DataTree(stems, groups, aggregation, root, secret, kept, cases)
+
+
+def case_setting(tree: DataTree | dict[str, Any], stem: str, key: str) -> Any:
+    """A test case's setting: its own <stem>.yaml's, else the nearest test_group.yaml's below
+    data/ (None when none sets it). tree is the DataTree, or meta with test_cases/test_groups."""
+    cases = tree.cases if isinstance(tree, DataTree) else tree.get("test_cases", {})
+    kept = tree.kept if isinstance(tree, DataTree) else tree.get("test_groups", {})
+    if key in cases.get(stem, {}):
+        return cases[stem][key]
+    folder = stem.rsplit("/", 1)[0]
+    while folder:
+        if key in kept.get(folder, {}):
+            return kept[folder][key]
+        folder = folder.rpartition("/")[0]
+    return None
 
 
 def test_name(stem: str, group: str | None) -> str:
@@ -151,14 +174,9 @@ def input_validators(
     return programs
 
 
-def input_validator_args(kept: dict[str, dict[str, Any]], stem: str, validator: str) -> list[str]:
-    """The input_validator_args a test case inherits from its nearest test_group.yaml."""
-    folder = stem.rsplit("/", 1)[0]
-    while folder:
-        args = kept.get(folder, {}).get("input_validator_args")
-        if args is not None:
-            if isinstance(args, dict):
-                return [str(a) for a in args.get(validator, [])]
-            return [str(a) for a in args]
-        folder = folder.rpartition("/")[0]
-    return []
+def input_validator_args(tree: DataTree | dict[str, Any], stem: str, validator: str) -> list[str]:
+    """The input_validator_args of a test case (its .yaml's, else inherited)."""
+    args = case_setting(tree, stem, "input_validator_args")
+    if isinstance(args, dict):
+        return [str(a) for a in args.get(validator, [])]
+    return [str(a) for a in args or []]

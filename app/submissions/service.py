@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import current_app
 
+from app import programs
 from app.challenges.access import may_see_challenge
 from app.contests.access import participant_of, visible_round
 from app.contests.participation import join
@@ -14,6 +17,7 @@ from app.extensions import db
 from app.judging import languages
 from app.judging.queue import enqueue_judgement
 from app.models import Challenge, Course, Judgement, Participant, Round, Submission, User, utcnow
+from app.programs import SentFile
 from app.scoring import cache as board
 from app.scoring import live as board_live
 from app.stores import take_from_window
@@ -26,12 +30,16 @@ def create_submission(
     user: User,
     challenge: Challenge,
     language: str,
-    source: str | bytes,
+    source: str | bytes | Sequence[SentFile],
     kind: str = "submit",
     round_: Round | None = None,
+    *,
+    entry: str | None = None,
 ) -> Submission:
     """Check and store a submission with a queued judgement, commit, then enqueue it. In a
-    round, the participant's window decides: outside it the submission is refused, unstored."""
+    round, the participant's window decides: outside it the submission is refused, unstored.
+    source is one file's text, or (name, content) pairs of several, main file `entry` or
+    the language's."""
     participant = None
     if round_ is not None:
         participant = _participant_in(user, round_, challenge, language)
@@ -42,11 +50,20 @@ def create_submission(
     # The judge must know the language (its registry); a challenge may allow fewer.
     if not languages.is_known(language) or not challenge.allows_language(language):
         raise ValidationError(f"The language {language!r} is not allowed for this challenge.")
-    text = validate_source(source)
+    if isinstance(source, str | bytes):
+        program = programs.one_file(source)
+    else:
+        program = programs.several(language, source, entry)
     check_rate(user, rate_limit_for(challenge))
     run_checks(user, challenge, kind)
     submission = Submission(
-        user_id=user.id, challenge_id=challenge.id, language=language, source=text, kind=kind
+        user_id=user.id,
+        challenge_id=challenge.id,
+        language=language,
+        source=program.source,
+        source_name=program.source_name,
+        files=[{"name": n, "text": t} for n, t in program.others.items()] or None,
+        kind=kind,
     )
     if round_ is not None and participant is not None:
         submission.round_id, submission.participant_id = round_.id, participant.id
@@ -97,27 +114,7 @@ def rejudge(submission: Submission) -> Judgement:
 
 def validate_source(source: str | bytes) -> str:
     """The source as text, or a ValidationError: empty, too large, binary or not UTF-8."""
-    if isinstance(source, bytes):
-        data = source
-    else:
-        try:
-            data = source.encode("utf-8")
-        except UnicodeEncodeError as error:  # lone surrogates from a bad decode upstream
-            raise ValidationError("The source is not valid UTF-8 text.") from error
-    limit = current_app.config["MAX_SOURCE_BYTES"]
-    if len(data) > limit:
-        raise ValidationError(
-            f"The source is {len(data)} bytes; at most {limit} bytes are accepted.",
-            code="source_too_large",
-        )
-    if not data.strip():
-        raise ValidationError("The source is empty.")
-    if b"\x00" in data:
-        raise ValidationError("The source looks binary (it contains NUL bytes).")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ValidationError("The source is not valid UTF-8 text.") from error
+    return programs.one_file(source).source
 
 
 def rate_limit_for(challenge: Challenge) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from app.contests.rounds import allows_language
 from app.extensions import db
 from app.judging import languages
 from app.models import Challenge, RoundProblem, Submission, User, utcnow
+from app.programs import SentFile, files_of
 from app.submissions import service as submissions
 from app.submissions.access import visible_submission
 from app.submissions.state import sample_view, submission_state
@@ -37,26 +39,35 @@ def submit(
     user: User,
     slug: str,
     language: str,
-    source: str,
+    source: str | Sequence[SentFile],
     *,
     kind: str = "submit",
     round_id: int | None = None,
+    entry: str | None = None,
 ) -> Submission:
-    """Send source for a challenge the user may open (in a round: one of its problems, in the
-    participant's window); the pipeline checks size and rate."""
+    """Send source (one file's text, or several (name, content)) for a challenge the user may
+    open (in a round: one of its problems, in the participant's window); the pipeline checks
+    files, size and rate."""
     if round_id is None:
         challenge = visible_challenge(user, slug)
-        return submissions.create_submission(user, challenge, language, source, kind=kind)
+        return submissions.create_submission(
+            user, challenge, language, source, kind=kind, entry=entry
+        )
     problem = round_problem(user, round_id, slug, utcnow())
     return submissions.create_submission(
-        user, problem.challenge, language, source, kind=kind, round_=problem.round
+        user, problem.challenge, language, source, kind=kind, round_=problem.round, entry=entry
     )
 
 
 def submission_view(user: User, submission_id: int) -> dict[str, Any]:
     """The JSON state of a submission the user may see (NotFound otherwise)."""
     submission = visible_submission(user, submission_id)
-    return submission_state(submission, user)
+    sent = files_of(submission)
+    return {
+        **submission_state(submission, user),
+        "entry": sent[0][0],
+        "files": [{"name": name, "content": text} for name, text in sent],
+    }
 
 
 def languages_for(challenge: Challenge) -> list[tuple[str, str]]:
@@ -121,6 +132,7 @@ class SubmissionPage:
     submission: Submission
     state: dict[str, Any]
     manages: bool
+    files: list[tuple[str, str]] = field(default_factory=list)  # name, text; main first
 
 
 def submission_detail(viewer: User, submission_id: int) -> SubmissionPage:
@@ -130,4 +142,5 @@ def submission_detail(viewer: User, submission_id: int) -> SubmissionPage:
         submission=submission,
         state=submission_state(submission, viewer),
         manages=manages_challenge(viewer, submission.challenge),
+        files=files_of(submission),
     )

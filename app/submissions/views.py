@@ -43,6 +43,7 @@ def submission(submission_id: int) -> str:
         submission=page.submission,
         state=page.state,
         manages=page.manages,
+        files=page.files,
         verdicts=staff.VERDICTS,
         extension=languages.extension(page.submission.language),
     )

@@ -33,6 +33,8 @@ class CustomChecker:
         # Packages store their output_validator_args as `args` (app/packages/config.py).
         flags = options.get("args", options.get("validator_flags", ()))
         self.flags = tuple(str(flag) for flag in flags)
+        # The current test's own output_validator_args (its .yaml or test_group.yaml), if any.
+        self.test_flags: tuple[str, ...] | None = None
         self.limits = api.Limits(time_ms=time_limit_ms, memory_mb=1024, output_kb=1024)
         self._sandbox: api.Sandbox | None = None
         self._broken = ""
@@ -60,7 +62,10 @@ class CustomChecker:
 
     def arguments(self) -> tuple[str, ...]:
         """The validator's command line after its program: input answer feedback_dir flags."""
-        return ("input", "answer", FEEDBACK_DIR, *self.flags)
+        return ("input", "answer", FEEDBACK_DIR, *self._flags())
+
+    def _flags(self) -> tuple[str, ...]:
+        return self.flags if self.test_flags is None else self.test_flags
 
     def judge_message(self) -> str:
         """judgemessage.txt of the validator's last run ("" if none)."""
@@ -97,7 +102,7 @@ class CustomChecker:
         run = sandbox.run(
             output,
             self.limits,
-            ("input", "answer", FEEDBACK_DIR, *self.flags),
+            self.arguments(),
             keep_files=later_pass,
         )
         feedback = sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""

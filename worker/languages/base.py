@@ -39,6 +39,20 @@ class Language:
     editor_mode: str = ""
     # Other names packages and contest systems use for it (Kattis, DOMjudge, problem.yaml).
     aliases: tuple[str, ...] = ()
+    # A program may be several files (a folder, the editor's tabs); False: one source file.
+    several_files: bool = True
+    # Files such a program holds beside its sources (headers): the editor's file picker.
+    helper_extensions: tuple[str, ...] = ()
+    # The files a program of several starts from, first found wins (the Kattis languages
+    # table's default entry point); empty: the source name's stem with each extension.
+    entry_names: tuple[str, ...] = ()
+
+    def main_file_names(self) -> tuple[str, ...]:
+        """The names that make a file the entry point of a program of several."""
+        if self.entry_names:
+            return self.entry_names
+        stem = self.source_name.rsplit(".", 1)[0]
+        return tuple(stem + extension for extension in self.extensions)
 
     def image(self, prefix: str) -> str:
         """Name of this language's sandbox image."""

@@ -10,6 +10,7 @@ LANGUAGE = Language(
     id="c",
     name="C (GCC, gnu17)",
     extensions=(".c",),
+    helper_extensions=(".h",),
     source_name="main.c",
     compile=(
         "/usr/bin/gcc",

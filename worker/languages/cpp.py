@@ -7,6 +7,7 @@ LANGUAGE = Language(
     name="C++ (G++, gnu++20)",
     # .C (capital) is C++ and .c is C, as in the Kattis table.
     extensions=(".cpp", ".cc", ".cxx", ".c++", ".C"),
+    helper_extensions=(".h", ".hpp", ".hh", ".hxx"),
     source_name="main.cpp",
     compile=(
         "/usr/bin/g++",

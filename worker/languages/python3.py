@@ -43,5 +43,6 @@ LANGUAGE = Language(
     version_command=("/usr/bin/python3", "--version"),
     editor_mode="python",
     order=0,  # the classroom language comes first
+    entry_names=("main.py", "__main__.py"),
     aliases=("py3",),  # not "python": in old packages that is Python 2,
 )

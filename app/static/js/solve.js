@@ -1,6 +1,8 @@
-// The solve page: editor with drafts, language picker, file upload, run on samples, submit.
+// The solve page: editor with drafts, files as tabs, language picker, file upload, run on
+// samples, submit.
 import { createEditor } from "../build/editor.js";
-import { loadChoice, loadDraft, saveChoice, saveDraft } from "./drafts.js";
+import { loadChoice, saveChoice } from "./drafts.js";
+import { FileTabs, MAX_FILES } from "./file_tabs.js";
 import { followSubmission } from "./live.js";
 import { ResultView } from "./results.js";
 
@@ -16,7 +18,6 @@ const buttons = [document.getElementById("run-samples"), document.getElementById
 const view = new ResultView(document.getElementById("result"));
 const connection = document.getElementById("connection");
 let following = null;
-let loading = false; // programmatic edits are not the student's draft
 
 const remembered = loadChoice(`language:${challenge}`);
 if (remembered && [...picker.options].some((option) => option.value === remembered)) {
@@ -38,28 +39,24 @@ function languageOfFile(name) {
   return null;
 }
 
-function initialText(language) {
-  return loadDraft(challenge, language) ?? starter[language] ?? "";
-}
-
 const editor = createEditor(document.getElementById("editor"), {
-  doc: initialText(picker.value),
   mode: modeOf(picker.value),
-  onChange(text) {
-    if (!loading) saveDraft(challenge, picker.value, text);
-  },
+  onChange: (text) => files.edited(text),
+});
+const files = new FileTabs(document.getElementById("files"), editor, {
+  challenge,
+  onMessage: showMessage,
 });
 
-function load(text) {
-  loading = true;
-  editor.setValue(text);
-  loading = false;
+function openLanguage(language) {
+  editor.setMode(modeOf(language));
+  files.open(byId.get(language), starter[language] ?? "");
 }
+openLanguage(picker.value);
 
 picker.addEventListener("change", () => {
   saveChoice(`language:${challenge}`, picker.value);
-  editor.setMode(modeOf(picker.value));
-  load(initialText(picker.value));
+  openLanguage(picker.value);
 });
 
 document.getElementById("reset-code").addEventListener("click", () => {
@@ -68,16 +65,22 @@ document.getElementById("reset-code").addEventListener("click", () => {
 });
 
 document.getElementById("upload").addEventListener("change", async (event) => {
-  const file = event.target.files[0];
-  if (!file) return;
-  const language = languageOfFile(file.name);
-  if (language && byId.has(language)) {
+  const chosen = [...event.target.files].slice(0, MAX_FILES);
+  event.target.value = "";
+  if (!chosen.length) return;
+  const language = chosen.map((file) => languageOfFile(file.name)).find((id) => byId.has(id));
+  if (language && language !== picker.value) {
     picker.value = language;
     saveChoice(`language:${challenge}`, language);
-    editor.setMode(modeOf(language));
+    openLanguage(language);
   }
-  editor.setValue(await file.text());
-  event.target.value = "";
+  if (chosen.length === 1 || !byId.get(picker.value).several_files) {
+    editor.setValue(await chosen[0].text());
+    return;
+  }
+  files.replace(
+    await Promise.all(chosen.map(async (file) => ({ name: file.name, text: await file.text() }))),
+  );
 });
 
 function showMessage(text) {
@@ -102,7 +105,7 @@ async function send(kind) {
       body: JSON.stringify({
         challenge,
         language: picker.value,
-        source: editor.getValue(),
+        ...files.payload(),
         kind,
         ...(root.dataset.round ? { round: Number(root.dataset.round) } : {}),
       }),

@@ -1,4 +1,5 @@
-"""A student in Chromium: types a solution, runs samples, submits and watches it judged live."""
+"""A student in Chromium: types a solution (one file or several as tabs), runs samples, submits
+and watches it judged live."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.app.submissions.browser import (
     type_code,
 )
 from tests.factories import make_challenge, make_user
+from tests.live import SCREENSHOTS
 from tests.worker.judge_support import require_sandbox
 from tests.worker.workers import worker_env, worker_process
 
@@ -100,3 +102,55 @@ def test_wrong_answer_on_a_sample_shows_the_first_difference(judged, page):
     assert expected.inner_text().startswith("3") and actual.inner_text().startswith("12")
     assert expected.locator("mark").inner_text() == "3"
     assert actual.locator("mark").inner_text() == "1"
+
+
+TWO_FILE_MAIN = "from helper import add\na, b = map(int, input().split())\nprint(add(a, b))\n"
+TWO_FILE_HELPER = "def add(a, b):\n    return a + b\n"
+
+
+@pytest.mark.docker
+def test_student_adds_a_tab_and_submits_two_files(judged, page):
+    email, slug = make_user().email, make_challenge(TESTS[:2]).slug
+    db.session.remove()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, judged.url, email)
+    page.goto(f"{judged.url}/solve/{slug}")
+    tabs = page.locator("[data-testid=file-tab]")
+    assert tabs.all_inner_texts() == ["main.py"]
+    type_code(page, TWO_FILE_MAIN)
+
+    page.click("#add-file")
+    page.fill("#file-name", "../helper.py")  # refused in the page, as the server would
+    page.press("#file-name", "Enter")
+    assert "must not contain" in page.inner_text("#message")
+    assert page.input_value("#file-name") == "file2.py"
+    page.fill("#file-name", "helper.py")
+    page.press("#file-name", "Enter")
+    assert [t.split()[0] for t in tabs.all_inner_texts()] == ["main.py", "helper.py"]
+    type_code(page, TWO_FILE_HELPER)
+    page.click("#add-file")  # a third file, removed again
+    assert tabs.count() == 3
+    page.click("#remove-file")
+    assert [t.split()[0] for t in tabs.all_inner_texts()] == ["main.py", "helper.py"]
+    assert page.locator("#main-file").input_value() == "main.py"
+
+    tabs.first.click()  # each tab keeps its own text
+    assert "from helper import add" in editor_text(page)
+    tabs.nth(1).click()
+    assert "return a + b" in editor_text(page)
+
+    page.reload()  # the draft keeps every tab
+    assert [t.split()[0] for t in tabs.all_inner_texts()] == ["main.py", "helper.py"]
+
+    page.click("#submit")
+    assert final_verdict(page) == "AC"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "multi-file-tabs-1366.png"))
+    page.locator("#result").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "multi-file-verdict-1366.png"))
+    sent = db.session.query(Submission).one()
+    assert sent.source_name == "main.py" and sent.other_files == {"helper.py": TWO_FILE_HELPER}
+
+    page.goto(f"{judged.url}/submissions/{sent.id}")
+    assert page.locator("[data-testid=file-name]").all_inner_texts()[1] == "helper.py"
+    page.screenshot(path=str(SCREENSHOTS / "multi-file-submission-1366.png"), full_page=True)
