@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.clics.package_reader import ContestPackage, PackageError
-from app.clics.times import parse_abstime, parse_reltime
 from app.errors import AppError
 from app.extensions import db
 from app.judging import languages as registry
@@ -37,6 +36,7 @@ from app.models import (
 from app.packages.importer import import_files
 from app.scoring import cache
 from app.scoring import live as board_live
+from app.scoring.times import parse_abstime, parse_reltime
 
 _VERDICT_OF_TYPE = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RTE": "RE", "RE": "RE",
                     "CE": "CE", "OLE": "OLE", "JE": "IE", "IE": "IE", "SE": "IE"}  # fmt: skip

@@ -11,10 +11,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from app.clics.times import abstime, reltime
 from app.judging import languages as registry
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, TestResult
 from app.scoring.boards import clics_group_id
+from app.scoring.times import abstime, reltime
 
 # codedev verdicts as CLICS judgement types (DESIGN: "Mapped to CLICS judgement types").
 JUDGEMENT_TYPE_OF = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RE": "RTE",

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from app.archives import Caps, read_package
-from app.clics.times import parse_abstime, parse_reltime
 from app.errors import ValidationError
+from app.scoring.times import parse_abstime, parse_reltime
 
 ENDPOINTS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
              "persons", "accounts", "submissions", "judgements", "runs", "clarifications",

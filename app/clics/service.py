@@ -12,12 +12,12 @@ import redis
 from app.clics import contest_data, objects
 from app.clics.contest_data import ContestData
 from app.clics.roles import Role
-from app.clics.times import abstime
 from app.errors import NotFound
 from app.models import Round
 from app.scoring import boards
 from app.scoring.board import Board
 from app.scoring.live import version_key
+from app.scoring.times import abstime
 from app.stores import get_redis
 
 COLLECTIONS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",

@@ -18,7 +18,6 @@ from sqlalchemy import text
 
 from app.clics import contest_data, objects
 from app.clics.roles import Role
-from app.clics.times import parse_abstime
 from app.contests import clarifications
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -27,6 +26,7 @@ from app.judging.queue import enqueue_judgement
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, User
 from app.scoring import cache as board
 from app.scoring import live as board_live
+from app.scoring.times import parse_abstime
 from app.submissions.service import create_submission, validate_source
 
 MAX_ZIP = 1024 * 1024
