@@ -233,6 +233,14 @@ def _check(package: ContestPackage) -> None:
                     raise PackageError(
                         f"{where}: {endpoint[:-1]} {object_id!r} names unknown {name} {value!r}"
                     )
+    for object_id, team in package.of("teams").items():
+        named = [("group_ids", "groups", g) for g in team.get("group_ids") or []]
+        if team.get("organization_id") is not None:
+            named.append(("organization_id", "organizations", team["organization_id"]))
+        for name, target, value in named:
+            if str(value) not in package.of(target):
+                where = package.where.get(("teams", object_id), "teams")
+                raise PackageError(f"{where}: team {object_id!r} names unknown {name} {value!r}")
     types = package.of("judgement-types")
     for object_id, item in package.of("judgements").items():
         where = package.where.get(("judgements", object_id), "judgements")

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
+from sqlalchemy import and_, or_, select
 
 from app.clics import bp, feed, objects, service, writes
 from app.clics.access import access
@@ -109,8 +110,15 @@ def element(contest_id: str, endpoint: str, object_id: str) -> Response:
 def submission_files(contest_id: str, submission_id: str) -> Response:
     """A submission's source as a zip: the jury's and the sending team's only."""
     round_, role = contest_for(client(), contest_id)
-    sent = db.session.get(Submission, int(submission_id)) if submission_id.isdigit() else None
-    if sent is None or sent.round_id != round_.id or not role.owns(sent.participant_id):
+    sent = db.session.scalar(
+        select(Submission).where(
+            Submission.round_id == round_.id,
+            or_(Submission.external_id == submission_id,
+                and_(Submission.external_id.is_(None),
+                     Submission.id == (int(submission_id) if submission_id.isdigit() else -1))),
+        )
+    )  # fmt: skip
+    if sent is None or not role.owns(sent.participant_id):
         raise NotFound("No such submission, or its files are not yours to read.")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

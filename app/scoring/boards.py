@@ -296,7 +296,7 @@ def clics_state(round_: Round, now: Any) -> dict[str, Any]:
     ended = now >= round_.ends_at
     frozen = round_.freeze_at is not None and now >= round_.freeze_at
     return {"started": abstime(round_.starts_at) if started else None,
-            "frozen": abstime(round_.freeze_at) if frozen else None,
+            "frozen": abstime(round_.freeze_at) if frozen and round_.freeze_at else None,
             "ended": abstime(round_.ends_at) if ended else None,
             "thawed": abstime(round_.thawed_at) if round_.thawed_at else None,
             "finalized": abstime(round_.finalized_at) if round_.finalized_at else None,
