@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.clics.ids import judgement_id, problem_id, team_id
+from app.clics.ids import judgement_id, problem_id, submission_id, team_id
 from app.judging import languages as registry
 from app.models import (
     Challenge,
@@ -28,7 +28,9 @@ from app.models import (
     ParticipantMember,
     Round,
     RoundProblem,
+    Submission,
     TestCase,
+    TestResult,
     User,
     utcnow,
 )
@@ -44,7 +46,7 @@ WATCHED: dict[type, tuple[str, ...]] = {
     Challenge: ("title", "time_limit_ms"),
     RoundProblem: PROBLEM,
     Participant: ("name", "virtual", "external_id"),
-    Round: (*CONTEST, "ce_penalty", "languages"),
+    Round: (*CONTEST, "ce_penalty", "languages", "problems", "participants"),
     User: ("name", "email"),
     Enrollment: ("section",),
     Clarification: ("question", "answer", "to_all", "problem_label"),
@@ -95,7 +97,11 @@ def _dirty(session: Session, obj: Any, changed: list[str]) -> list[Change]:
     if isinstance(obj, Participant):
         return [(obj.round_id, "teams", team_id(obj), False)]
     if isinstance(obj, Round):
-        return _round(obj, changed)
+        # An orphan (a problem left out of the new set) is deleted by the flush itself, after
+        # this hook: the collection's history is where it shows.
+        dropped = [_removed(session, gone) for name in ("problems", "participants")
+                   for gone in inspect(obj).attrs[name].history.deleted]  # fmt: skip
+        return _round(obj, changed) + [change for found in dropped for change in found]
     if isinstance(obj, User):
         return _people(session, obj.id)
     if isinstance(obj, Enrollment):
@@ -121,9 +127,11 @@ def _added(session: Session, obj: Any) -> list[Change]:
 
 def _removed(session: Session, obj: Any) -> list[Change]:
     if isinstance(obj, RoundProblem):
-        return [(obj.round_id, "problems", problem_id(obj), True)]
+        gone = _sent_gone(session, obj.round_id, Submission.challenge_id == obj.challenge_id)
+        return [(obj.round_id, "problems", problem_id(obj), True), *gone]
     if isinstance(obj, Participant):
-        return [(obj.round_id, "teams", team_id(obj), True)]
+        gone = _sent_gone(session, obj.round_id, Submission.participant_id == obj.id)
+        return [(obj.round_id, "teams", team_id(obj), True), *gone]
     if isinstance(obj, ParticipantMember):
         return _person(obj.round_id, obj.user_id, deleted=True)
     if isinstance(obj, Clarification):
@@ -133,6 +141,24 @@ def _removed(session: Session, obj: Any) -> list[Change]:
     if isinstance(obj, Enrollment) and obj.section:
         return _section(session, obj, obj.section, gone=True)
     return []
+
+
+def _sent_gone(session: Session, round_id: int, which: Any) -> list[Change]:
+    """The submissions, judgements and runs a removed problem or team takes off the contest."""
+    rows = session.execute(
+        select(Submission, Judgement, TestResult.id)
+        .outerjoin(Judgement, Judgement.submission_id == Submission.id)
+        .outerjoin(TestResult, TestResult.judgement_id == Judgement.id)
+        .where(Submission.round_id == round_id, Submission.kind == "submit", which)
+    ).tuples()
+    found: list[Change] = []
+    for sent, judged, run in rows:
+        found.append((round_id, "submissions", submission_id(sent), True))
+        if judged is not None:
+            found.append((round_id, "judgements", judgement_id(judged), True))
+        if run is not None:
+            found.append((round_id, "runs", str(run), True))
+    return found
 
 
 def _round(round_: Round, changed: list[str]) -> list[Change]:

@@ -44,7 +44,8 @@ KIND = {"contest": 0, "judgement-types": 1, "languages": 2, "problems": 3, "grou
         "organizations": 5, "teams": 6, "persons": 7, "accounts": 8, "state": 9,
         "submissions": 10, "judgements": 11, "runs": 12, "clarifications": 13, "awards": 14}  # fmt: skip
 FIRST_CHANGE = 2  # a logged change's version: after an object's own versions (0 and 1)
-PUBLIC_KINDS = ("judgement-types", "languages", "problems", "groups", "teams")
+DELETED = 50  # a delete event's kind is DELETED minus its type's
+PRIVATE_KINDS = ("persons", "accounts", "clarifications")  # deletions only the jury is told of
 
 
 class BadToken(AppError):
@@ -169,7 +170,7 @@ def _changes(round_: Round, role: Role, base: int,
              shown: dict[tuple[str, str], tuple[int, Any]]) -> Iterator[Event]:  # fmt: skip
     """An update event per logged change to an object this role sees, carrying it as it is
     now, never before the object's own first event (so a judgement the freeze hides comes
-    after the thaw); a delete event for one that is gone (for the jury, or of a public kind)."""
+    after the thaw); a delete event for one that is gone (a private kind's for the jury only)."""
     rows = db.session.scalars(
         select(ClicsChange).where(ClicsChange.round_id == round_.id).order_by(ClicsChange.id)
     )
@@ -184,8 +185,10 @@ def _changes(round_: Round, role: Role, base: int,
         elif (change.type, change.object_id) in shown:
             first, data = shown[(change.type, change.object_id)]
             yield Event((max(at, first), kind, 0, version), change.type, change.object_id, data)
-        elif change.deleted and (role.kind == "admin" or change.type in PUBLIC_KINDS):
-            yield Event((at, kind, 0, version), change.type, change.object_id, None)
+        elif change.deleted and (role.kind == "admin" or change.type not in PRIVATE_KINDS):
+            # Deletions at one time go referencing objects first (a judgement before its
+            # submission before its team), after that time's creations and updates.
+            yield Event((at, DELETED - kind, 0, version), change.type, change.object_id, None)
 
 
 def _state_events(round_: Round, base: int, add: Any) -> None:
