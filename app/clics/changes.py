@@ -39,7 +39,7 @@ from app.scoring.boards import clics_group_id
 Change = tuple[int, str, str, bool]  # round id, CLICS type, object id, deleted
 
 # The columns each served object is made of (a change to any other column serves nothing new).
-CONTEST = ("name", "starts_at", "ends_at", "freeze_at", "penalty_minutes", "scoring")
+CONTEST = ("name", "starts_at", "ends_at", "freeze_at", "penalty_minutes", "scoring", "clics")
 PROBLEM = ("label", "position", "points", "color", "challenge_id", "external_id")
 WATCHED: dict[type, tuple[str, ...]] = {
     Judgement: ("override_verdict", "override_reason"),

@@ -37,13 +37,19 @@ def pass_fail(round_: Round) -> bool:
     return round_.scoring == "icpc"
 
 
+def start_unset(round_: Round) -> bool:
+    """Whether the jury cleared the start time (a PATCH): the round waits, never opening."""
+    return bool((round_.clics or {}).get("start_unset"))
+
+
 def contest(round_: Round) -> dict[str, Any]:
     """The contest object."""
+    unset = start_unset(round_)
     data: dict[str, Any] = {
         "id": str(round_.id),
         "name": round_.name,
         "formal_name": round_.name,
-        "start_time": abstime(round_.starts_at),
+        "start_time": None if unset else abstime(round_.starts_at),
         "duration": reltime(round_.ends_at - round_.starts_at),
         "scoreboard_freeze_duration": reltime(round_.ends_at - round_.freeze_at)
         if round_.freeze_at is not None else None,
@@ -51,6 +57,8 @@ def contest(round_: Round) -> dict[str, Any]:
     }  # fmt: skip
     if pass_fail(round_):
         data["penalty_time"] = round_.penalty_minutes
+    if unset:
+        data["countdown_pause_time"] = (round_.clics or {}).get("countdown_pause_time")
     return data
 
 

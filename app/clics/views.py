@@ -12,7 +12,7 @@ from typing import Any
 from flask import Response, current_app, jsonify, request, stream_with_context
 from sqlalchemy import and_, or_, select
 
-from app.clics import bp, feed, objects, service, writes
+from app.clics import bp, contest_patch, feed, objects, service, writes
 from app.clics.access import access
 from app.clics.roles import Unauthorized, client, contest_for, role_in
 from app.contests.access import may_see_round
@@ -193,6 +193,14 @@ def _writer(contest_id: str) -> tuple[User, Round, Any]:
         raise Unauthorized("Writes need credentials: a token, or HTTP basic auth.")
     round_, role = contest_for(user, contest_id)
     return user, round_, role
+
+
+@bp.patch("/contests/<contest_id>")
+def patch_contest(contest_id: str) -> Response | tuple[str, int]:
+    """The jury sets or clears the start time, or thaws the board (the spec's PATCH)."""
+    user, round_, role = _writer(contest_id)
+    changed = contest_patch.patch(user, round_, role, _body(), utcnow())
+    return ("", 204) if changed is None else jsonify(changed)
 
 
 @bp.post("/contests/<contest_id>/submissions")
