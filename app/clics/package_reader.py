@@ -210,6 +210,16 @@ def _tolerate(package: ContestPackage) -> None:
         package.warnings.append(
             f"accounts: unknown account types {sorted(odd)} (accounts are not imported)"
         )
+    verdicts: dict[str, list[Any]] = {}
+    for item in package.of("judgements").values():
+        verdicts.setdefault(str(item.get("submission_id")), []).append(
+            item.get("judgement_type_id")
+        )
+    replaced = sum(v.count(None) for v in verdicts.values() if any(t is not None for t in v))
+    if replaced:
+        package.warnings.append(
+            f"judgements: {replaced} without a verdict, replaced by a later judgement"
+        )
 
 
 def _check(package: ContestPackage) -> None:

@@ -149,7 +149,7 @@ def test_the_deviations_of_real_feeds_import_with_warnings(app, tmp_path):
     package = package_reader.read(folder)
     text = " ".join(package.warnings)
     for expected in ("RELTIME", "no files", "state event", "ordinals start at 0", "unknown account types",
-                     "updated more than once or deleted"):
+                     "updated more than once or deleted", "1 without a verdict, replaced"):
         assert expected in text, (expected, package.warnings)
     round_ = importer.store(package, owner).round
     assert round_.penalty_minutes == 20 and len(round_.participants) == 2
@@ -211,7 +211,7 @@ def test_a_huge_file_is_refused_by_name(app, tmp_path, monkeypatch):
         package_reader.read(path)
 
 
-def test_groups_organizations_and_labels_are_kept_and_served(app, tmp_path):
+def test_groups_organizations_and_labels_are_kept_and_served(app, tmp_path, runner):
     files = _minimal()
     files["groups.json"] = [{"id": "uni", "name": "Universities"}, {"id": "hs", "name": "High schools"}]
     files["organizations.json"] = [{"id": "kth", "name": "KTH", "formal_name": "KTH Royal Institute"}]
@@ -231,6 +231,15 @@ def test_groups_organizations_and_labels_are_kept_and_served(app, tmp_path):
     assert [r["team_id"] for r in scoreboard(round_, JURY, now, "hs")["rows"]] == ["t2"]
     winners = {a["id"]: a["team_ids"] for a in awards(round_, JURY) if a["id"].startswith("group-winner-")}
     assert winners == {"group-winner-hs": ["t2"], "group-winner-uni": ["t1"]}
+    # The CLI prints what the API serves, by the package's ids.
+    for flags, role, group in (([], JURY, None), (["--public"], SPECTATOR, None), (["--group", "hs"], JURY, "hs")):
+        printed = json.loads(runner.invoke(args=["contests", "scoreboard", str(round_.id), *flags]).output)
+        served = scoreboard(round_, role, utcnow(), group)
+        for board in (printed, served):
+            board.pop("time"), board.pop("contest_time")
+        assert printed == served
+    printed = json.loads(runner.invoke(args=["contests", "awards", str(round_.id)]).output)
+    assert printed == awards(round_, JURY)
 
 
 def test_submissions_with_sources_are_judged_when_the_host_asks(app, runner, tmp_path):
