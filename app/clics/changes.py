@@ -77,6 +77,11 @@ def _log_changes(session: Session, context: Any, instances: Any) -> None:
             found += _added(session, obj)
         for obj in list(session.deleted):
             found += _removed(session, obj)
+        # A test added or removed changes its problems' test_data_count: one query a flush.
+        tested = {obj.challenge_id for obj in (*session.new, *session.deleted)
+                  if isinstance(obj, TestCase) and obj.challenge_id is not None}  # fmt: skip
+        if tested:
+            found += _problems_of(session, tested)
         at = utcnow()
         for round_id, type_, object_id, deleted in dict.fromkeys(found):
             session.add(ClicsChange(round_id=round_id, type=type_, object_id=object_id,
@@ -88,7 +93,7 @@ def _dirty(session: Session, obj: Any, changed: list[str]) -> list[Change]:
         sent = obj.submission
         return [(sent.round_id, "judgements", judgement_id(obj), False)] if sent.round_id else []
     if isinstance(obj, Challenge):
-        return _problems_of(session, obj.id)
+        return _problems_of(session, {obj.id})
     if isinstance(obj, RoundProblem):
         found = [(obj.round_id, "problems", problem_id(obj), False)]
         if "label" in changed and not obj.external_id:  # the label is the id: the old one goes
@@ -118,8 +123,6 @@ def _added(session: Session, obj: Any) -> list[Change]:
     if isinstance(obj, ParticipantMember) and obj.participant not in session.new:
         # A member joining a team that stood already (a new team's members come with it).
         return _person(obj.round_id, obj.user_id, deleted=False)
-    if isinstance(obj, TestCase) and obj.challenge_id is not None:
-        return _problems_of(session, obj.challenge_id)
     if isinstance(obj, Enrollment) and obj.section:
         return _section(session, obj, "")
     return []
@@ -136,8 +139,6 @@ def _removed(session: Session, obj: Any) -> list[Change]:
         return _person(obj.round_id, obj.user_id, deleted=True)
     if isinstance(obj, Clarification):
         return [(obj.round_id, "clarifications", f"{side}{obj.id}", True) for side in "qa"]
-    if isinstance(obj, TestCase):
-        return _problems_of(session, obj.challenge_id)
     if isinstance(obj, Enrollment) and obj.section:
         return _section(session, obj, obj.section, gone=True)
     return []
@@ -176,8 +177,8 @@ def _round(round_: Round, changed: list[str]) -> list[Change]:
     return found
 
 
-def _problems_of(session: Session, challenge_id: int) -> list[Change]:
-    rows = session.scalars(select(RoundProblem).where(RoundProblem.challenge_id == challenge_id))
+def _problems_of(session: Session, challenge_ids: set[int]) -> list[Change]:
+    rows = session.scalars(select(RoundProblem).where(RoundProblem.challenge_id.in_(challenge_ids)))
     return [(row.round_id, "problems", problem_id(row), False) for row in rows]
 
 

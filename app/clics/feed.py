@@ -17,6 +17,7 @@ row id, under the same freeze rules as the object's own events.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -107,12 +108,14 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     for i, item in enumerate(objects.languages(round_)):
         add(base, 2, i, 0, "languages", item["id"], item)
     data = contest_data.load(round_)
-    for i, item in enumerate(contest_data.problems(data)):
-        add(base, 3, i, 0, "problems", item["id"], item)
-    for i, item in enumerate(contest_data.groups(data)):
-        add(base, 4, i, 0, "groups", item["id"], item)
-    for i, item in enumerate(groups.imported(round_, "organizations")):
-        add(base, 5, i, 0, "organizations", item["id"], item)
+    # Numbered by something of their own, not their place in a list: a problem or group added
+    # later must not move the tokens of the others.
+    for problem, item in zip(round_.problems, contest_data.problems(data), strict=True):
+        add(base, 3, problem.id, 0, "problems", item["id"], item)
+    for item in contest_data.groups(data):
+        add(base, 4, _number(item["id"]), 0, "groups", item["id"], item)
+    for item in groups.imported(round_, "organizations"):
+        add(base, 5, _number(item["id"]), 0, "organizations", item["id"], item)
     team_at = {p.id: max(base, micros(p.created_at)) for p in data.participants.values()}
     pid_of = {clics_id: pid for pid, clics_id in data.ids.teams.items()}
     for participant, item in zip(data.participants.values(), contest_data.teams(data), strict=True):
@@ -164,6 +167,11 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     ordered = sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
     last = next((i for i, e in enumerate(ordered) if e.key[1] == END_OF_UPDATES), None)
     return ordered if last is None else ordered[: last + 1]  # nothing after end_of_updates
+
+
+def _number(clics_id: str) -> int:
+    """A stable key number for an object whose id is not a row's."""
+    return int(hashlib.sha256(clics_id.encode()).hexdigest()[:12], 16)
 
 
 def _changes(round_: Round, role: Role, base: int,

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
+from app.extensions import db
 from app.models import Judgement, Participant, Round, RoundProblem, Submission
 
 
@@ -39,7 +42,10 @@ class Ids:
 
     @classmethod
     def of(cls, round_: Round) -> Ids:
-        return cls({p.id: team_id(p) for p in round_.participants},
+        """Read from two narrow columns (the scoreboard endpoint asks on every request)."""
+        teams = db.session.execute(select(Participant.id, Participant.external_id)
+                                   .where(Participant.round_id == round_.id)).tuples()  # fmt: skip
+        return cls({pid: external or str(pid) for pid, external in teams},
                    {p.label: problem_id(p) for p in round_.problems})  # fmt: skip
 
     def team(self, participant_id: int | None) -> str:

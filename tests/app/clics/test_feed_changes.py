@@ -8,11 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.auth.service import rename
 from app.challenges.service import ChallengeData, update_challenge
 from app.contests import state
 from app.contests.rounds import ProblemSpec, RoundSpec, update_round
+from app.courses.service import set_section
 from app.extensions import db
 from app.models import Round, Submission
+from app.scoring.boards import clics_group_id
 from app.submissions.staff import override_verdict
 from tests.app.clics.test_feed import assert_referentially_ordered, feed
 from tests.clics import check
@@ -22,16 +25,18 @@ FIELDS = ("name", "mode", "scoring", "description", "course_id", "visibility", "
 
 
 def _resume(roles, role: str, head: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events after the head's last token, checked: strictly valid, after the token; with
-    the head, a fresh feed's tokens in order, and the same objects in the end (a fresh feed's
+    """The events after the head's last token, checked: strictly valid, exactly a fresh feed's
+    after that token, and with the head the same objects in the end as a fresh feed's (whose
     earlier events already carry the objects as they are now)."""
     rest = feed(roles, role, since_token=head[-1]["token"])
     for event in rest:
         check("event-feed", event)
         assert _key(event["token"]) > _key(head[-1]["token"])
     fresh = feed(roles, role)
-    tokens = {e["token"] for e in fresh}  # a deleted object's own events are gone from it
-    assert [e["token"] for e in head + rest if e["token"] in tokens] == [e["token"] for e in fresh]
+    # Exactly a fresh feed's events after the token (an object a change made, such as a new
+    # group, also has its own event in a fresh feed, before the token: the update carries it).
+    after = [e for e in fresh if _key(e["token"]) > _key(head[-1]["token"])]
+    assert rest == after
     assert _replayed(head + rest) == _replayed(fresh)
     assert_referentially_ordered(fresh)
     return rest
@@ -130,3 +135,23 @@ def test_a_removed_problem_is_deleted_with_its_submissions(roles, contest):
     # Deleted referencing objects first: runs, then judgements, then submissions, then B.
     order = [e["type"] for e in rest]
     assert order == sorted(order, key=["runs", "judgements", "submissions", "problems"].index)
+
+
+def test_a_section_change_and_a_renamed_member_reach_a_resuming_client(roles, contest):
+    head = {role: feed(roles, role) for role in ("public", "team")}
+    ada = next(e["data"]["team_ids"][0] for e in head["team"]
+               if e["type"] == "persons" and e["data"]["name"] == "Ada")  # fmt: skip
+    set_section(contest["teacher"], contest["course"].id, contest["ada"].id, "Lab 3")
+    rest = _resume(roles, "public", head["public"])
+    changed = {(e["type"], e["id"]): e["data"] for e in rest}
+    lab = clics_group_id("Lab 3")
+    assert changed[("teams", ada)]["group_ids"] == [lab]
+    assert changed[("groups", lab)] == {"id": lab, "name": "Lab 3"}
+    assert changed[("groups", "north")] == {"id": "north", "name": "north"}  # Bob's still: no delete
+    # Ada renames herself: her team (and only it) is told of its person and account.
+    head = {role: feed(roles, role) for role in ("public", "team")}
+    rename(contest["ada"], "Ada Lovelace")
+    rest = _resume(roles, "team", head["team"])
+    assert {(e["type"], e["data"]["name"]) for e in rest} == {("persons", "Ada Lovelace"),
+                                                              ("accounts", "Ada Lovelace")}  # fmt: skip
+    assert feed(roles, "public", since_token=head["public"][-1]["token"]) == []
