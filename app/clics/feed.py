@@ -44,7 +44,9 @@ END_OF_UPDATES = 99  # the kind of the state event that ends the feed: always la
 KIND = {"contest": 0, "judgement-types": 1, "languages": 2, "problems": 3, "groups": 4,
         "organizations": 5, "teams": 6, "persons": 7, "accounts": 8, "state": 9,
         "submissions": 10, "judgements": 11, "runs": 12, "clarifications": 13, "awards": 14}  # fmt: skip
-FIRST_CHANGE = 2  # a logged change's version: after an object's own versions (0 and 1)
+# A logged change's key number: after every object's own events of its kind at that time (an
+# override the freeze held back comes at the thaw, after the judgement's own events there).
+CHANGED = 1 << 62
 DELETED = 50  # a delete event's kind is DELETED minus its type's
 PRIVATE_KINDS = ("persons", "accounts", "clarifications")  # deletions only the jury is told of
 
@@ -183,20 +185,18 @@ def _changes(round_: Round, role: Role, base: int,
         select(ClicsChange).where(ClicsChange.round_id == round_.id).order_by(ClicsChange.id)
     )
     for change in rows:
-        at, kind, version = (
-            max(base, micros(change.at)),
-            KIND[change.type],
-            FIRST_CHANGE + change.id,
-        )
+        at, kind = max(base, micros(change.at)), KIND[change.type]
         if change.type == "contest":
-            yield Event((at, kind, 0, version), "contest", None, objects.contest(round_))
+            yield Event((at, kind, CHANGED, change.id), "contest", None, objects.contest(round_))
         elif (change.type, change.object_id) in shown:
             first, data = shown[(change.type, change.object_id)]
-            yield Event((max(at, first), kind, 0, version), change.type, change.object_id, data)
+            key = (max(at, first), kind, CHANGED, change.id)
+            yield Event(key, change.type, change.object_id, data)
         elif change.deleted and (role.kind == "admin" or change.type not in PRIVATE_KINDS):
             # Deletions at one time go referencing objects first (a judgement before its
             # submission before its team), after that time's creations and updates.
-            yield Event((at, DELETED - kind, 0, version), change.type, change.object_id, None)
+            key = (at, DELETED - kind, CHANGED, change.id)
+            yield Event(key, change.type, change.object_id, None)
 
 
 def _state_events(round_: Round, base: int, add: Any) -> None:

@@ -39,7 +39,17 @@ def _resume(roles, role: str, head: list[dict[str, Any]]) -> list[dict[str, Any]
     assert rest == after
     assert _replayed(head + rest) == _replayed(fresh)
     assert_referentially_ordered(fresh)
+    _assert_updates_follow_creations(fresh)
     return rest
+
+
+def _assert_updates_follow_creations(events: list[dict[str, Any]]) -> None:
+    """No update of a judgement comes before its own first event (it starts without a type)."""
+    seen: set[str] = set()
+    for event in events:
+        if event["type"] == "judgements" and event["data"] is not None:
+            assert event["id"] in seen or event["data"]["judgement_type_id"] is None, event
+            seen.add(event["id"])
 
 
 def _replayed(events: list[dict[str, Any]]) -> dict[tuple[str, str | None], Any]:
