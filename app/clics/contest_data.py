@@ -200,6 +200,6 @@ def clarification_rows(round_: Round) -> list[Clarification]:
 
 
 def clarifications(round_: Round, role: Role) -> list[dict[str, Any]]:
-    viewer, ids = clarification_viewer(role), Ids.of(round_)
+    viewer, ids = clarification_viewer(role), Ids.of(round_, messages=True)
     return [ids.clarification(item) for row in clarification_rows(round_)
             for item in clics_clarifications(row, round_, viewer)]  # fmt: skip

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.clics import contest_data, groups, objects
+from app.clics.ids import Ids
 from app.clics.roles import Role
 from app.clics.service import awards, state_at
 from app.contests.clarifications import clics_clarifications
@@ -152,19 +153,20 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
                     add(end, 12, result.id, 0, "runs", run["id"], run)
                 done = objects.judgement(round_, judged, item["id"], runs)
                 add(end, 11, judged.id, 1, "judgements", done["id"], done)
-    viewer = contest_data.clarification_viewer(role)
+    viewer, ids = contest_data.clarification_viewer(role), Ids.of(round_, messages=True)
     for row in contest_data.clarification_rows(round_):
         floor = team_at.get(row.participant_id or 0, base)
         for item in clics_clarifications(row, round_, viewer):
             question = item["id"].startswith("q")
             moment = row.created_at if question else (row.answered_at or row.created_at)
+            item = ids.clarification(item)
             add(max(floor, micros(moment)), 13, row.id, 0 if question else 1, "clarifications",
-                item["id"], data.ids.clarification(item))  # fmt: skip
+                item["id"], item)  # fmt: skip
     if round_.finalized_at is not None:
         at = max(base, micros(round_.finalized_at), thaw or 0)
         for i, item in enumerate(awards(round_, role)):
             add(at, 14, i, 0, "awards", item["id"], item)
-    found += _changes(round_, role, base, shown)
+    found += _changes(round_, role, base, shown, ids)
     limit = micros(until)
     ordered = sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
     last = next((i for i, e in enumerate(ordered) if e.key[1] == END_OF_UPDATES), None)
@@ -176,27 +178,29 @@ def _number(clics_id: str) -> int:
     return int(hashlib.sha256(clics_id.encode()).hexdigest()[:12], 16)
 
 
-def _changes(round_: Round, role: Role, base: int,
-             shown: dict[tuple[str, str], tuple[int, Any]]) -> Iterator[Event]:  # fmt: skip
+def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], tuple[int, Any]],
+             ids: Ids) -> Iterator[Event]:  # fmt: skip
     """An update event per logged change to an object this role sees, carrying it as it is
     now, never before the object's own first event (so a judgement the freeze hides comes
     after the thaw); a delete event for one that is gone (a private kind's for the jury only)."""
-    rows = db.session.scalars(
-        select(ClicsChange).where(ClicsChange.round_id == round_.id).order_by(ClicsChange.id)
-    )
-    for change in rows:
-        at, kind = max(base, micros(change.at)), KIND[change.type]
-        if change.type == "contest":
-            yield Event((at, kind, CHANGED, change.id), "contest", None, objects.contest(round_))
-        elif (change.type, change.object_id) in shown:
-            first, data = shown[(change.type, change.object_id)]
-            key = (max(at, first), kind, CHANGED, change.id)
-            yield Event(key, change.type, change.object_id, data)
-        elif change.deleted and (role.kind == "admin" or change.type not in PRIVATE_KINDS):
+    rows = db.session.execute(
+        select(ClicsChange.id, ClicsChange.type, ClicsChange.object_id, ClicsChange.deleted,
+               ClicsChange.at)
+        .where(ClicsChange.round_id == round_.id).order_by(ClicsChange.id)
+    ).tuples()  # fmt: skip
+    for number, type_, object_id, deleted, moment in rows:
+        at, kind = max(base, micros(moment)), KIND[type_]
+        if type_ == "clarifications":  # logged by codedev's own message id
+            object_id = ids.message(object_id)
+        if type_ == "contest":
+            yield Event((at, kind, CHANGED, number), "contest", None, objects.contest(round_))
+        elif (type_, object_id) in shown:
+            first, data = shown[(type_, object_id)]
+            yield Event((max(at, first), kind, CHANGED, number), type_, object_id, data)
+        elif deleted and (role.kind == "admin" or type_ not in PRIVATE_KINDS):
             # Deletions at one time go referencing objects first (a judgement before its
             # submission before its team), after that time's creations and updates.
-            key = (at, DELETED - kind, CHANGED, change.id)
-            yield Event(key, change.type, change.object_id, None)
+            yield Event((at, DELETED - kind, CHANGED, number), type_, object_id, None)
 
 
 def _state_events(round_: Round, base: int, add: Any) -> None:

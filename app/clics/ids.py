@@ -8,13 +8,13 @@ served ones in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Judgement, Participant, Round, RoundProblem, Submission
+from app.models import Clarification, Judgement, Participant, Round, RoundProblem, Submission
 
 
 def team_id(participant: Participant) -> str:
@@ -39,14 +39,22 @@ class Ids:
 
     teams: dict[int, str]  # participant id -> CLICS team id
     problems: dict[str, str]  # label -> CLICS problem id
+    messages: dict[str, str] = field(default_factory=dict)  # "q12"/"a12" -> CLICS message id
 
     @classmethod
-    def of(cls, round_: Round) -> Ids:
-        """Read from two narrow columns (the scoreboard endpoint asks on every request)."""
+    def of(cls, round_: Round, *, messages: bool = False) -> Ids:
+        """Read from narrow columns (the scoreboard endpoint asks on every request); with
+        messages, the clarifications' ids too."""
         teams = db.session.execute(select(Participant.id, Participant.external_id)
                                    .where(Participant.round_id == round_.id)).tuples()  # fmt: skip
+        given: dict[str, str] = {}
+        if messages:
+            rows = db.session.execute(select(Clarification.id, Clarification.clics)
+                                      .where(Clarification.round_id == round_.id)).tuples()  # fmt: skip
+            given = {f"{side}{row_id}": str(extra[side]) for row_id, extra in rows
+                     for side in "qa" if (extra or {}).get(side)}  # fmt: skip
         return cls({pid: external or str(pid) for pid, external in teams},
-                   {p.label: problem_id(p) for p in round_.problems})  # fmt: skip
+                   {p.label: problem_id(p) for p in round_.problems}, given)  # fmt: skip
 
     def team(self, participant_id: int | None) -> str:
         return self.teams.get(participant_id or 0, str(participant_id))
@@ -62,12 +70,19 @@ class Ids:
         """The label of the problem a CLICS problem id names, if any."""
         return next((label for label, pid in self.problems.items() if pid == clics_id), None)
 
+    def message(self, codedev_id: str) -> str:
+        """The CLICS id of a clarification message ("q12" or "a12" in codedev's own)."""
+        return self.messages.get(codedev_id, codedev_id)
+
+    def message_of(self, clics_id: str) -> str:
+        """codedev's own id of the clarification message a CLICS id names."""
+        return next((mine for mine, given in self.messages.items() if given == clics_id), clics_id)
+
     @property
     def native(self) -> bool:
         """Whether every id is codedev's own (nothing to map)."""
-        return all(str(k) == v for k, v in self.teams.items()) and all(
-            k == v for k, v in self.problems.items()
-        )
+        return (not self.messages and all(str(k) == v for k, v in self.teams.items())
+                and all(k == v for k, v in self.problems.items()))  # fmt: skip
 
     def board(self, board: dict[str, Any]) -> dict[str, Any]:
         """A CLICS scoreboard with the served ids."""
@@ -96,4 +111,6 @@ class Ids:
         if self.native:
             return item
         teams = {k: self.team(int(item[k])) for k in ("from_team_id", "to_team_id") if item.get(k)}
-        return dict(item, problem_id=self.problem(item.get("problem_id")), **teams)
+        reply = item.get("reply_to_id")
+        return dict(item, id=self.message(item["id"]), problem_id=self.problem(item.get("problem_id")),
+                    reply_to_id=self.message(reply) if reply else None, **teams)  # fmt: skip

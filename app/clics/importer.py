@@ -298,15 +298,16 @@ def _clarifications(package: ContestPackage, round_: Round, team_of: dict[str, P
         if item.get("from_team_id"):
             rows[message_id] = Clarification(round_id=round_.id, participant_id=team_of[str(item["from_team_id"])].id,
                                              problem_label=label, question=str(item.get("text") or ""),
-                                             created_at=at)  # fmt: skip
+                                             created_at=at, clics={"q": message_id})  # fmt: skip
         elif item.get("reply_to_id") and str(item["reply_to_id"]) in rows:
             asked = rows[str(item["reply_to_id"])]
             asked.answer, asked.answered_at = str(item.get("text") or ""), at
             asked.to_all = item.get("to_team_id") is None
+            asked.clics = {**asked.clics, "a": message_id}
         else:
             rows[message_id] = Clarification(round_id=round_.id, participant_id=None, problem_label=label,
                                              answer=str(item.get("text") or ""), created_at=at,
-                                             answered_at=at, to_all=True)  # fmt: skip
+                                             answered_at=at, to_all=True, clics={"a": message_id})  # fmt: skip
     db.session.add_all(rows.values())
 
 

@@ -150,7 +150,7 @@ def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict
         raise ValidationError("`text` must be a non-empty string.", field="text")
     if "id" in body or "time" in body:
         raise ValidationError("A new clarification must not carry `id` or `time`.")
-    ids = Ids.of(round_)
+    ids = Ids.of(round_, messages=True)
     label = ids.label(body.get("problem_id")) if body.get("problem_id") is not None else None
     if body.get("problem_id") is not None and label is None:
         raise ValidationError(
@@ -165,6 +165,8 @@ def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict
         wanted = f"q{row.id}"
     elif role.kind == "admin":
         reply = body.get("reply_to_id")
+        if isinstance(reply, str):
+            reply = ids.message_of(reply)  # an imported message's id names codedev's own
         if reply is not None:
             if not (isinstance(reply, str) and reply.startswith("q") and reply[1:].isdigit()):
                 raise ValidationError(

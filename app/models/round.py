@@ -189,6 +189,8 @@ class Clarification(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The CLICS ids an imported package gave its messages: {"q": question's, "a": answer's}.
+    clics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     @property
     def is_announcement(self) -> bool:

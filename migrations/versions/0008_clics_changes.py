@@ -7,7 +7,8 @@ Create Date: 2026-12-04 19:30:00
 The CLICS feed's append-only change log (changes that leave no time in their own row), and
 the CLICS ids an imported contest package gave its teams, problems, submissions and
 judgements (served in place of codedev's own, so an export imports back with the same ids),
-and its groups, organizations and team labels, which codedev has no rows for.
+and its groups, organizations, team labels and clarification ids, which codedev has no
+rows for.
 
 """
 from alembic import op
@@ -39,13 +40,13 @@ def upgrade():
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('external_id', sa.String(length=64), nullable=True))
-    for table in ('rounds', 'participants'):
+    for table in ('rounds', 'participants', 'clarifications'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('clics', sa.JSON(), nullable=False, server_default='{}'))
 
 
 def downgrade():
-    for table in ('participants', 'rounds'):
+    for table in ('clarifications', 'participants', 'rounds'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('clics')
     for table in reversed(TABLES):

@@ -60,8 +60,9 @@ def test_export_then_import_gives_the_same_board_awards_and_state(app, contest, 
     assert len(groups) == 2
     for group in groups:
         assert scoreboard(copy, JURY, now, group) == scoreboard(original, JURY, now, group)
-    for endpoint in ("teams", "groups", "organizations"):
+    for endpoint in ("teams", "groups", "organizations", "clarifications"):
         assert collection(copy, JURY, endpoint, now) == collection(original, JURY, endpoint, now)
+    assert len(collection(copy, JURY, "clarifications", now)) == 3  # a question, its answer, a notice
     for endpoint in ("problems", "submissions", "judgements"):
         ids = [i["id"] for i in collection(original, JURY, endpoint, now)]
         assert [i["id"] for i in collection(copy, JURY, endpoint, now)] == ids
@@ -280,3 +281,23 @@ def test_kattis_problems_go_through_the_problem_importer_and_a_failure_keeps_not
         importer.store(package_reader.read(folder), owner)
     assert db.session.scalar(select(func.count(Challenge.id))) == challenges
     assert db.session.scalar(select(func.count(Round.id))) == 1
+
+
+def test_clarification_ids_are_kept_and_the_jury_replies_by_them(app, tmp_path):
+    from app.auth.service import create_token
+    from tests.app.clics.conftest import basic
+
+    files = _minimal()
+    files["clarifications.json"] = [
+        {"id": "c1", "from_team_id": "t1", "to_team_id": None, "reply_to_id": None, "problem_id": "apples",
+         "text": "Is N > 0?", "time": "2026-01-01T10:20:00.000+00:00", "contest_time": "0:20:00.000"}]  # fmt: skip
+    owner = make_user(role="admin")
+    round_ = importer.store(package_reader.read(_write(tmp_path, files)), owner).round
+    asked = collection(round_, JURY, "clarifications", utcnow())
+    assert [(c["id"], c["from_team_id"], c["problem_id"]) for c in asked] == [("c1", "t1", "apples")]
+    client = app.test_client()
+    response = client.post(f"/api/v1/contests/{round_.id}/clarifications", headers=basic(owner.email, create_token(owner)),
+                           json={"text": "Yes.", "reply_to_id": "c1", "to_team_id": "t1"})  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    check("clarification", response.get_json())
+    assert response.get_json()["reply_to_id"] == "c1" and response.get_json()["to_team_id"] == "t1"
