@@ -12,15 +12,15 @@ from app.clics.roles import Role
 from app.models import Round
 
 _COMMON = {
-    "contest": ["id", "name", "formal_name", "start_time", "duration",
+    "contest": ["id", "name", "formal_name", "start_time", "countdown_pause_time", "duration",
                 "scoreboard_freeze_duration", "scoreboard_type", "penalty_time"],
     "judgement-types": ["id", "name", "penalty", "solved"],
     "languages": ["id", "name", "entry_point_required", "extensions"],
     "problems": ["id", "label", "name", "ordinal", "color", "rgb", "time_limit",
                  "test_data_count", "max_score"],
-    "groups": ["id", "name"],
-    "organizations": ["id", "name"],
-    "teams": ["id", "name", "label", "display_name", "group_ids", "hidden"],
+    "groups": ["id", "icpc_id", "name"],
+    "organizations": ["id", "icpc_id", "name", "formal_name", "url"],
+    "teams": ["id", "name", "label", "display_name", "organization_id", "group_ids", "hidden"],
     "persons": ["id", "name", "role", "team_ids", "email"],
     "accounts": ["id", "username", "name", "type", "team_id", "person_id"],
     "state": ["started", "frozen", "ended", "thawed", "finalized", "end_of_updates"],
@@ -54,7 +54,7 @@ def properties(endpoint: str, role: Role, round_: Round) -> list[str]:
 def capabilities(role: Role) -> list[str]:
     """What this role may do through the API."""
     if role.kind == "admin":
-        return ["admin_submit", "admin_clar"]
+        return ["contest_start", "contest_thaw", "admin_submit", "admin_clar"]
     if role.kind == "team":
         return ["team_submit", "team_clar"]
     return []

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from app.clics import objects
+from app.clics.groups import imported
+from app.clics.ids import Ids, submission_id
 from app.clics.roles import Role
 from app.contests.clarification_sight import JURY as CLAR_JURY
 from app.contests.clarification_sight import PUBLIC as CLAR_PUBLIC
@@ -51,6 +53,7 @@ class ContestData:
     members: dict[int, list[User]]  # participant id -> users
     sections: dict[int, str]  # user id -> course section
     submissions: list[Submission]
+    ids: Ids
     judgements: dict[int, list[Judgement]] = field(default_factory=dict)  # by submission id
     runs: dict[int, list[TestResult]] = field(default_factory=dict)  # by judgement id
 
@@ -90,7 +93,8 @@ def load(round_: Round, *, with_runs: bool = True) -> ContestData:
             .order_by(Submission.id))
         if s.challenge_id in labels and s.participant_id in participants
     ]  # fmt: skip
-    data = ContestData(round_, labels, participants, dict(members), sections, submissions)
+    data = ContestData(round_, labels, participants, dict(members), sections, submissions,
+                       Ids.of(round_))  # fmt: skip
     ids = [s.id for s in submissions]
     for judgement in _in_chunks(Judgement, Judgement.submission_id, ids):
         data.judgements.setdefault(judgement.submission_id, []).append(judgement)
@@ -121,12 +125,15 @@ def _in_chunks(model: Any, column: Any, ids: list[int], size: int = 500) -> list
 
 def group_ids_of(data: ContestData, pid: int) -> list[str]:
     found = {data.sections[u.id] for u in data.members.get(pid, []) if u.id in data.sections}
-    return sorted(clics_group_id(s) for s in found)
+    given = (data.participants[pid].clics or {}).get("group_ids", [])
+    return sorted({clics_group_id(s) for s in found} | set(given))
 
 
 def groups(data: ContestData) -> list[dict[str, Any]]:
-    """The course sections the round's teams are in (CLICS groups)."""
-    return [objects.group(s) for s in sorted(set(data.sections.values()))]
+    """The course sections the round's teams are in (CLICS groups), then an imported
+    package's groups."""
+    sections = [objects.group(s) for s in sorted(set(data.sections.values()))]
+    return sections + imported(data.round, "groups")
 
 
 def teams(data: ContestData) -> list[dict[str, Any]]:
@@ -142,7 +149,7 @@ def persons(data: ContestData, role: Role) -> list[dict[str, Any]]:
 
 def accounts(data: ContestData, role: Role) -> list[dict[str, Any]]:
     """Accounts: the jury sees every team member's and the owner's; a team its own."""
-    found = [objects.account(user.id, user.email, user.name, pid)
+    found = [objects.account(user.id, user.email, user.name, data.ids.team(pid))
              for pid, users in data.members.items() if role.owns(pid) for user in users]  # fmt: skip
     if role.kind == "admin":
         owner = data.round.owner
@@ -155,12 +162,18 @@ def problems(data: ContestData) -> list[dict[str, Any]]:
 
 
 def submissions(data: ContestData, role: Role) -> list[dict[str, Any]]:
-    return [objects.submission(data.round, s, data.labels[s.challenge_id], role.owns(s.participant_id))
-            for s in data.submissions]  # fmt: skip
+    return [submission(data, s, role) for s in data.submissions]
+
+
+def submission(data: ContestData, sent: Submission, role: Role) -> dict[str, Any]:
+    """One submission as this role sees it."""
+    problem = data.ids.problem(data.labels[sent.challenge_id])
+    return objects.submission(data.round, sent, problem or "", data.ids.team(sent.participant_id),
+                              role.owns(sent.participant_id))  # fmt: skip
 
 
 def judgements(data: ContestData, role: Role) -> list[dict[str, Any]]:
-    return [objects.judgement(data.round, j, data.runs.get(j.id, []))
+    return [objects.judgement(data.round, j, submission_id(s), data.runs.get(j.id, []))
             for s in data.submissions if data.results_shown(role, s)
             for j in data.judgements.get(s.id, [])]  # fmt: skip
 
@@ -187,6 +200,6 @@ def clarification_rows(round_: Round) -> list[Clarification]:
 
 
 def clarifications(round_: Round, role: Role) -> list[dict[str, Any]]:
-    viewer = clarification_viewer(role)
-    return [item for row in clarification_rows(round_)
+    viewer, ids = clarification_viewer(role), Ids.of(round_, messages=True)
+    return [ids.clarification(item) for row in clarification_rows(round_)
             for item in clics_clarifications(row, round_, viewer)]  # fmt: skip

@@ -9,12 +9,15 @@ at the thaw's time, so a client that resumes after the thaw gets it. Only events
 CLICS_FEED_SETTLE_SECONDS are served: a row committed a moment after a later one was read
 still comes after the token a client holds.
 
-Known limit: a change that leaves no time in its row (a staff override, a renamed problem)
-updates what later events and the endpoints carry, but adds no event of its own.
+A change that leaves no time in its row (a staff override, a renamed problem, a deletion) is
+logged as a ClicsChange row in its own transaction (app/clics/changes.py); each one is an
+update event of the object as it is now (or a delete event), keyed by the change's time and
+row id, under the same freeze rules as the object's own events.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -26,17 +29,27 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.clics import contest_data, objects
+from app.clics import contest_data, groups, objects
+from app.clics.ids import Ids
 from app.clics.roles import Role
 from app.clics.service import awards, state_at
 from app.contests.clarifications import clics_clarifications
 from app.errors import AppError
 from app.extensions import db
-from app.models import Clarification, Judgement, Round, Submission
+from app.models import Clarification, ClicsChange, Judgement, Round, Submission
 
 EPOCH = datetime(1970, 1, 1)
 Key = tuple[int, int, int, int]
 END_OF_UPDATES = 99  # the kind of the state event that ends the feed: always last
+# The key's kind per type: referenced types first, as the spec orders them at one time.
+KIND = {"contest": 0, "judgement-types": 1, "languages": 2, "problems": 3, "groups": 4,
+        "organizations": 5, "teams": 6, "persons": 7, "accounts": 8, "state": 9,
+        "submissions": 10, "judgements": 11, "runs": 12, "clarifications": 13, "awards": 14}  # fmt: skip
+# A logged change's key number: after every object's own events of its kind at that time (an
+# override the freeze held back comes at the thaw, after the judgement's own events there).
+CHANGED = 1 << 62
+DELETED = 50  # a delete event's kind is DELETED minus its type's
+PRIVATE_KINDS = ("persons", "accounts", "clarifications")  # deletions only the jury is told of
 
 
 class BadToken(AppError):
@@ -84,10 +97,13 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     """Every event of this round this role may see, with a time up to until, in order."""
     base = micros(round_.created_at)
     found: list[Event] = []
+    shown: dict[tuple[str, str], tuple[int, Any]] = {}  # (type, id) -> (first time, latest data)
 
     def add(at: int, kind: int, number: int, version: int, type_: str, id_: str | None,
             data: Any) -> None:  # fmt: skip
         found.append(Event((at, kind, number, version), type_, id_, data))
+        if id_ is not None:
+            shown[(type_, id_)] = (shown.get((type_, id_), (at,))[0], data)
 
     add(base, 0, 0, 0, "contest", None, objects.contest(round_))
     for i, item in enumerate(objects.judgement_types(round_)):
@@ -95,25 +111,30 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     for i, item in enumerate(objects.languages(round_)):
         add(base, 2, i, 0, "languages", item["id"], item)
     data = contest_data.load(round_)
-    for i, item in enumerate(contest_data.problems(data)):
-        add(base, 3, i, 0, "problems", item["id"], item)
-    for i, item in enumerate(contest_data.groups(data)):
-        add(base, 4, i, 0, "groups", item["id"], item)
+    # Numbered by something of their own, not their place in a list: a problem or group added
+    # later must not move the tokens of the others.
+    for problem, item in zip(round_.problems, contest_data.problems(data), strict=True):
+        add(base, 3, problem.id, 0, "problems", item["id"], item)
+    for item in contest_data.groups(data):
+        add(base, 4, _number(item["id"]), 0, "groups", item["id"], item)
+    for item in groups.imported(round_, "organizations"):
+        add(base, 5, _number(item["id"]), 0, "organizations", item["id"], item)
     team_at = {p.id: max(base, micros(p.created_at)) for p in data.participants.values()}
-    for item in contest_data.teams(data):
-        add(team_at[int(item["id"])], 6, int(item["id"]), 0, "teams", item["id"], item)
+    pid_of = {clics_id: pid for pid, clics_id in data.ids.teams.items()}
+    for participant, item in zip(data.participants.values(), contest_data.teams(data), strict=True):
+        add(team_at[participant.id], 6, participant.id, 0, "teams", item["id"], item)
     for item in contest_data.persons(data, role):
-        at = team_at[int(item["team_ids"][0])]
-        add(at, 7, int(item["id"]), 0, "persons", item["id"], item)
+        add(
+            team_at[pid_of[item["team_ids"][0]]], 7, int(item["id"]), 0, "persons", item["id"], item
+        )
     for item in contest_data.accounts(data, role):
-        at = team_at[int(item["team_id"])] if item.get("team_id") else base
+        at = team_at[pid_of[item["team_id"]]] if item.get("team_id") else base
         add(at, 8, int(item["id"]), 0, "accounts", item["id"], item)
     _state_events(round_, base, add)
     thaw = micros(round_.thawed_at) if round_.thawed_at is not None else None
     for sent in data.submissions:
         sent_at = max(team_at[sent.participant_id or 0], micros(sent.created_at))
-        label = data.labels[sent.challenge_id]
-        item = objects.submission(round_, sent, label, role.owns(sent.participant_id))
+        item = contest_data.submission(data, sent, role)
         add(sent_at, 10, sent.id, 0, "submissions", item["id"], item)
         embargoed = data.embargoed(role, sent)
         if embargoed and thaw is None:
@@ -124,28 +145,62 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
             end = max(start, micros(judged.finished_at or judged.created_at))
             if embargoed and thaw is not None:
                 start, end = max(start, thaw), max(end, thaw)
-            first = objects.judgement(round_, judged, runs, as_started=True)
+            first = objects.judgement(round_, judged, item["id"], runs, as_started=True)
             add(start, 11, judged.id, 0, "judgements", first["id"], first)
             if judged.status in ("done", "failed"):
                 for result in runs:
-                    item = objects.run(round_, result, judged)
-                    add(end, 12, result.id, 0, "runs", item["id"], item)
-                item = objects.judgement(round_, judged, runs)
-                add(end, 11, judged.id, 1, "judgements", item["id"], item)
-    viewer = contest_data.clarification_viewer(role)
+                    run = objects.run(round_, result, judged)
+                    add(end, 12, result.id, 0, "runs", run["id"], run)
+                done = objects.judgement(round_, judged, item["id"], runs)
+                add(end, 11, judged.id, 1, "judgements", done["id"], done)
+    viewer, ids = contest_data.clarification_viewer(role), Ids.of(round_, messages=True)
     for row in contest_data.clarification_rows(round_):
         floor = team_at.get(row.participant_id or 0, base)
         for item in clics_clarifications(row, round_, viewer):
             question = item["id"].startswith("q")
             moment = row.created_at if question else (row.answered_at or row.created_at)
+            item = ids.clarification(item)
             add(max(floor, micros(moment)), 13, row.id, 0 if question else 1, "clarifications",
                 item["id"], item)  # fmt: skip
     if round_.finalized_at is not None:
         at = max(base, micros(round_.finalized_at), thaw or 0)
         for i, item in enumerate(awards(round_, role)):
             add(at, 14, i, 0, "awards", item["id"], item)
+    found += _changes(round_, role, base, shown, ids)
     limit = micros(until)
-    return sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
+    ordered = sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
+    last = next((i for i, e in enumerate(ordered) if e.key[1] == END_OF_UPDATES), None)
+    return ordered if last is None else ordered[: last + 1]  # nothing after end_of_updates
+
+
+def _number(clics_id: str) -> int:
+    """A stable key number for an object whose id is not a row's."""
+    return int(hashlib.sha256(clics_id.encode()).hexdigest()[:12], 16)
+
+
+def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], tuple[int, Any]],
+             ids: Ids) -> Iterator[Event]:  # fmt: skip
+    """An update event per logged change to an object this role sees, carrying it as it is
+    now, never before the object's own first event (so a judgement the freeze hides comes
+    after the thaw); a delete event for one that is gone (a private kind's for the jury only)."""
+    rows = db.session.execute(
+        select(ClicsChange.id, ClicsChange.type, ClicsChange.object_id, ClicsChange.deleted,
+               ClicsChange.at)
+        .where(ClicsChange.round_id == round_.id).order_by(ClicsChange.id)
+    ).tuples()  # fmt: skip
+    for number, type_, object_id, deleted, moment in rows:
+        at, kind = max(base, micros(moment)), KIND[type_]
+        if type_ == "clarifications":  # logged by codedev's own message id
+            object_id = ids.message(object_id)
+        if type_ == "contest":
+            yield Event((at, kind, CHANGED, number), "contest", None, objects.contest(round_))
+        elif (type_, object_id) in shown:
+            first, data = shown[(type_, object_id)]
+            yield Event((max(at, first), kind, CHANGED, number), type_, object_id, data)
+        elif deleted and (role.kind == "admin" or type_ not in PRIVATE_KINDS):
+            # Deletions at one time go referencing objects first (a judgement before its
+            # submission before its team), after that time's creations and updates.
+            yield Event((at, DELETED - kind, CHANGED, number), type_, object_id, None)
 
 
 def _state_events(round_: Round, base: int, add: Any) -> None:
@@ -190,7 +245,8 @@ def fingerprint(round_: Round) -> tuple[Any, ...]:
     asked = select(func.count(Clarification.id), func.max(Clarification.answered_at)).where(
         Clarification.round_id == round_.id
     )
-    rows = [tuple(db.session.execute(q).one()) for q in (sent, judged, asked)]
+    changed = select(func.max(ClicsChange.id)).where(ClicsChange.round_id == round_.id)
+    rows = [tuple(db.session.execute(q).one()) for q in (sent, judged, asked, changed)]
     return (round_.created_at, round_.thawed_at, round_.finalized_at, round_.starts_at,
             round_.ends_at, round_.freeze_at, len(round_.participants), *rows)  # fmt: skip
 

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.clics.package_reader import ContestPackage, PackageError
-from app.clics.times import parse_abstime, parse_reltime
 from app.errors import AppError
 from app.extensions import db
 from app.judging import languages as registry
@@ -37,9 +36,12 @@ from app.models import (
 from app.packages.importer import import_files
 from app.scoring import cache
 from app.scoring import live as board_live
+from app.scoring.times import parse_abstime, parse_reltime
 
 _VERDICT_OF_TYPE = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RTE": "RE", "RE": "RE",
                     "CE": "CE", "OLE": "OLE", "JE": "IE", "IE": "IE", "SE": "IE"}  # fmt: skip
+GROUP_KEYS = ("icpc_id",)
+ORGANIZATION_KEYS = ("icpc_id", "formal_name", "url")
 COLORS = ("#3b82f6", "#ef4444", "#22c55e", "#eab308", "#a855f7", "#f97316", "#14b8a6", "#ec4899")
 
 
@@ -138,10 +140,13 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
     db.session.add(round_)
     db.session.flush()
     challenge_of = _problems(package, round_, owner, score, kattis)
+    round_.clics = {"groups": [_kept(g, GROUP_KEYS) for g in package.of("groups").values()],
+                    "organizations": [_kept(o, ORGANIZATION_KEYS) for o in package.of("organizations").values()]}  # fmt: skip
     team_of = {}
     for team_id, team in package.of("teams").items():
         participant = Participant(round_id=round_.id, name=str(team.get("display_name") or team["name"])[:120],
-                                  virtual=bool(team.get("hidden")), created_at=round_.created_at)  # fmt: skip
+                                  virtual=bool(team.get("hidden")), created_at=round_.created_at,
+                                  external_id=str(team_id), clics=_team_extra(team))  # fmt: skip
         db.session.add(participant)
         team_of[team_id] = participant
     db.session.flush()
@@ -155,7 +160,7 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
         label, challenge_id = challenge_of[str(sent["problem_id"])]
         submission = Submission(user_id=None, challenge_id=challenge_id, kind="submit",
                                 language=registry.from_code(str(sent.get("language_id") or "unknown"))[:16],
-                                created_at=at, round_id=round_.id,
+                                created_at=at, round_id=round_.id, external_id=str(sent_id),
                                 participant_id=team_of[str(sent["team_id"])].id)  # fmt: skip
         submission.source, submission.source_name, submission.files = _program(
             package, sent_id, submission.language
@@ -170,7 +175,7 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
             if type_id is None:
                 submission.judgements.append(Judgement(
                     status="failed", verdict="IE", created_at=begun, started_at=begun,
-                    finished_at=begun, worker="clics-import",
+                    finished_at=begun, worker="clics-import", external_id=str(item["id"]),
                     error="recorded without a verdict (contest package)"))  # fmt: skip
                 continue
             verdict = verdict_of(str(type_id), types, ce_penalty)
@@ -180,13 +185,27 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
             finished = _at(item.get("end_time")) or begun
             submission.judgements.append(Judgement(
                 status="done", verdict=verdict, score=min(100.0, value), created_at=begun,
-                started_at=begun, finished_at=finished, worker="clics-import",
+                started_at=begun, finished_at=finished, worker="clics-import", external_id=str(item["id"]),
                 time_ms=int(float(item.get("max_run_time") or 0) * 1000) or None))  # fmt: skip
     _clarifications(package, round_, team_of, label_of)
     db.session.flush()
     db.session.expire(round_)
     cache.rebuild(round_)
     return round_
+
+
+def _kept(item: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Of a package's group or organization, what codedev serves again: the text fields."""
+    return {k: str(item[k]) for k in keys if isinstance(item.get(k), str | int)} | {
+        "id": str(item["id"]), "name": str(item.get("name") or item["id"])}  # fmt: skip
+
+
+def _team_extra(team: dict[str, Any]) -> dict[str, Any]:
+    extra: dict[str, Any] = {"label": str(team.get("label") or team["id"]),
+                             "group_ids": [str(g) for g in team.get("group_ids") or []]}  # fmt: skip
+    if team.get("organization_id"):
+        extra["organization_id"] = str(team["organization_id"])
+    return extra
 
 
 def judge_sources(round_: Round) -> int:
@@ -272,7 +291,7 @@ def _problems(package: ContestPackage, round_: Round, owner: User, score: bool,
         db.session.add(RoundProblem(
             round_id=round_.id, challenge_id=challenge_id, label=label, position=position,
             points=float(problem.get("max_score") or 100.0) if score else 100.0,
-            color=str(rgb) if rgb else COLORS[position % len(COLORS)]))  # fmt: skip
+            color=str(rgb) if rgb else COLORS[position % len(COLORS)], external_id=str(problem_id)))  # fmt: skip
         found[problem_id] = (label, challenge_id)
     db.session.flush()
     db.session.refresh(round_)
@@ -292,15 +311,16 @@ def _clarifications(package: ContestPackage, round_: Round, team_of: dict[str, P
         if item.get("from_team_id"):
             rows[message_id] = Clarification(round_id=round_.id, participant_id=team_of[str(item["from_team_id"])].id,
                                              problem_label=label, question=str(item.get("text") or ""),
-                                             created_at=at)  # fmt: skip
+                                             created_at=at, clics={"q": message_id})  # fmt: skip
         elif item.get("reply_to_id") and str(item["reply_to_id"]) in rows:
             asked = rows[str(item["reply_to_id"])]
             asked.answer, asked.answered_at = str(item.get("text") or ""), at
             asked.to_all = item.get("to_team_id") is None
+            asked.clics = {**asked.clics, "a": message_id}
         else:
             rows[message_id] = Clarification(round_id=round_.id, participant_id=None, problem_label=label,
                                              answer=str(item.get("text") or ""), created_at=at,
-                                             answered_at=at, to_all=True)  # fmt: skip
+                                             answered_at=at, to_all=True, clics={"a": message_id})  # fmt: skip
     db.session.add_all(rows.values())
 
 

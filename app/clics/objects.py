@@ -2,7 +2,8 @@
 
 Ids: the contest is the round id, a team the participant id, a person and an account the
 user id, a problem its label (as the scoreboard and clarifications already say), a group a
-course section, a submission/judgement/run the row id.
+course section, a submission/judgement/run the row id; an imported package's own ids instead
+where it gave them (app/clics/ids.py).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-from app.clics.times import abstime, reltime
+from app.clics.ids import judgement_id, problem_id, submission_id, team_id
 from app.judging import languages as registry
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, TestResult
 from app.scoring.boards import clics_group_id
+from app.scoring.times import abstime, reltime
 
 # codedev verdicts as CLICS judgement types (DESIGN: "Mapped to CLICS judgement types").
 JUDGEMENT_TYPE_OF = {"AC": "AC", "WA": "WA", "TLE": "TLE", "MLE": "MLE", "RE": "RTE",
@@ -35,13 +37,19 @@ def pass_fail(round_: Round) -> bool:
     return round_.scoring == "icpc"
 
 
+def start_unset(round_: Round) -> bool:
+    """Whether the jury cleared the start time (a PATCH): the round waits, never opening."""
+    return bool((round_.clics or {}).get("start_unset"))
+
+
 def contest(round_: Round) -> dict[str, Any]:
     """The contest object."""
+    unset = start_unset(round_)
     data: dict[str, Any] = {
         "id": str(round_.id),
         "name": round_.name,
         "formal_name": round_.name,
-        "start_time": abstime(round_.starts_at),
+        "start_time": None if unset else abstime(round_.starts_at),
         "duration": reltime(round_.ends_at - round_.starts_at),
         "scoreboard_freeze_duration": reltime(round_.ends_at - round_.freeze_at)
         if round_.freeze_at is not None else None,
@@ -49,6 +57,8 @@ def contest(round_: Round) -> dict[str, Any]:
     }  # fmt: skip
     if pass_fail(round_):
         data["penalty_time"] = round_.penalty_minutes
+    if unset:
+        data["countdown_pause_time"] = (round_.clics or {}).get("countdown_pause_time")
     return data
 
 
@@ -70,7 +80,7 @@ def languages(round_: Round) -> list[dict[str, Any]]:
 def problem(round_: Round, item: RoundProblem, ordinal: int) -> dict[str, Any]:
     """One problem object: the label is its id."""
     data: dict[str, Any] = {
-        "id": item.label, "label": item.label, "name": item.challenge.title, "ordinal": ordinal,
+        "id": problem_id(item), "label": item.label, "name": item.challenge.title, "ordinal": ordinal,
         "color": item.color, "time_limit": round(item.challenge.time_limit_ms / 1000, 3),
         "test_data_count": len(item.challenge.tests),
     }  # fmt: skip
@@ -88,34 +98,41 @@ def group(section: str) -> dict[str, Any]:
 
 def team(participant: Participant, group_ids: list[str]) -> dict[str, Any]:
     """One team object; a virtual participant (an after-the-fact replay) is hidden."""
-    return {"id": str(participant.id), "name": participant.name, "label": str(participant.id),
+    extra = participant.clics or {}
+    data = {"id": team_id(participant), "name": participant.name,
+            "label": str(extra.get("label") or team_id(participant)),
             "display_name": participant.name, "group_ids": group_ids,
             "hidden": participant.virtual}  # fmt: skip
+    if extra.get("organization_id"):
+        data["organization_id"] = extra["organization_id"]
+    return data
 
 
 def person(participant: Participant, user_id: int, name: str, email: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"id": str(user_id), "name": name, "role": "contestant",
-                            "team_ids": [str(participant.id)]}  # fmt: skip
+                            "team_ids": [team_id(participant)]}  # fmt: skip
     if email is not None:
         data["email"] = email
     return data
 
 
-def account(user_id: int, email: str, name: str, team_id: int | None) -> dict[str, Any]:
+def account(user_id: int, email: str, name: str, team: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"id": str(user_id), "username": email, "name": name,
-                            "type": "team" if team_id is not None else "admin",
-                            "person_id": str(user_id) if team_id is not None else None}  # fmt: skip
-    if team_id is not None:
-        data["team_id"] = str(team_id)
+                            "type": "team" if team is not None else "admin",
+                            "person_id": str(user_id) if team is not None else None}  # fmt: skip
+    if team is not None:
+        data["team_id"] = team
     return data
 
 
-def submission(round_: Round, sent: Submission, label: str, files: bool) -> dict[str, Any]:
-    """One submission; its files (a zip of the source) only for those who may read them."""
-    href = f"contests/{round_.id}/submissions/{sent.id}/files"
+def submission(round_: Round, sent: Submission, problem: str, team: str,
+               files: bool) -> dict[str, Any]:  # fmt: skip
+    """One submission (of that CLICS problem and team id); its files (a zip of the source)
+    only for those who may read them."""
+    href = f"contests/{round_.id}/submissions/{submission_id(sent)}/files"
     return {
-        "id": str(sent.id), "language_id": sent.language, "problem_id": label,
-        "team_id": str(sent.participant_id), "time": abstime(sent.created_at),
+        "id": submission_id(sent), "language_id": sent.language, "problem_id": problem,
+        "team_id": team, "time": abstime(sent.created_at),
         "contest_time": reltime(sent.created_at - round_.starts_at), "entry_point": sent.source_name or None,
         "files": [{"href": href, "mime": "application/zip", "filename": "files.zip"}]
         if files else [],
@@ -126,17 +143,17 @@ def started_at(judgement: Judgement) -> datetime:
     return judgement.started_at or judgement.created_at
 
 
-def judgement(round_: Round, item: Judgement, runs: list[TestResult],
+def judgement(round_: Round, item: Judgement, sent: str, runs: list[TestResult],
               as_started: bool = False) -> dict[str, Any]:  # fmt: skip
-    """One judgement: a verdict once finished (failed = judging error), null before; with
-    as_started, as it was when it started (the event feed's first event of it)."""
+    """One judgement (of that CLICS submission id): a verdict once finished (failed = judging
+    error), null before; with as_started, as it was when it started (the feed's first event)."""
     finished = item.status in ("done", "failed") and not as_started
     runs = runs if finished else []
     verdict = ("IE" if item.status == "failed" else item.final_verdict) if finished else None
     start = started_at(item)
     end = item.finished_at or start if finished else None
     data: dict[str, Any] = {
-        "id": str(item.id), "submission_id": str(item.submission_id),
+        "id": judgement_id(item), "submission_id": sent,
         "judgement_type_id": type_of(verdict) if finished else None,
         "start_time": abstime(start), "start_contest_time": reltime(start - round_.starts_at),
         "end_time": abstime(end) if end else None,
@@ -151,7 +168,7 @@ def judgement(round_: Round, item: Judgement, runs: list[TestResult],
 def run(round_: Round, item: TestResult, judged: Judgement) -> dict[str, Any]:
     """One test's run of a judgement, at the judgement's end (runs are recorded with it)."""
     at = judged.finished_at or started_at(judged)
-    return {"id": str(item.id), "judgement_id": str(item.judgement_id), "ordinal": item.position,
+    return {"id": str(item.id), "judgement_id": judgement_id(judged), "ordinal": item.position,
             "judgement_type_id": type_of(item.verdict), "time": abstime(at),
             "contest_time": reltime(at - round_.starts_at),
             "run_time": round(item.time_ms / 1000, 3)}  # fmt: skip

@@ -59,4 +59,10 @@ def clics_paths() -> dict[str, Any]:
                                                                    parameters=[_CONTEST, item])  # fmt: skip
     paths["/contests/{contest_id}/clarifications"]["post"] = dict(write, summary="Ask, answer or announce",
                                                                   parameters=[_CONTEST])  # fmt: skip
+    paths["/contests/{contest_id}"]["patch"] = dict(
+        write, summary="Set or clear the start time, or thaw the board (the jury)",
+        parameters=[_CONTEST],
+        responses={"200": {"description": "Thawed now: the contest"},
+                   "204": {"description": "Changed as asked"}, "400": _ERROR, "401": _ERROR,
+                   "403": _ERROR})  # fmt: skip
     return paths

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from app.archives import Caps, read_package
-from app.clics.times import parse_abstime, parse_reltime
 from app.errors import ValidationError
+from app.scoring.times import parse_abstime, parse_reltime
 
 ENDPOINTS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
              "persons", "accounts", "submissions", "judgements", "runs", "clarifications",
@@ -210,6 +210,16 @@ def _tolerate(package: ContestPackage) -> None:
         package.warnings.append(
             f"accounts: unknown account types {sorted(odd)} (accounts are not imported)"
         )
+    verdicts: dict[str, list[Any]] = {}
+    for item in package.of("judgements").values():
+        verdicts.setdefault(str(item.get("submission_id")), []).append(
+            item.get("judgement_type_id")
+        )
+    replaced = sum(v.count(None) for v in verdicts.values() if any(t is not None for t in v))
+    if replaced:
+        package.warnings.append(
+            f"judgements: {replaced} without a verdict, replaced by a later judgement"
+        )
 
 
 def _check(package: ContestPackage) -> None:
@@ -233,6 +243,14 @@ def _check(package: ContestPackage) -> None:
                     raise PackageError(
                         f"{where}: {endpoint[:-1]} {object_id!r} names unknown {name} {value!r}"
                     )
+    for object_id, team in package.of("teams").items():
+        named = [("group_ids", "groups", g) for g in team.get("group_ids") or []]
+        if team.get("organization_id") is not None:
+            named.append(("organization_id", "organizations", team["organization_id"]))
+        for name, target, value in named:
+            if str(value) not in package.of(target):
+                where = package.where.get(("teams", object_id), "teams")
+                raise PackageError(f"{where}: team {object_id!r} names unknown {name} {value!r}")
     types = package.of("judgement-types")
     for object_id, item in package.of("judgements").items():
         where = package.where.get(("judgements", object_id), "judgements")

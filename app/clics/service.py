@@ -9,15 +9,17 @@ from typing import Any, cast
 
 import redis
 
-from app.clics import contest_data, objects
+from app.clics import contest_data, groups, objects
 from app.clics.contest_data import ContestData
+from app.clics.ids import Ids
 from app.clics.roles import Role
-from app.clics.times import abstime
 from app.errors import NotFound
 from app.models import Round
 from app.scoring import boards
 from app.scoring.board import Board
+from app.scoring.freeze import PUBLIC
 from app.scoring.live import version_key
+from app.scoring.times import abstime
 from app.stores import get_redis
 
 COLLECTIONS = ("judgement-types", "languages", "problems", "groups", "organizations", "teams",
@@ -47,7 +49,7 @@ def collection(round_: Round, role: Role, endpoint: str, now: datetime,
     if endpoint == "languages":
         return objects.languages(round_)
     if endpoint == "organizations":
-        return []
+        return groups.imported(round_, "organizations")
     if endpoint == "clarifications":
         return contest_data.clarifications(round_, role)
     if endpoint == "awards":
@@ -78,6 +80,15 @@ def scoreboard(
     round_: Round, role: Role, now: datetime, group_id: str | None = None
 ) -> dict[str, Any]:
     """The CLICS scoreboard this role sees (the freeze as on the public board)."""
+    return Ids.of(round_).board(_scoreboard(round_, role, now, group_id))
+
+
+def _scoreboard(round_: Round, role: Role, now: datetime, group_id: str | None) -> dict[str, Any]:
+    teams = groups.members(round_, group_id) if group_id is not None else None
+    if teams is not None:
+        return boards.clics_scoreboard(
+            groups.only(boards.seen_board(round_, role.viewer), teams), now
+        )
     section = section_of(round_, group_id) if group_id is not None else None
     if section is not None or role.kind == "team":
         return boards.clics_scoreboard(boards.seen_board(round_, role.viewer, group=section), now)
@@ -110,4 +121,9 @@ def scoreboard(
 def awards(round_: Round, role: Role) -> list[dict[str, Any]]:
     """Winner, medals, first to solve and group winners from the board this role sees (a
     team gets the public's: awards are everyone's, frozen until the thaw)."""
-    return boards.round_awards(round_, role.viewer)
+    found = boards.round_awards(round_, role.viewer)
+    if groups.imported(round_, "groups"):
+        found += groups.winners(
+            boards.seen_board(round_, PUBLIC if role.kind == "team" else role.viewer)
+        )
+    return Ids.of(round_).awards(found)

@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, stream_with_context
+from sqlalchemy import and_, or_, select
 
-from app.clics import bp, feed, objects, service, writes
+from app.clics import bp, contest_patch, feed, objects, service, writes
 from app.clics.access import access
 from app.clics.roles import Unauthorized, client, contest_for, role_in
 from app.contests.access import may_see_round
@@ -110,8 +111,15 @@ def submission_files(contest_id: str, submission_id: str) -> Response:
     """A submission's files as a zip (every file of a program of several): the jury's and the
     sending team's only."""
     round_, role = contest_for(client(), contest_id)
-    sent = db.session.get(Submission, int(submission_id)) if submission_id.isdigit() else None
-    if sent is None or sent.round_id != round_.id or not role.owns(sent.participant_id):
+    sent = db.session.scalar(
+        select(Submission).where(
+            Submission.round_id == round_.id,
+            or_(Submission.external_id == submission_id,
+                and_(Submission.external_id.is_(None),
+                     Submission.id == (int(submission_id) if submission_id.isdigit() else -1))),
+        )
+    )  # fmt: skip
+    if sent is None or not role.owns(sent.participant_id):
         raise NotFound("No such submission, or its files are not yours to read.")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -186,6 +194,14 @@ def _writer(contest_id: str) -> tuple[User, Round, Any]:
         raise Unauthorized("Writes need credentials: a token, or HTTP basic auth.")
     round_, role = contest_for(user, contest_id)
     return user, round_, role
+
+
+@bp.patch("/contests/<contest_id>")
+def patch_contest(contest_id: str) -> Response | tuple[str, int]:
+    """The jury sets or clears the start time, or thaws the board (the spec's PATCH)."""
+    user, round_, role = _writer(contest_id)
+    changed = contest_patch.patch(user, round_, role, _body(), utcnow())
+    return ("", 204) if changed is None else jsonify(changed)
 
 
 @bp.post("/contests/<contest_id>/submissions")

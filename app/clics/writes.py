@@ -14,12 +14,12 @@ import io
 import zipfile
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import programs
 from app.clics import contest_data, objects
+from app.clics.ids import Ids, problem_id
 from app.clics.roles import Role
-from app.clics.times import parse_abstime
 from app.contests import clarifications
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
@@ -28,6 +28,7 @@ from app.judging.queue import enqueue_judgement
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, User
 from app.scoring import cache as board
 from app.scoring import live as board_live
+from app.scoring.times import parse_abstime
 from app.submissions.service import create_submission, validate_source
 
 MAX_ZIP = 1024 * 1024
@@ -69,7 +70,7 @@ def _entry(body: dict[str, Any]) -> str | None:
 
 
 def _problem(round_: Round, body: dict[str, Any]) -> RoundProblem:
-    problem = next((p for p in round_.problems if p.label == body.get("problem_id")), None)
+    problem = next((p for p in round_.problems if problem_id(p) == body.get("problem_id")), None)
     if problem is None:
         raise ValidationError(
             f"No problem {body.get('problem_id')!r} in this contest.", field="problem_id"
@@ -94,13 +95,14 @@ def submit(
         for name in ("id", "time", "contest_time"):
             if name in body:
                 raise ValidationError(f"A team's submission must not carry `{name}`.", field=name)
-        if body.get("team_id") not in (None, str(role.team_id)):
+        team = Ids.of(round_).team(role.team_id)
+        if body.get("team_id") not in (None, team):
             raise Forbidden("A team submits as itself only.")
         problem, language, source = _problem(round_, body), _language(body), _source(body)
         sent = create_submission(
             user, problem.challenge, language, source, round_=round_, entry=_entry(body)
         )
-        return objects.submission(round_, sent, problem.label, True)
+        return objects.submission(round_, sent, problem_id(problem), team, True)
     if role.kind != "admin":
         raise Forbidden("Sign in as a team or as the jury to submit.")
     return _jury_submission(round_, body, put_id)
@@ -111,18 +113,14 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
         raise ValidationError("A POST must not carry an id; PUT to submissions/<id>.", field="id")
     if put_id is not None and str(body.get("id")) != put_id:
         raise Conflict("The id in the body must match the URL.")
-    if put_id is not None and (
-        not put_id.isdigit() or db.session.get(Submission, int(put_id)) is not None
-    ):
-        raise Conflict(f"The submission id {put_id!r} exists already or is not a number.")
+    if put_id is not None and _taken(round_, put_id):
+        raise Conflict(f"The submission id {put_id!r} exists already.")
     if not body.get("time"):
         raise ValidationError("The jury's submission needs its `time`.", field="time")
-    team = (
-        db.session.get(Participant, int(body["team_id"]))
-        if str(body.get("team_id", "")).isdigit()
-        else None
-    )
-    if team is None or team.round_id != round_.id:
+    ids = Ids.of(round_)
+    pid = ids.participant(body.get("team_id"))
+    team = db.session.get(Participant, pid) if pid is not None else None
+    if team is None:
         raise ValidationError(f"No team {body.get('team_id')!r} in this contest.", field="team_id")
     problem, language, source = _problem(round_, body), _language(body), _source(body)
     try:
@@ -139,12 +137,14 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
                       source=program.source, source_name=program.source_name,
                       files=[{"name": n, "text": t} for n, t in program.others.items()] or None,
                       kind="submit", created_at=at, round_id=round_.id, participant_id=team.id)  # fmt: skip
-    if put_id is not None:
-        sent.id = int(put_id)
+    if put_id is not None and put_id.isdigit():
+        sent.id = int(put_id)  # codedev's own kind of id: the row's
+    elif put_id is not None:
+        sent.external_id = put_id
     judgement = Judgement(submission=sent, status="queued")
     db.session.add_all([sent, judgement])
     db.session.flush()
-    if put_id is not None and db.engine.dialect.name == "postgresql":
+    if put_id is not None and put_id.isdigit() and db.engine.dialect.name == "postgresql":
         # A chosen id must not be handed out again by the sequence.
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('submissions', 'id'), "
                                 "GREATEST((SELECT max(id) FROM submissions), 1))"))  # fmt: skip
@@ -152,7 +152,16 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
     db.session.commit()
     enqueue_judgement(judgement)
     board_live.announce(sent)
-    return objects.submission(round_, sent, problem.label, True)
+    return objects.submission(round_, sent, problem_id(problem), ids.team(team.id), True)
+
+
+def _taken(round_: Round, clics_id: str) -> bool:
+    """Whether a submission has this CLICS id already (a number is also a row id anywhere)."""
+    if clics_id.isdigit() and db.session.get(Submission, int(clics_id)) is not None:
+        return True
+    found = select(Submission.id).where(Submission.round_id == round_.id,
+                                        Submission.external_id == clics_id)  # fmt: skip
+    return db.session.scalar(found) is not None
 
 
 def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict[str, Any]:
@@ -163,18 +172,23 @@ def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict
         raise ValidationError("`text` must be a non-empty string.", field="text")
     if "id" in body or "time" in body:
         raise ValidationError("A new clarification must not carry `id` or `time`.")
-    label = body.get("problem_id")
-    if label is not None and not any(p.label == label for p in round_.problems):
-        raise ValidationError(f"No problem {label!r} in this contest.", field="problem_id")
+    ids = Ids.of(round_, messages=True)
+    label = ids.label(body.get("problem_id")) if body.get("problem_id") is not None else None
+    if body.get("problem_id") is not None and label is None:
+        raise ValidationError(
+            f"No problem {body['problem_id']!r} in this contest.", field="problem_id"
+        )
     if role.kind == "team":
         if body.get("to_team_id") is not None or body.get("reply_to_id") is not None:
             raise Forbidden("Teams cannot send clarifications to another team or reply.")
-        if body.get("from_team_id") not in (None, str(role.team_id)):
+        if body.get("from_team_id") not in (None, ids.team(role.team_id)):
             raise Forbidden("A team asks as itself only.")
         row = clarifications.ask(user, round_, label, message)
         wanted = f"q{row.id}"
     elif role.kind == "admin":
         reply = body.get("reply_to_id")
+        if isinstance(reply, str):
+            reply = ids.message_of(reply)  # an imported message's id names codedev's own
         if reply is not None:
             if not (isinstance(reply, str) and reply.startswith("q") and reply[1:].isdigit()):
                 raise ValidationError(
@@ -190,7 +204,9 @@ def clarify(user: User, round_: Round, role: Role, body: dict[str, Any]) -> dict
         raise Forbidden("Sign in as a team or as the jury to send clarifications.")
     viewer = contest_data.clarification_viewer(role)
     found = [
-        c for c in clarifications.clics_clarifications(row, round_, viewer) if c["id"] == wanted
+        ids.clarification(c)
+        for c in clarifications.clics_clarifications(row, round_, viewer)
+        if c["id"] == wanted
     ]
     if not found:
         raise NotFound("The clarification was stored but is not visible to you.")

@@ -8,7 +8,7 @@ What each viewer sees is decided in clarification_sight; events go out after the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -21,6 +21,7 @@ from app.contests.windows import window_of
 from app.errors import Conflict, Forbidden, NotFound, TooMany, ValidationError
 from app.extensions import db
 from app.models import Clarification, Participant, Round, User, utcnow
+from app.scoring.times import abstime, reltime
 from app.stores import take_from_window
 
 TEXT_MAX = 2000
@@ -252,21 +253,6 @@ def jury_queue(staff: User, round_: Round) -> JuryQueue:
     )
 
 
-def _abstime(moment: datetime) -> str:
-    """CLICS TIME: ISO 8601 with milliseconds and the zone (stored times are naive UTC)."""
-    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{moment.microsecond // 1000:03d}+00:00"
-
-
-def _reltime(delta: timedelta) -> str:
-    """CLICS RELTIME: (-)h:mm:ss.uuu."""
-    millis = round(delta.total_seconds() * 1000)
-    sign, millis = ("-" if millis < 0 else ""), abs(millis)
-    seconds, ms = divmod(millis, 1000)
-    minutes, s = divmod(seconds, 60)
-    hours, m = divmod(minutes, 60)
-    return f"{sign}{hours}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def clics_clarifications(
     row: Clarification, round_: Round, viewer: Viewer = JURY
 ) -> list[dict[str, Any]]:
@@ -288,8 +274,8 @@ def clics_clarifications(
             "reply_to_id": ids.get("reply_to_id"),
             "problem_id": shown.problem_label,
             "text": text,
-            "time": _abstime(at),
-            "contest_time": _reltime(at - round_.starts_at),
+            "time": abstime(at),
+            "contest_time": reltime(at - round_.starts_at),
         }
 
     team = str(row.participant_id)

@@ -1,9 +1,7 @@
-"""`flask contests ...`: list rounds, print a scoreboard or awards (CLICS JSON), unfreeze,
-finalize, rebuild the score cache."""
+"""`flask contests ...`: list rounds, unfreeze, finalize, rebuild the score cache (the CLICS
+scoreboard and awards commands are app/clics/cli.py's: they print what the API serves)."""
 
 from __future__ import annotations
-
-import json
 
 import click
 from flask.cli import AppGroup
@@ -12,9 +10,8 @@ from app.contests import state
 from app.errors import AppError
 from app.extensions import db
 from app.models import Round, utcnow
-from app.scoring import boards, cache
+from app.scoring import cache
 from app.scoring import live as board_live
-from app.scoring.freeze import PUBLIC, STAFF
 
 contests = AppGroup("contests", help="Rounds: scoreboards, awards, unfreeze, finalize.")
 
@@ -31,34 +28,6 @@ def list_rounds() -> None:
     """Print every round: id, mode, state and name."""
     for round_ in db.session.scalars(db.select(Round).order_by(Round.id)):
         click.echo(f"{round_.id}\t{round_.mode}\t{round_.state_at(utcnow())}\t{round_.name}")
-
-
-@contests.command("scoreboard")
-@click.argument("round_id", type=int)
-@click.option("--public", is_flag=True, help="What a spectator sees (frozen or not).")
-@click.option(
-    "--group", default=None, help="Only this group's (course section's) teams, ranked among them."
-)
-def scoreboard(round_id: int, public: bool, group: str | None) -> None:
-    """Print the CLICS scoreboard JSON: the jury's view, or with --public a spectator's."""
-    round_ = _round(round_id)
-    if group is not None:  # a CLICS group id (as the API's group_id) names its section
-        group = next(
-            (s for s in boards.round_sections(round_) if boards.clics_group_id(s) == group), group
-        )
-    seen = boards.seen_board(round_, PUBLIC if public else STAFF, group=group)
-    board = boards.clics_scoreboard(seen, utcnow())
-    click.echo(json.dumps(board, indent=2))
-
-
-@contests.command("awards")
-@click.argument("round_id", type=int)
-@click.option("--public", is_flag=True, help="From the board a spectator sees.")
-def awards(round_id: int, public: bool) -> None:
-    """Print the CLICS awards JSON array."""
-    click.echo(
-        json.dumps(boards.round_awards(_round(round_id), PUBLIC if public else STAFF), indent=2)
-    )
 
 
 @contests.command("unfreeze")

@@ -10,6 +10,7 @@ from app.models.challenge import (
     TestCase,
     TestGroup,
 )
+from app.models.clics import ClicsChange
 from app.models.course import Course, Enrollment
 from app.models.gamification import (
     BadgeAward,
@@ -45,6 +46,7 @@ __all__ = [
     "SCORINGS",
     "VISIBILITIES",
     "Clarification",
+    "ClicsChange",
     "Participant",
     "ParticipantMember",
     "Round",

@@ -61,6 +61,9 @@ class Round(Base):
     thawed_at: Mapped[datetime | None] = mapped_column(default=None)
     finalized_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What an imported contest package gave that codedev has no rows for, served as given:
+    # {"groups": [{"id", "name"}], "organizations": [{"id", "name", ...}]}.
+    clics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     owner: Mapped[User] = relationship()
     course: Mapped[Course | None] = relationship()
@@ -110,6 +113,8 @@ class RoundProblem(Base):
     position: Mapped[int] = mapped_column(default=0)
     points: Mapped[float] = mapped_column(default=100.0)
     color: Mapped[str] = mapped_column(String(16), default="#3b82f6")
+    # The CLICS id an imported contest package gave it (served instead of the label).
+    external_id: Mapped[str | None] = mapped_column(String(64), default=None)
     # First to solve, per audience: {"jury": {"id": submission id, "at": seconds}, "public": ...}.
     firsts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Participants who solved / tried it, per audience: {"jury": [solved, tried], ...}, kept
@@ -134,6 +139,10 @@ class Participant(Base):
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     # Extra minutes granted to this participant (a timed window, an assignment's cutoffs).
     extra_minutes: Mapped[int] = mapped_column(default=0)
+    # The CLICS id an imported contest package gave it (served instead of the row id).
+    external_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The team's label, group ids and organization id from an imported package, if any.
+    clics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="participants")
@@ -180,6 +189,8 @@ class Clarification(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The CLICS ids an imported package gave its messages: {"q": question's, "a": answer's}.
+    clics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     @property
     def is_announcement(self) -> bool:

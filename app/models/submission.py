@@ -53,6 +53,8 @@ class Submission(Base):
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"), default=None
     )
+    # The CLICS id an imported contest package gave it (served instead of the row id).
+    external_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
     user: Mapped[User | None] = relationship()
     challenge: Mapped[Challenge] = relationship()
@@ -90,6 +92,8 @@ class Judgement(Base):
     # A teacher's manual override, kept beside what the judge said.
     override_verdict: Mapped[str | None] = mapped_column(String(8), default=None)
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # The CLICS id an imported contest package gave it (served instead of the row id).
+    external_id: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The row is the outbox: None until its job is on the judge queue (requeue_stale sends
     # it if Redis was down), then when it last went there.

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, cast
 
 import redis
@@ -31,6 +32,7 @@ from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
 from app.scoring.live import version_key
 from app.scoring.resolver import reveal_steps
 from app.scoring.standings import problem_counts, rank
+from app.scoring.times import abstime, reltime
 from app.scoring.types import Cell, Row
 from app.stores import get_redis
 
@@ -284,7 +286,7 @@ def clics_scoreboard(seen: Seen, now: Any) -> dict[str, Any]:
             score["score"] = standing.row.score
         rows.append({"rank": standing.rank, "team_id": str(pid), "score": score,
                      "problems": problems})  # fmt: skip
-    return {"time": _iso_ms(now), "contest_time": _reltime(elapsed),
+    return {"time": abstime(now), "contest_time": reltime(timedelta(seconds=elapsed)),
             "state": clics_state(round_, now), "rows": rows}  # fmt: skip
 
 
@@ -293,23 +295,13 @@ def clics_state(round_: Round, now: Any) -> dict[str, Any]:
     started = now >= round_.starts_at
     ended = now >= round_.ends_at
     frozen = round_.freeze_at is not None and now >= round_.freeze_at
-    return {"started": _iso_ms(round_.starts_at) if started else None,
-            "frozen": _iso_ms(round_.freeze_at) if frozen else None,
-            "ended": _iso_ms(round_.ends_at) if ended else None,
-            "thawed": _iso_ms(round_.thawed_at) if round_.thawed_at else None,
-            "finalized": _iso_ms(round_.finalized_at) if round_.finalized_at else None,
-            "end_of_updates": _iso_ms(round_.finalized_at) if round_.finalized_at and (
+    return {"started": abstime(round_.starts_at) if started else None,
+            "frozen": abstime(round_.freeze_at) if frozen and round_.freeze_at else None,
+            "ended": abstime(round_.ends_at) if ended else None,
+            "thawed": abstime(round_.thawed_at) if round_.thawed_at else None,
+            "finalized": abstime(round_.finalized_at) if round_.finalized_at else None,
+            "end_of_updates": abstime(round_.finalized_at) if round_.finalized_at and (
                 round_.thawed_at or not round_.freeze_at) else None}  # fmt: skip
-
-
-def _iso_ms(moment: Any) -> str:
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}+00:00"
-
-
-def _reltime(seconds: float) -> str:
-    whole = int(seconds)
-    millis = int(round((seconds - whole) * 1000))
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{millis:03d}"
 
 
 def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:

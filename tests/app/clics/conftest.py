@@ -84,3 +84,9 @@ def as_role(app: Flask, contest: dict[str, Any]) -> dict[str, tuple[FlaskClient,
         "other team": (app.test_client(), {"Authorization": f"Bearer {create_token(contest['bob'])}"}),
         "jury": (app.test_client(), basic(contest["teacher"].email, jury_token)),
     }
+
+
+@pytest.fixture
+def roles(as_role: dict[str, Any], contest: dict[str, Any]) -> dict[str, Any]:
+    """as_role, with the contest id under "cid" (the feed tests' clients)."""
+    return {**as_role, "cid": contest["round"].id}

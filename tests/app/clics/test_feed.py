@@ -34,11 +34,6 @@ def feed(as_role, role: str, **params: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in response.get_data(as_text=True).splitlines() if line]
 
 
-@pytest.fixture
-def roles(as_role, contest):
-    return {**as_role, "cid": contest["round"].id}
-
-
 def assert_referentially_ordered(events: list[dict[str, Any]]) -> None:
     seen: set[tuple[str, str]] = set()
     for event in events:

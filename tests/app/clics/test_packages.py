@@ -12,28 +12,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.archives import Caps
 from app.clics import importer, package_reader
 from app.clics.package_reader import PackageError
 from app.clics.roles import JURY, SPECTATOR
-from app.clics.service import awards, scoreboard, state_at
+from app.clics.service import awards, collection, scoreboard, state_at
 from app.extensions import db
 from app.models import Round, Submission, utcnow
 from tests.clics import check
 from tests.factories import make_user
-
-
-def _by_name(round_: Round, board: dict[str, Any]) -> list[tuple]:
-    """A board with team ids replaced by team names (ids are the instance's own)."""
-    names = {str(p.id): p.name for p in round_.participants}
-    return [(r["rank"], names[r["team_id"]], r["score"], r["problems"]) for r in board["rows"]]
-
-
-def _awards_by_name(round_: Round, items: list[dict[str, Any]]) -> list[tuple]:
-    """Awards by team name; group winners aside (groups are course sections, and an imported
-    round's teams have no course)."""
-    names = {str(p.id): p.name for p in round_.participants}
-    return [(a["id"], a["citation"], sorted(names[t] for t in a["team_ids"])) for a in items
-            if not a["id"].startswith("group-winner-")]
 
 
 def _write(tmp_path: Path, files: dict[str, Any], name: str = "pkg") -> Path:
@@ -64,10 +51,21 @@ def test_export_then_import_gives_the_same_board_awards_and_state(app, contest, 
     assert result.exit_code == 0, result.output
     copy = db.session.get(Round, int(result.output.split()[-1]))
     now = utcnow()
+    # The same board, awards (group winners too) and state, by the same ids.
     for role in (JURY, SPECTATOR):
-        assert _by_name(copy, scoreboard(copy, role, now)) == _by_name(original, scoreboard(original, role, now))
-        assert _awards_by_name(copy, awards(copy, role)) == _awards_by_name(original, awards(original, role))
+        assert scoreboard(copy, role, now) == scoreboard(original, role, now)
+        assert awards(copy, role) == awards(original, role)
     assert state_at(copy, now) == state_at(original, now)
+    groups = [g["id"] for g in collection(original, JURY, "groups", now)]
+    assert len(groups) == 2
+    for group in groups:
+        assert scoreboard(copy, JURY, now, group) == scoreboard(original, JURY, now, group)
+    for endpoint in ("teams", "groups", "organizations", "clarifications"):
+        assert collection(copy, JURY, endpoint, now) == collection(original, JURY, endpoint, now)
+    assert len(collection(copy, JURY, "clarifications", now)) == 3  # a question, its answer, a notice
+    for endpoint in ("problems", "submissions", "judgements"):
+        ids = [i["id"] for i in collection(original, JURY, endpoint, now)]
+        assert [i["id"] for i in collection(copy, JURY, endpoint, now)] == ids
     assert copy.is_frozen_at(now) and copy.thawed_at is None
     sources = db.session.scalars(select(Submission.source).where(Submission.round_id == copy.id)).all()
     assert set(sources) == {""}  # recorded results, no sources
@@ -112,11 +110,18 @@ def test_a_recorded_contest_imports_frozen_with_its_verdicts(app, tmp_path):
     round_ = done.round
     jury = scoreboard(round_, JURY, utcnow())
     public = scoreboard(round_, SPECTATOR, utcnow())
-    names = {str(p.id): p.name for p in round_.participants}
-    assert [(names[r["team_id"]], r["score"]) for r in jury["rows"]] == [
-        ("One", {"num_solved": 1, "total_time": 50}), ("Two", {"num_solved": 1, "total_time": 270})]
+    # The package's own ids are the ones served.
+    assert [(r["team_id"], r["score"]) for r in jury["rows"]] == [
+        ("t1", {"num_solved": 1, "total_time": 50}), ("t2", {"num_solved": 1, "total_time": 270})]
+    assert [p["problem_id"] for r in jury["rows"] for p in r["problems"]] == ["apples", "bananas"]
     # The package is frozen and not thawed: Two's post-freeze accept stays hidden.
-    assert [(names[r["team_id"]], r["score"]["num_solved"]) for r in public["rows"]] == [("One", 1), ("Two", 0)]
+    assert [(r["team_id"], r["score"]["num_solved"]) for r in public["rows"]] == [("t1", 1), ("t2", 0)]
+    now = utcnow()
+    assert [s["id"] for s in collection(round_, JURY, "submissions", now)] == ["s1", "s2", "s3"]
+    assert {j["id"]: j["submission_id"] for j in collection(round_, JURY, "judgements", now)} == {
+        "j1": "s1", "j2": "s2", "j3": "s3"}
+    assert [a["id"] for a in awards(round_, JURY) if a["id"].startswith("first-to-solve")] == [
+        "first-to-solve-apples", "first-to-solve-bananas"]
     assert round_.thawed_at is None and round_.freeze_at is not None
 
 
@@ -145,7 +150,7 @@ def test_the_deviations_of_real_feeds_import_with_warnings(app, tmp_path):
     package = package_reader.read(folder)
     text = " ".join(package.warnings)
     for expected in ("RELTIME", "no files", "state event", "ordinals start at 0", "unknown account types",
-                     "updated more than once or deleted"):
+                     "updated more than once or deleted", "1 without a verdict, replaced"):
         assert expected in text, (expected, package.warnings)
     round_ = importer.store(package, owner).round
     assert round_.penalty_minutes == 20 and len(round_.participants) == 2
@@ -160,8 +165,14 @@ def _rounds() -> int:
 
 @pytest.mark.parametrize("change, message", [
     ({"submissions.json": _minimal()["submissions.json"] + [dict(_minimal()["submissions.json"][0], id="s9", team_id="nobody")]},
-     "submissions.json:"),
-    ({"teams.json": _minimal()["teams.json"] + [{"id": "t1", "name": "Again", "label": "9"}]}, "teams.json:"),
+     r"submissions.json:\d+: submission 's9' names unknown team_id 'nobody'"),
+    ({"teams.json": _minimal()["teams.json"] + [{"id": "t1", "name": "Again", "label": "9"}]},
+     r"teams.json:\d+: duplicate id 't1'"),
+    ({"teams.json": [_minimal()["teams.json"][0], dict(_minimal()["teams.json"][1], group_ids=["nowhere"])]},
+     r"teams.json:\d+: team 't2' names unknown group_ids 'nowhere'"),
+    ({"submissions.json": [dict(_minimal()["submissions.json"][0], time="2026-01-01T09:00:00.000+00:00")]
+      + _minimal()["submissions.json"][1:]},
+     r"submissions.json:\d+: submission 's1' comes before the contest starts"),
     ({"judgements.json": [dict(_minimal()["judgements.json"][0], start_time="2026-01-01T09:00:00.000+00:00")]},
      "starts before its submission"),
     ({"judgements.json": [dict(_minimal()["judgements.json"][0], end_time="2026-01-01T10:00:00.000+00:00")]},
@@ -187,6 +198,49 @@ def test_an_unsafe_zip_is_refused(app, tmp_path):
     path.write_bytes(data.getvalue())
     with pytest.raises(PackageError, match="evil.zip"):
         package_reader.read(path)
+
+
+def test_a_huge_file_is_refused_by_name(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(package_reader, "CAPS", Caps(package_bytes=1 << 20, total_bytes=1 << 20, file_bytes=4096))
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("contest.json", json.dumps(_minimal()["contest.json"]))
+        archive.writestr("submissions.json", " " * 5000)
+    path = tmp_path / "big.zip"
+    path.write_bytes(data.getvalue())
+    with pytest.raises(PackageError, match="submissions.json: larger than 4096 bytes"):
+        package_reader.read(path)
+
+
+def test_groups_organizations_and_labels_are_kept_and_served(app, tmp_path, runner):
+    files = _minimal()
+    files["groups.json"] = [{"id": "uni", "name": "Universities"}, {"id": "hs", "name": "High schools"}]
+    files["organizations.json"] = [{"id": "kth", "name": "KTH", "formal_name": "KTH Royal Institute"}]
+    files["teams.json"] = [dict(files["teams.json"][0], label="T-1", group_ids=["uni"], organization_id="kth"),
+                           dict(files["teams.json"][1], group_ids=["hs"])]
+    round_ = importer.store(package_reader.read(_write(tmp_path, files)), make_user(role="admin")).round
+    now = utcnow()
+    teams = collection(round_, JURY, "teams", now)
+    assert [(t["id"], t["label"], t["group_ids"], t.get("organization_id")) for t in teams] == [
+        ("t1", "T-1", ["uni"], "kth"), ("t2", "2", ["hs"], None)]
+    assert [g["id"] for g in collection(round_, SPECTATOR, "groups", now)] == ["uni", "hs"]
+    assert collection(round_, SPECTATOR, "organizations", now) == [
+        {"id": "kth", "name": "KTH", "formal_name": "KTH Royal Institute"}]
+    for endpoint in ("teams", "groups", "organizations"):
+        check(endpoint, collection(round_, SPECTATOR, endpoint, now))
+    # A group's board ranks its teams alone; each group has its winner.
+    assert [r["team_id"] for r in scoreboard(round_, JURY, now, "hs")["rows"]] == ["t2"]
+    winners = {a["id"]: a["team_ids"] for a in awards(round_, JURY) if a["id"].startswith("group-winner-")}
+    assert winners == {"group-winner-hs": ["t2"], "group-winner-uni": ["t1"]}
+    # The CLI prints what the API serves, by the package's ids.
+    for flags, role, group in (([], JURY, None), (["--public"], SPECTATOR, None), (["--group", "hs"], JURY, "hs")):
+        printed = json.loads(runner.invoke(args=["contests", "scoreboard", str(round_.id), *flags]).output)
+        served = scoreboard(round_, role, utcnow(), group)
+        for board in (printed, served):
+            board.pop("time"), board.pop("contest_time")
+        assert printed == served
+    printed = json.loads(runner.invoke(args=["contests", "awards", str(round_.id)]).output)
+    assert printed == awards(round_, JURY)
 
 
 def test_submissions_with_sources_are_judged_when_the_host_asks(app, runner, tmp_path):
@@ -227,3 +281,23 @@ def test_kattis_problems_go_through_the_problem_importer_and_a_failure_keeps_not
         importer.store(package_reader.read(folder), owner)
     assert db.session.scalar(select(func.count(Challenge.id))) == challenges
     assert db.session.scalar(select(func.count(Round.id))) == 1
+
+
+def test_clarification_ids_are_kept_and_the_jury_replies_by_them(app, tmp_path):
+    from app.auth.service import create_token
+    from tests.app.clics.conftest import basic
+
+    files = _minimal()
+    files["clarifications.json"] = [
+        {"id": "c1", "from_team_id": "t1", "to_team_id": None, "reply_to_id": None, "problem_id": "apples",
+         "text": "Is N > 0?", "time": "2026-01-01T10:20:00.000+00:00", "contest_time": "0:20:00.000"}]  # fmt: skip
+    owner = make_user(role="admin")
+    round_ = importer.store(package_reader.read(_write(tmp_path, files)), owner).round
+    asked = collection(round_, JURY, "clarifications", utcnow())
+    assert [(c["id"], c["from_team_id"], c["problem_id"]) for c in asked] == [("c1", "t1", "apples")]
+    client = app.test_client()
+    response = client.post(f"/api/v1/contests/{round_.id}/clarifications", headers=basic(owner.email, create_token(owner)),
+                           json={"text": "Yes.", "reply_to_id": "c1", "to_team_id": "t1"})  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    check("clarification", response.get_json())
+    assert response.get_json()["reply_to_id"] == "c1" and response.get_json()["to_team_id"] == "t1"

@@ -26,7 +26,7 @@ def test_an_imported_contest_ranks_as_the_plain_reference(app, tmp_path, seed, w
     assert len(package["judgements"]) > len(package["submissions"])  # some rejudged
     assert reference_ranking(package, public=True) != reference_ranking(package, public=False)
     round_ = importer.store(package_reader.read(writer(tmp_path / "pkg", package)), make_user(role="admin")).round
-    names = {str(p.id): p.name for p in round_.participants}
+    names = {team["id"]: team["name"] for team in package["teams"]}  # served by the package's ids
     for role, public in ((JURY, False), (SPECTATOR, True)):
         board = scoreboard(round_, role, utcnow())
         served = [(r["rank"], names[r["team_id"]], r["score"]["num_solved"], r["score"]["total_time"])

@@ -1,8 +1,9 @@
-"""CLICS TIME and RELTIME strings (stored times are naive UTC)."""
+"""CLICS TIME and RELTIME strings (stored times are naive UTC): the one writer and reader of
+them, below both the contests and the CLICS areas."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 def abstime(moment: datetime) -> str:
@@ -29,8 +30,6 @@ def parse_reltime(text: str) -> timedelta:
 
 def parse_abstime(text: str) -> datetime:
     """A TIME string as naive UTC; ValueError if it is not one."""
-    from datetime import UTC
-
     value = text.strip()
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
