@@ -63,9 +63,9 @@ class RoundForm(FlaskForm):
     team_size = IntegerField("Team size", default=1, validators=[NumberRange(min=1, max=3)])
     languages = SelectMultipleField("Languages", choices=[], validate_choice=False,
                                     description="None chosen: every language.")  # fmt: skip
-    gold = IntegerField("Gold medals", default=1, validators=[NumberRange(min=0, max=100)])
-    silver = IntegerField("Silver medals", default=1, validators=[NumberRange(min=0, max=100)])
-    bronze = IntegerField("Bronze medals", default=1, validators=[NumberRange(min=0, max=100)])
+    gold = IntegerField("Gold medals", default=4, validators=[NumberRange(min=0, max=100)])
+    silver = IntegerField("Silver medals", default=4, validators=[NumberRange(min=0, max=100)])
+    bronze = IntegerField("Bronze medals", default=4, validators=[NumberRange(min=0, max=100)])
     problems = TextAreaField(
         "Problems",
         validators=[DataRequired("Add at least one problem.")],

@@ -54,7 +54,7 @@ class RoundSpec:
     ce_penalty: bool = False
     team_size: int = 1
     languages: list[str] = field(default_factory=list)
-    medals: tuple[int, int, int] = (1, 1, 1)
+    medals: tuple[int, int, int] = (4, 4, 4)  # the ICPC default
     problems: list[ProblemSpec] = field(default_factory=list)
 
 

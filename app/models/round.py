@@ -55,9 +55,9 @@ class Round(Base):
     team_size: Mapped[int] = mapped_column(default=1)
     # Language ids allowed in this round; empty = every language its challenges allow.
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    gold_medals: Mapped[int] = mapped_column(default=1)
-    silver_medals: Mapped[int] = mapped_column(default=1)
-    bronze_medals: Mapped[int] = mapped_column(default=1)
+    gold_medals: Mapped[int] = mapped_column(default=4)
+    silver_medals: Mapped[int] = mapped_column(default=4)
+    bronze_medals: Mapped[int] = mapped_column(default=4)
     thawed_at: Mapped[datetime | None] = mapped_column(default=None)
     finalized_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

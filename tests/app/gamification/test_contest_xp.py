@@ -18,6 +18,8 @@ def test_medals_and_first_solves_pay_once_when_the_round_is_final(app):
     teacher, ada, bob = make_user(role="teacher"), make_user(), make_user()
     challenge = make_challenge(owner_id=teacher.id)
     round_ = make_round(teacher, [challenge])
+    round_.gold_medals = round_.silver_medals = round_.bronze_medals = 1  # not the ICPC 4/4/4
+    db.session.commit()
     judge(create_submission(ada, challenge, "python3", GOOD, round_=round_).judgements[0].id)
     wrong = create_submission(bob, challenge, "python3", GOOD, round_=round_)
     judge(wrong.judgements[0].id, "WA")  # 20 minutes of penalty: Bob is second
