@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from app.channels import boss_channel
 from app.errors import TooMany, ValidationError
 from app.extensions import db
-from app.gamification import boss_events, boss_rules, events, ledger, players, xp
+from app.gamification import boss_events, boss_rules, ledger, players, xp
 from app.gamification.badges import Facts
 from app.gamification.boss_rules import TestPoint
-from app.gamification.handlers import Outcome, award_badges, leveled, send
+from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.judging.consequences import Judged
 from app.live import publish
 from app.models import (
@@ -202,17 +202,11 @@ def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
         player = players.player_of(user_id)
         outcome = Outcome(user_id)
         if amount > 0 and ledger.pay_once(user_id, f"boss:{boss.id}:{user_id}", amount, "boss"):
-            old_level = player.level or 1
-            player.xp = (player.xp or 0) + amount
-            player.level = xp.level_of(player.xp)
-            reason = f"{boss.name} {'defeated' if defeated else 'escaped'}"
-            outcome.events.append(events.xp_awarded(amount, player.xp, reason))
-            if player.level > old_level:
-                outcome.events.append(leveled(player))
+            credit(player, amount, f"{boss.name} {'defeated' if defeated else 'escaped'}", outcome)
         if defeated:
             player.bosses_defeated = (player.bosses_defeated or 0) + 1
             facts = _facts(player)
-            outcome.events.extend(award_badges(player, facts, None))
+            award_badges(player, facts, None, outcome)
         outcomes.append(outcome)
     return outcomes
 

@@ -12,14 +12,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Float, Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from app.extensions import db
 from app.gamification import xp
-from app.models import Judgement, LanguageXpEntry, Submission, XpEntry
+from app.models import Judgement, LanguageXpEntry, Submission, XpEntry, utcnow
 
 IE = "IE"
+# Plain INSERTs: a racing payment's guard key raises at once and the verdict is retried.
+_INSERT_XP = insert(XpEntry)
+_INSERT_LANGUAGE_XP = insert(LanguageXpEntry)
 
 
 @dataclass(frozen=True)
@@ -89,10 +107,10 @@ def settle_challenge(
     paid, rows = paid_by.pop(None, (0, 0))
     amount = xp.settle(difficulty, paid, best)
     if amount:
-        guard = f"challenge:{user_id}:{challenge_id}:{rows}"
-        db.session.add(
-            XpEntry(guard=guard, user_id=user_id, amount=amount, source="challenge",
-                    challenge_id=challenge_id, judgement_id=judgement_id)
+        db.session.connection().execute(
+            _INSERT_XP, {"guard": f"challenge:{user_id}:{challenge_id}:{rows}", "user_id": user_id,
+                         "amount": amount, "source": "challenge", "challenge_id": challenge_id,
+                         "judgement_id": judgement_id, "created_at": utcnow()},
         )  # fmt: skip
     solved_in = _settle_languages(user_id, challenge_id, difficulty, judgement_id, tried, paid_by)
     full = xp.full_xp(difficulty)
@@ -107,21 +125,22 @@ def _settle_languages(
     for attempt in tried:
         best[attempt.language] = max(best[attempt.language], attempt.best)
     full = xp.full_xp(difficulty)
-    reached = []
+    reached, entries = [], []
+    now = utcnow()
     for language in sorted(set(best) | {lang for lang in paid if lang is not None}):
         before, rows = paid.get(language, (0, 0))
         amount = xp.settle(difficulty, before, best.get(language, 0.0))
         if not amount:
             continue
-        db.session.add(
-            LanguageXpEntry(
-                guard=f"lang:{user_id}:{challenge_id}:{language}:{rows}", user_id=user_id,
-                language=language, amount=amount, challenge_id=challenge_id,
-                judgement_id=judgement_id,
-            )
-        )  # fmt: skip
+        entries.append({
+            "guard": f"lang:{user_id}:{challenge_id}:{language}:{rows}", "user_id": user_id,
+            "language": language, "amount": amount, "challenge_id": challenge_id,
+            "judgement_id": judgement_id, "created_at": now,
+        })  # fmt: skip
         if before < full <= before + amount:
             reached.append(language)
+    if entries:  # one statement (psycopg pipelines a batch)
+        db.session.connection().execute(_INSERT_LANGUAGE_XP, entries)
     return reached
 
 
@@ -131,6 +150,31 @@ def _state(
     """The attempts that count now, and what (user, challenge) has paid and in how many rows
     (overall under None, and per language), in one round trip: this runs inside every
     verdict's transaction."""
+    rows = db.session.connection().execute(
+        _state_statement(), {"user_id": user_id, "challenge_id": challenge_id}
+    )
+    counting: dict[int, Attempt] = {}
+    paid: dict[str | None, tuple[int, int]] = {}
+    for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
+        if part == 0 and status in ("done", "failed"):
+            final = override or verdict
+            counting[submission_id] = Attempt(
+                submission_id, language, final, xp.best_of(final, score)
+            )
+        elif part == 1:
+            paid[None] = (int(total), int(count))
+        elif part == 2:
+            paid[language] = (int(total), int(count))
+    return list(counting.values()), paid
+
+
+@cache
+def _state_statement() -> Select[Any]:
+    """Built once per process (building and keying a statement costs more than running it)."""
+    user_id, challenge_id = (
+        bindparam("user_id", type_=Integer),
+        bindparam("challenge_id", type_=Integer),
+    )
     none_int, none_text = cast(null(), Integer), cast(null(), String)
     none_float = cast(null(), Float)
     tried = (
@@ -160,22 +204,7 @@ def _state(
         .group_by(LanguageXpEntry.language)
     )  # fmt: skip
     both = union_all(tried, overall, per_language).subquery()
-    rows = db.session.execute(
-        select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id)
-    )
-    counting: dict[int, Attempt] = {}
-    paid: dict[str | None, tuple[int, int]] = {}
-    for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
-        if part == 0 and status in ("done", "failed"):
-            final = override or verdict
-            counting[submission_id] = Attempt(
-                submission_id, language, final, xp.best_of(final, score)
-            )
-        elif part == 1:
-            paid[None] = (int(total), int(count))
-        elif part == 2:
-            paid[language] = (int(total), int(count))
-    return list(counting.values()), paid
+    return select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id)
 
 
 def pay_once(user_id: int, guard: str, amount: int, source: str) -> bool:
