@@ -24,8 +24,10 @@ function setState(frame) {
   offsetMs = Date.parse(frame.now) - Date.now();
   const banner = document.getElementById("boss-banner");
   banner.hidden = frame.state === "running";
-  if (frame.state === "defeated") banner.textContent = `Defeated! Everyone earns ${frame.xp_reward} XP.`;
-  if (frame.state === "escaped") banner.textContent = "The boss escaped.";
+  if (frame.state === "defeated") banner.textContent = `Defeated! Everyone earns ${frame.xp_each} XP.`;
+  if (frame.state === "escaped") {
+    banner.textContent = `The boss escaped! Everyone earns ${frame.xp_each} XP for the damage dealt.`;
+  }
 }
 
 function feed(frame) {
