@@ -39,7 +39,9 @@ def test_a_course_with_gamification_off_hides_the_header(app, client, auth):
     assert "game-header" not in page
 
 
-def test_a_challenge_page_links_its_leaderboard_unless_its_course_switched_it_off(app, client, auth):
+def test_a_challenge_page_links_its_leaderboard_unless_its_course_switched_it_off(
+    app, client, auth
+):
     user = make_user()
     practice = make_challenge()
     teacher = make_user(role="teacher")
