@@ -189,6 +189,9 @@ def test_no_sequence_of_submissions_rejudges_and_overrides_pays_beyond_the_rules
     assert total(user.id) == xp.payable(challenge.difficulty, best) <= 60
     player = db.session.get(Player, user.id)  # none until something changed
     assert (player.xp if player else 0) == total(user.id)
+    if player is not None:  # the running copies agree with the ledger and the best
+        assert player.level == xp.level_of(player.xp)
+        assert player.solved == int(best >= 100)
     per_language = db.session.execute(
         select(LanguageXpEntry.language, func.sum(LanguageXpEntry.amount))
         .where(LanguageXpEntry.user_id == user.id)
