@@ -2,8 +2,8 @@
 transaction; the user's live events and bell rows once it is committed.
 
 The transaction's share is kept to a few statements (bench/gamification.py counts them): one
-read of the user's and the challenge's state, one of the challenge's attempts and ledgers,
-then only the rows that changed: the ledger rows, BadgeAward rows, one write of the Player.
+read of the user's and the challenge's state with its attempts and ledgers, then only the rows
+that changed: the ledger rows, BadgeAward rows, one write of the Player.
 What changed is kept in the session's info under the judgement's id between the two phases
 (the after-commit handler runs in the same session, right after the commit).
 """
@@ -37,7 +37,9 @@ def _apply(event: Judged) -> None:
     if state is None or not state.gamified:
         return
     judgement_id = event.judgement.id
-    settled, tried = ledger.settle_challenge(user_id, challenge_id, state.difficulty, judgement_id)
+    settled, tried = ledger.settle_challenge(
+        user_id, challenge_id, state.difficulty, judgement_id, state.ledger
+    )
     player = state.player
     outcome = Outcome(user_id)
     if settled.amount:

@@ -11,6 +11,7 @@ same pair at once collide on the key and one is retried, so nothing is ever paid
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,8 +19,8 @@ from typing import Any
 from sqlalchemy import (
     Float,
     Integer,
-    Select,
     String,
+    Subquery,
     bindparam,
     cast,
     func,
@@ -98,11 +99,18 @@ def attempts(user_id: int, challenge_id: int) -> list[Attempt]:
     return list(counting.values())
 
 
+# What (user, challenge) has paid and in how many rows: overall under None, and per language.
+Paid = dict[str | None, tuple[int, int]]
+
+
 def settle_challenge(
-    user_id: int, challenge_id: int, difficulty: str, judgement_id: int
-) -> tuple[Settled, list[Attempt]]:
-    """Bring both ledgers of (user, challenge) in line with the attempts that count now."""
-    tried, paid_by = _state(user_id, challenge_id)
+    user_id: int, challenge_id: int, difficulty: str, judgement_id: int,
+    state: tuple[list[Attempt], Paid] | None = None,
+) -> tuple[Settled, list[Attempt]]:  # fmt: skip
+    """Bring both ledgers of (user, challenge) in line with the attempts that count now (as
+    read by the caller in the same transaction, or read here)."""
+    tried, paid_by = state if state is not None else _state(user_id, challenge_id)
+    paid_by = dict(paid_by)
     best = max((a.best for a in tried), default=0.0)
     paid, rows = paid_by.pop(None, (0, 0))
     amount = xp.settle(difficulty, paid, best)
@@ -144,17 +152,20 @@ def _settle_languages(
     return reached
 
 
-def _state(
-    user_id: int, challenge_id: int
-) -> tuple[list[Attempt], dict[str | None, tuple[int, int]]]:
-    """The attempts that count now, and what (user, challenge) has paid and in how many rows
-    (overall under None, and per language), in one round trip: this runs inside every
-    verdict's transaction."""
+def _state(user_id: int, challenge_id: int) -> tuple[list[Attempt], Paid]:
+    """The attempts that count now, and what (user, challenge) has paid, in one round trip."""
+    both = state_rows()
     rows = db.session.connection().execute(
-        _state_statement(), {"user_id": user_id, "challenge_id": challenge_id}
+        select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id),
+        {"user_id": user_id, "challenge_id": challenge_id},
     )
+    return parse_state(rows)
+
+
+def parse_state(rows: Iterable[Sequence[Any]]) -> tuple[list[Attempt], Paid]:
+    """The attempts and what was paid, from state_rows()'s rows in its order."""
     counting: dict[int, Attempt] = {}
-    paid: dict[str | None, tuple[int, int]] = {}
+    paid: Paid = {}
     for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
         if part == 0 and status in ("done", "failed"):
             final = override or verdict
@@ -169,8 +180,11 @@ def _state(
 
 
 @cache
-def _state_statement() -> Select[Any]:
-    """Built once per process (building and keying a statement costs more than running it)."""
+def state_rows() -> Subquery:
+    """Each real submission's judgements of (:user_id, :challenge_id) (part 0), the XP paid
+    for it (part 1, always one row) and per language (part 2): the ten columns parse_state
+    reads. Built once per process (building and keying a statement costs more than running
+    it); verdict_state joins it to its own read, so a verdict reads everything at once."""
     user_id, challenge_id = (
         bindparam("user_id", type_=Integer),
         bindparam("challenge_id", type_=Integer),
@@ -203,8 +217,7 @@ def _state_statement() -> Select[Any]:
         .where(LanguageXpEntry.user_id == user_id, LanguageXpEntry.challenge_id == challenge_id)
         .group_by(LanguageXpEntry.language)
     )  # fmt: skip
-    both = union_all(tried, overall, per_language).subquery()
-    return select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id)
+    return union_all(tried, overall, per_language).subquery("ledger_state")
 
 
 def pay_once(user_id: int, guard: str, amount: int, source: str) -> bool:

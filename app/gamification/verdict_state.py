@@ -2,7 +2,8 @@
 
 This runs inside every verdict's transaction, so it costs one statement each way and loads no
 ORM entity: the read joins the challenge, the course that sets the user's rules (the
-challenge's, else the user's home course), the Player row and the round problem's first solve;
+challenge's, else the user's home course), the Player row, the round problem's first solve,
+and the challenge's attempts and XP paid (one row each, ledger.state_rows);
 the write is one UPDATE of the Player row (one INSERT for a new player). The UPDATE is guarded
 by the row's `updated_at` as read: two verdicts of one user racing on it can't lose one's
 totals; the later one is refused and retried like a ledger guard collision.
@@ -15,11 +16,23 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Integer, Select, Update, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from app.errors import Conflict
 from app.extensions import db
+from app.gamification import ledger
 from app.models import Challenge, Course, Enrollment, Player, RoundProblem, utcnow
 
 
@@ -46,6 +59,7 @@ class PlayerState:
     badges: list[str] = field(default_factory=list)
 
 
+LEDGER_COLUMNS = 10  # ledger.state_rows()'s, read by ledger.parse_state
 # The Player columns a verdict reads and may write (user_id is the key).
 STATE_COLUMNS = tuple(f.name for f in fields(PlayerState) if f.name != "user_id")
 
@@ -73,6 +87,7 @@ class VerdictState:
     player: PlayerState
     stored: PlayerState | None  # the row as read (None: no row yet)
     version: datetime | None  # its updated_at as read
+    ledger: tuple[list[ledger.Attempt], ledger.Paid]  # the challenge's attempts and payments
 
     @property
     def gamified(self) -> bool:
@@ -82,16 +97,17 @@ class VerdictState:
 
 def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState | None:
     """The verdict's state in one round trip; None for an unknown challenge."""
-    row = (
+    rows = (
         db.session.connection()
         .execute(
             _read_statement(),
             {"user_id": user_id, "challenge_id": challenge_id, "round_id": round_id},
         )
-        .first()
+        .all()
     )
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]  # the state is on every row; the ledger's ten columns end each one
     stored = None
     if row.updated_at is not None:
         stored = PlayerState(user_id, **{name: getattr(row, name) for name in STATE_COLUMNS})
@@ -104,7 +120,7 @@ def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState 
     return VerdictState(
         row.title, row.difficulty, row.created_at, row.course_id is not None, rules,
         public.get("id"), _copy(stored) if stored else PlayerState(user_id), stored,
-        row.updated_at,
+        row.updated_at, ledger.parse_state(r[-LEDGER_COLUMNS:] for r in rows),
     )  # fmt: skip
 
 
@@ -121,12 +137,13 @@ def _read_statement() -> Select[Any]:
         .scalar_subquery()
     )
     course = aliased(Course)
+    paid = ledger.state_rows()
     return (
         select(
             Challenge.title, Challenge.difficulty, Challenge.created_at, Challenge.course_id,
             course.id.label("rules_id"), course.gamification, course.time_zone.label("course_zone"),
             course.weekly_streaks, course.rest_days, RoundProblem.firsts,
-            Player.updated_at, *(getattr(Player, name) for name in STATE_COLUMNS),
+            Player.updated_at, *(getattr(Player, name) for name in STATE_COLUMNS), *paid.c,
         )
         .select_from(Challenge)
         .outerjoin(course, course.id == func.coalesce(Challenge.course_id, home))
@@ -134,7 +151,9 @@ def _read_statement() -> Select[Any]:
         # `= NULL` matches nothing: outside a round there is no first solve to read.
         .outerjoin(RoundProblem, (RoundProblem.challenge_id == Challenge.id)
                    & (RoundProblem.round_id == bindparam("round_id", type_=Integer)))
+        .join(paid, true())  # never empty: its part 1 is always one row
         .where(Challenge.id == bindparam("challenge_id", type_=Integer))
+        .order_by(paid.c.part, paid.c.submission_id, paid.c.judgement_id)
     )  # fmt: skip
 
 
