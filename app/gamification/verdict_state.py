@@ -59,7 +59,6 @@ class PlayerState:
     badges: list[str] = field(default_factory=list)
 
 
-LEDGER_COLUMNS = 10  # ledger.state_rows()'s, read by ledger.parse_state
 # The Player columns a verdict reads and may write (user_id is the key).
 STATE_COLUMNS = tuple(f.name for f in fields(PlayerState) if f.name != "user_id")
 
@@ -76,7 +75,8 @@ class CourseRules:
 
 @dataclass
 class VerdictState:
-    """Everything the XP, level, streak and badge rules need besides the ledger."""
+    """Everything the XP, level, streak and badge rules need about a verdict's user and
+    challenge."""
 
     title: str
     difficulty: str
@@ -107,7 +107,8 @@ def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState 
     )
     if not rows:
         return None
-    row = rows[0]  # the state is on every row; the ledger's ten columns end each one
+    row = rows[0]  # the state is on every row; the ledger's columns end each one
+    width = len(ledger.state_rows().c)
     stored = None
     if row.updated_at is not None:
         stored = PlayerState(user_id, **{name: getattr(row, name) for name in STATE_COLUMNS})
@@ -120,7 +121,7 @@ def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState 
     return VerdictState(
         row.title, row.difficulty, row.created_at, row.course_id is not None, rules,
         public.get("id"), _copy(stored) if stored else PlayerState(user_id), stored,
-        row.updated_at, ledger.parse_state(r[-LEDGER_COLUMNS:] for r in rows),
+        row.updated_at, ledger.parse_state(r[-width:] for r in rows),
     )  # fmt: skip
 
 
