@@ -101,7 +101,7 @@ class ReportPage:
     each participant's damage."""
 
     passes: list[tuple[str, str, int]]  # (challenge title, test name, students)
-    contributions: list[tuple[str, float]]  # (name, damage), by name
+    contributions: list[tuple[str, float, float]]  # (name, damage, share of all), by name
 
 
 def report_page(boss: BossFight) -> ReportPage:
@@ -115,9 +115,9 @@ def report_page(boss: BossFight) -> ReportPage:
     ]
     damage = boss.report.get("damage", {})
     people = db.session.scalars(select(User).where(User.id.in_(boss.participant_ids)))
-    contributions = sorted(
-        (user.display_name, float(damage.get(str(user.id), 0.0))) for user in people
-    )
+    dealt = [(user.display_name, float(damage.get(str(user.id), 0.0))) for user in people]
+    total = sum(hp for _, hp in dealt)
+    contributions = sorted((name, hp, hp / total if total else 0.0) for name, hp in dealt)
     return ReportPage(rows, contributions)
 
 

@@ -232,7 +232,7 @@ def test_the_teachers_report_names_every_test_and_every_participant(fight, clien
     report = boss_end.report_page(db.session.get(BossFight, boss_fight.id))
     assert [count for _, _, count in report.passes] == [2, 1, 1, 0]  # the last: nobody
     assert [name for _, name, _ in report.passes] == [t.name for t in challenge.tests]
-    assert report.contributions == [("Kid 0", 3.0), ("Kid 1", 1.0), ("Kid 2", 0.0)]
+    assert report.contributions == [("Kid 0", 3.0, 0.75), ("Kid 1", 1.0, 0.25), ("Kid 2", 0.0, 0.0)]
     auth.login(teacher.email)
     page = client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)
     assert "boss-report-passes" in page and "0 of 3" in page and "Kid 2" in page
