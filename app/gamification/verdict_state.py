@@ -184,7 +184,7 @@ def save(state: VerdictState) -> None:
         # A racing first verdict of the same user inserts too: the key refuses one, retried.
         db.session.connection().execute(add, values)
     elif db.session.connection().execute(change, values).rowcount != 1:
-        raise Conflict("The player's game state changed meanwhile; the verdict is retried.")
+        raise Conflict("The player's game state changed meanwhile; record the verdict again.")
     stale = db.session.identity_map.get(db.session.identity_key(Player, player.user_id))
     if stale is not None:  # a Player loaded earlier in this session reads the new row
         db.session.expire(stale)

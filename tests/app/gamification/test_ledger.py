@@ -239,3 +239,36 @@ def test_two_settlements_racing_on_one_challenge_cannot_both_pay(app, monkeypatc
         ledger.settle_challenge(user.id, challenge.id, "medium", judgement.id)
     db.session.rollback()
     assert total(user.id) == 60
+
+
+def test_a_verdict_racing_another_on_the_same_player_is_refused_not_lost(app, monkeypatch):
+    import pytest
+    from sqlalchemy import update
+
+    from app.errors import Conflict
+    from app.gamification import handlers, verdict_state
+    from app.judging.consequences import verdict_event
+
+    user, first, second = make_user(), make_challenge(), make_challenge()
+    submit(user, first)  # the Player row exists: 60 XP
+    submission = create_submission(user, second, "python3", GOOD)
+    judgement = submission.judgements[0]
+    judgement.status, judgement.verdict, judgement.score = "done", "AC", 100.0
+    db.session.commit()
+    read = verdict_state.read
+
+    def read_then_another_commits(*args):
+        state = read(*args)
+        with db.engine.begin() as other:  # another verdict of this user, committed meanwhile
+            other.execute(
+                update(Player)
+                .where(Player.user_id == user.id)
+                .values(xp=Player.xp + 10, updated_at=utcnow())
+            )
+        return state
+
+    monkeypatch.setattr(verdict_state, "read", read_then_another_commits)
+    with pytest.raises(Conflict):  # refused (the worker retries), not written over the other
+        handlers.apply_verdict(verdict_event(judgement))
+    db.session.rollback()
+    assert db.session.get(Player, user.id).xp == 70
