@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import create_app
 from app.extensions import db
+from app.gamification.boss_end import settle_overdue as settle_overdue_bosses
 from app.judging.queue import reap_orphan_sandboxes, requeue_stale, retry_stalled
 from app.models import Judgement
 from app.stores import QUEUE_NAMES, get_redis
@@ -116,7 +117,8 @@ def retry_after_stall(job: Job, queue: Queue, watch: HorseWatch | None, reason: 
 
 def recover() -> None:
     """Requeue stale judgements (and reap orphan sandboxes), send overdue mail, reminders and
-    digests (worker.mail.maintain); never let it stop the worker."""
+    digests (worker.mail.maintain), settle boss fights whose time ran out; never let it stop
+    the worker."""
     try:
         requeue_stale()
     except Exception:
@@ -125,6 +127,10 @@ def recover() -> None:
         maintain_notifications()
     except Exception:
         log.exception("notifications maintenance failed; the next tick retries")
+    try:
+        settle_overdue_bosses()  # an escape is paid even when no page is open
+    except Exception:
+        log.exception("settling overdue boss fights failed; the next tick retries")
     finally:
         # Work horses are forks of this process: leave no connection checked out for them.
         db.session.remove()

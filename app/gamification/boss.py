@@ -1,4 +1,4 @@
-"""Boss Fights: start one, its hits on the verdict's transaction, its HP, the end and the XP.
+"""Boss Fights: start one, its hits on the verdict's transaction, its HP (the end: boss_end).
 
 The BossHit rows are the record (one per boss, user and target); the HP on Redis
 (`boss:damage:<id>`) is a counter of their sum, rebuilt from SQL whenever it is missing.
@@ -10,18 +10,17 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import redis
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.channels import boss_channel
 from app.errors import TooMany, ValidationError
 from app.extensions import db
-from app.gamification import boss_events, boss_rules, events, ledger, players, xp
-from app.gamification.badges import Facts
+from app.gamification import boss_events, boss_rules, players, xp
+from app.gamification.boss_end import damage_of, finish
 from app.gamification.boss_rules import TestPoint
-from app.gamification.handlers import Outcome, award_badges, leveled, send
+from app.gamification.outcomes import Outcome, send
 from app.judging.consequences import Judged
 from app.live import publish
 from app.models import (
@@ -30,7 +29,6 @@ from app.models import (
     Challenge,
     Enrollment,
     ParticipantMember,
-    Player,
     TestResult,
     User,
     utcnow,
@@ -182,61 +180,6 @@ def _hit(boss: BossFight, user_id: int, challenge_id: int, points: dict[int, flo
         pending.extend(finish(boss, dealt, defeated=True))
 
 
-def damage_of(boss_id: int) -> float:
-    """The damage dealt to a boss so far, from SQL (the record)."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(BossHit.damage), 0.0)).where(BossHit.boss_id == boss_id)
-    )
-    return float(total or 0.0)
-
-
-def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
-    """End a fight in the caller's transaction: its state, the report, everyone's XP (guarded
-    per boss and user); what to send once committed."""
-    boss.state = "defeated" if defeated else "escaped"
-    boss.settled_at = utcnow()
-    boss.report = build_report(boss)
-    amount = boss_rules.reward_xp(boss.xp_reward, dealt, boss.hp_max, defeated)
-    outcomes: list[Any] = []
-    for user_id in boss.participant_ids:
-        player = players.player_of(user_id)
-        outcome = Outcome(user_id)
-        if amount > 0 and ledger.pay_once(user_id, f"boss:{boss.id}:{user_id}", amount, "boss"):
-            old_level = player.level or 1
-            player.xp = (player.xp or 0) + amount
-            player.level = xp.level_of(player.xp)
-            reason = f"{boss.name} {'defeated' if defeated else 'escaped'}"
-            outcome.events.append(events.xp_awarded(amount, player.xp, reason))
-            if player.level > old_level:
-                outcome.events.append(leveled(player))
-        if defeated:
-            player.bosses_defeated = (player.bosses_defeated or 0) + 1
-            facts = _facts(player)
-            outcome.events.extend(award_badges(player, facts, None))
-        outcomes.append(outcome)
-    return outcomes
-
-
-def _facts(player: Player) -> Facts:
-    return Facts(solved=player.solved or 0, languages=len(player.languages or []),
-                 streak=player.streak_current or 0, level=player.level or 1,
-                 bosses_defeated=player.bosses_defeated or 0, medals=player.medals or 0)  # fmt: skip
-
-
-def build_report(boss: BossFight) -> dict[str, Any]:
-    """For the teacher: pass counts per test, and who contributed what."""
-    rows = db.session.execute(
-        select(BossHit.user_id, BossHit.target, BossHit.damage).where(BossHit.boss_id == boss.id)
-    ).all()
-    passes: dict[str, int] = {}
-    by_user: dict[str, float] = {}
-    for user_id, target, damage in rows:
-        if target.startswith("test:"):
-            passes[target] = passes.get(target, 0) + 1
-        by_user[str(user_id)] = round(by_user.get(str(user_id), 0.0) + damage, 4)
-    return {"passes": passes, "damage": by_user}
-
-
 def announce_hits(event: Judged) -> None:
     """Once committed: each hit on boss:<id>, the Redis counter, and the end if it came."""
     for item in db.session.info.get(_PENDING, {}).pop(event.judgement.id, []):
@@ -282,28 +225,3 @@ def current_damage(boss_id: int) -> float:
         return float(value) if value is not None else rebuild(boss_id)  # type: ignore[arg-type]
     except redis.RedisError:
         return damage_of(boss_id)
-
-
-def settle_if_over(boss_id: int, now: datetime | None = None) -> BossFight | None:
-    """A running fight whose time ran out escapes (XP paid by damage); idempotent."""
-    now = now or utcnow()
-    boss = db.session.get(BossFight, boss_id)
-    if boss is None or boss.state != "running" or now <= boss.ends_at:
-        return boss
-    bound_lock_holding()
-    boss = db.session.scalar(
-        select(BossFight)
-        .where(BossFight.id == boss_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if boss is None or boss.state != "running":
-        db.session.rollback()
-        return db.session.get(BossFight, boss_id)
-    dealt = damage_of(boss_id)
-    outcomes = finish(boss, dealt, defeated=dealt >= boss.hp_max)
-    db.session.commit()
-    for outcome in outcomes:
-        send(outcome)
-    publish(boss_channel(boss_id), boss_events.state(boss, dealt, now))
-    return boss

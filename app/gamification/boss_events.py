@@ -15,13 +15,17 @@ def _iso(moment: datetime) -> str:
 
 
 def state(boss: BossFight, damage: float, now: datetime) -> dict[str, Any]:
-    """Everything the projector shows: HP, time left, hints unlocked, the end."""
+    """Everything the projector shows: HP, time left, hints unlocked, the end and the XP each
+    participant earned by it (the same for everyone; 0 while it runs)."""
     left = boss_rules.hp_left(boss.hp_max, damage)
+    each = 0
+    if boss.state != "running":
+        each = boss_rules.reward_xp(boss.xp_reward, damage, boss.hp_max, boss.state == "defeated")
     return {
         "type": "boss.state", "boss_id": boss.id, "name": boss.name, "state": boss.state,
         "hp_max": boss.hp_max, "hp_left": left, "ends_at": _iso(boss.ends_at), "now": _iso(now),
         "hints": boss_rules.hints_unlocked(boss.hints, boss.hp_max, left),
-        "xp_reward": boss.xp_reward,
+        "xp_reward": boss.xp_reward, "xp_each": each,
     }  # fmt: skip
 
 

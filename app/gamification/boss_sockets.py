@@ -18,7 +18,7 @@ from flask_login import current_user
 from app.channels import boss_channel
 from app.errors import AppError
 from app.extensions import db, sock
-from app.gamification import boss, boss_access, boss_events
+from app.gamification import boss, boss_access, boss_end, boss_events
 from app.live.hub import RESYNC, get_hub
 from app.live.sockets import IDLE_SECONDS, foreign_origin
 from app.models import BossFight, utcnow
@@ -48,7 +48,7 @@ def _fight(boss_id: int) -> None:
 
 
 def _state(boss_id: int) -> str:
-    fight = boss.settle_if_over(boss_id)
+    fight = boss_end.settle_if_over(boss_id)
     assert fight is not None
     frame = json.dumps(boss_events.state(fight, boss.current_damage(boss_id), utcnow()))
     db.session.remove()

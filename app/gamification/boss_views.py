@@ -8,10 +8,10 @@ from werkzeug.wrappers import Response
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.gamification import boss, boss_access, boss_events
+from app.gamification import boss, boss_access, boss_end, boss_events
 from app.gamification.forms import BossForm
 from app.gamification.views import bp
-from app.models import Challenge, Round, User, utcnow
+from app.models import Challenge, Round, utcnow
 
 
 def _int_arg(name: str) -> int | None:
@@ -51,17 +51,14 @@ def boss_new() -> str | Response | tuple[str, int]:
 def boss_show(boss_id: int) -> str:
     """The fight: its teacher sees the projector link and the report; students the boss."""
     boss_access.visible_boss(current_user, boss_id)
-    fight = boss.settle_if_over(boss_id)
+    fight = boss_end.settle_if_over(boss_id)
     assert fight is not None
     runs = boss_access.runs(current_user, fight)
     challenges = [db.session.get(Challenge, i) for i in fight.challenge_ids]
-    names = {}
-    if runs and fight.report:
-        ids = [int(i) for i in fight.report.get("damage", {})]
-        names = {u.id: u.display_name for u in db.session.query(User).filter(User.id.in_(ids))}
+    report = boss_end.report_page(fight) if runs and fight.report else None
     state = boss_events.state(fight, boss.current_damage(fight.id), utcnow())
     return render_template("gamification/boss_show.html", boss=fight, runs=runs, state=state,
-                           challenges=challenges, names=names)  # fmt: skip
+                           challenges=challenges, report=report)  # fmt: skip
 
 
 @bp.route("/boss/<int:boss_id>/projector/<key>")
@@ -82,6 +79,6 @@ def boss_state(boss_id: int) -> Response:
         return redirect(url_for("auth.login"))
     else:
         boss_access.visible_boss(current_user, boss_id)
-    fight = boss.settle_if_over(boss_id)
+    fight = boss_end.settle_if_over(boss_id)
     assert fight is not None
     return jsonify(boss_events.state(fight, boss.current_damage(boss_id), utcnow()))

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app.extensions import db
-from app.gamification import events, ledger, players, xp
+from app.gamification import ledger, players
 from app.gamification.badges import Facts
-from app.gamification.handlers import Outcome, award_badges, gamified, leveled, send
+from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.models import Course, ParticipantMember, Round, utcnow
 from app.scoring.boards import round_awards
 from app.scoring.freeze import PUBLIC
@@ -35,7 +35,7 @@ def settle_round(round_: Round) -> None:
     if round_.finalized_at is None or round_.is_frozen_at(utcnow()):
         return
     course = db.session.get(Course, round_.course_id) if round_.course_id else None
-    if not gamified(course):
+    if not players.gamified(course):
         return
     members: dict[str, list[int]] = {}
     for participant_id, user_id in db.session.execute(
@@ -64,18 +64,11 @@ def _pay(round_: Round, award: dict[str, Any], user_id: int, amount: int,
         return
     player = players.player_of(user_id)
     outcome = outcomes.setdefault(user_id, Outcome(user_id))
-    old_level = player.level or 1
-    player.xp = (player.xp or 0) + amount
-    player.level = xp.level_of(player.xp)
-    outcome.events.append(
-        events.xp_awarded(amount, player.xp, f"{round_.name}: {award['citation']}")
-    )
-    if player.level > old_level:
-        outcome.events.append(leveled(player))
+    credit(player, amount, f"{round_.name}: {award['citation']}", outcome)
     medal = award["id"] in MEDALS
     first = award["id"].startswith("first-to-solve-")
     player.medals = (player.medals or 0) + int(medal)
     facts = Facts(solved=player.solved or 0, languages=len(player.languages or []),
                   streak=player.streak_current or 0, level=player.level, medals=player.medals,
                   firsts=int(first), bosses_defeated=player.bosses_defeated or 0)  # fmt: skip
-    outcome.events.extend(award_badges(player, facts, None))
+    award_badges(player, facts, None, outcome)

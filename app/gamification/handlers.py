@@ -1,45 +1,28 @@
 """The verdict's consequences for gamification: XP, level, streak and badges in the verdict's
-transaction; the user's live events once it is committed.
+transaction; the user's live events and bell rows once it is committed.
 
+The transaction's share is kept to a few statements (bench/gamification.py counts them): one
+read of the user's and the challenge's state with its attempts and ledgers, then only the rows
+that changed: the ledger rows, BadgeAward rows, one write of the Player.
 What changed is kept in the session's info under the judgement's id between the two phases
 (the after-commit handler runs in the same session, right after the commit).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import select
-
-from app.channels import user_channel
 from app.extensions import db
-from app.gamification import badges, events, ledger, players, xp
+from app.gamification import badges, events, ledger, players, verdict_state, xp
+from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.judging.consequences import Judged
-from app.live import publish
-from app.models import BadgeAward, Course, Player, RoundProblem, utcnow
-from app.notifications.service import notify
+from app.models import utcnow
 
 _PENDING = "codedev.gamification.pending"
 
 
-@dataclass
-class Outcome:
-    """What one verdict changed for its user: the events to send once committed."""
-
-    user_id: int
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-
-def gamified(course: Course | None) -> bool:
-    """A course's teacher may switch gamification off; challenges outside courses are on."""
-    return course is None or course.gamification
-
-
 def apply_verdict(event: Judged) -> None:
     """In the verdict's transaction: settle the challenge's XP, then streak and badges."""
-    # The verdict (an override is only set on the object) goes out first so the queries see
-    # it; the rows decided here are then flushed once, with the commit.
+    # The verdict (an override is only set on the object) and the board's first solve go out
+    # first so the reads below see them.
     db.session.flush()
     with db.session.no_autoflush:
         _apply(event)
@@ -49,31 +32,25 @@ def _apply(event: Judged) -> None:
     submission = event.submission
     if submission.user_id is None or not event.counts:
         return
-    challenge = submission.challenge
-    course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
-    if not gamified(course):
+    user_id, challenge_id = submission.user_id, submission.challenge_id
+    state = verdict_state.read(user_id, challenge_id, submission.round_id)
+    if state is None or not state.gamified:
         return
-    user_id = submission.user_id
+    judgement_id = event.judgement.id
     settled, tried = ledger.settle_challenge(
-        user_id, challenge.id, challenge.difficulty, event.judgement.id
+        user_id, challenge_id, state.difficulty, judgement_id, state.ledger
     )
-    player = players.player_of(user_id)
+    player = state.player
     outcome = Outcome(user_id)
-    old_level = player.level or 1
     if settled.amount:
-        player.xp = (player.xp or 0) + settled.amount
-        player.level = xp.level_of(player.xp)
+        reason = state.title if settled.amount > 0 else f"{state.title} (rejudged)"
+        credit(player, settled.amount, reason, outcome)
         player.solved = (player.solved or 0) + (settled.first_accept - settled.revoked)
-        reason = challenge.title if settled.amount > 0 else f"{challenge.title} (rejudged)"
-        outcome.events.append(events.xp_awarded(settled.amount, player.xp, reason))
-        if player.level > old_level:
-            outcome.events.append(leveled(player))
     for language in settled.languages_solved:
-        if language not in (player.languages or []):
-            player.languages = [*(player.languages or []), language]
+        if language not in player.languages:
+            player.languages = [*player.languages, language]
     accepted = event.judgement.final_verdict == "AC"
-    home = players.home_course(user_id) if course is None else course
-    if (accepted or settled.amount > 0) and players.count_streak(player, home, utcnow()):
+    if (accepted or settled.amount > 0) and players.count_streak(player, state.course, utcnow()):
         outcome.events.append(
             events.streak_updated(
                 player.streak_current,
@@ -84,57 +61,21 @@ def _apply(event: Judged) -> None:
         )
     facts = badges.Facts(
         solved=player.solved,
-        languages=len(player.languages or []),
+        languages=len(player.languages),
         streak=player.streak_current,
         level=player.level,
-        bosses_defeated=player.bosses_defeated or 0,
+        bosses_defeated=player.bosses_defeated,
+        medals=player.medals,
         first_accept=settled.first_accept and accepted,
-        hard=challenge.difficulty in xp.HARD_DIFFICULTIES,
+        hard=state.difficulty in xp.HARD_DIFFICULTIES,
         rejected_before=ledger.rejected_before(tried, submission.id),
-        minutes_since_release=(submission.created_at - challenge.created_at).total_seconds() / 60,
-        firsts=int(first_to_solve(submission.round_id, challenge.id, submission.id)),
+        minutes_since_release=(submission.created_at - state.released).total_seconds() / 60,
+        firsts=int(submission.round_id is not None and state.first_public_id == submission.id),
     )
-    outcome.events.extend(award_badges(player, facts, event.judgement.id))
-    if outcome.events:
-        db.session.info.setdefault(_PENDING, {})[event.judgement.id] = outcome
-
-
-def first_to_solve(round_id: int | None, challenge_id: int, submission_id: int) -> bool:
-    """Whether the submission is its round problem's first solve as the public sees it (the
-    board set it just before, in this transaction; under a freeze the public sees none)."""
-    if round_id is None:
-        return False
-    firsts = db.session.scalar(
-        select(RoundProblem.firsts).where(
-            RoundProblem.round_id == round_id, RoundProblem.challenge_id == challenge_id
-        )
-    )
-    public = (firsts or {}).get("public") or {}
-    return bool(public.get("id") == submission_id)
-
-
-def award_badges(
-    player: Player, facts: badges.Facts, judgement_id: int | None
-) -> list[dict[str, Any]]:
-    """Add the badges facts newly earn (BadgeAward rows, unique per user and badge); their
-    events."""
-    found = []
-    for badge in badges.newly_earned(facts, set(player.badges or [])):
-        db.session.add(
-            BadgeAward(user_id=player.user_id, badge_id=badge.id, judgement_id=judgement_id)
-        )
-        # The bell keeps it (in-app only by default); the once key: never announced twice.
-        notify(player.user_id, "badge_earned", {"badge_name": badge.name},
-               once_key=f"badge:{badge.id}")  # fmt: skip
-        player.badges = [*(player.badges or []), badge.id]
-        found.append(events.badge_earned(badge))
-    return found
-
-
-def leveled(player: Player) -> dict[str, Any]:
-    """A new level: the bell's row in this transaction, and the live event to send after it."""
-    notify(player.user_id, "level_up", {"level": player.level}, once_key=f"level:{player.level}")
-    return events.level_up(player.level, player.xp)
+    award_badges(player, facts, judgement_id, outcome)
+    verdict_state.save(state)
+    if outcome.events or outcome.notices:
+        db.session.info.setdefault(_PENDING, {})[judgement_id] = outcome
 
 
 def announce_verdict(event: Judged) -> None:
@@ -142,8 +83,3 @@ def announce_verdict(event: Judged) -> None:
     outcome = db.session.info.get(_PENDING, {}).pop(event.judgement.id, None)
     if outcome is not None:
         send(outcome)
-
-
-def send(outcome: Outcome) -> None:
-    for payload in outcome.events:
-        publish(user_channel(outcome.user_id), payload)

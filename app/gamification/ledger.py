@@ -11,15 +11,34 @@ same pair at once collide on the key and one is retried, so nothing is ever paid
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Float, Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Subquery,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from app.extensions import db
 from app.gamification import xp
-from app.models import Judgement, LanguageXpEntry, Submission, XpEntry
+from app.models import Judgement, LanguageXpEntry, Submission, XpEntry, utcnow
 
 IE = "IE"
+# Plain INSERTs: a racing payment's guard key raises at once and the verdict is retried.
+_INSERT_XP = insert(XpEntry)
+_INSERT_LANGUAGE_XP = insert(LanguageXpEntry)
 
 
 @dataclass(frozen=True)
@@ -80,19 +99,26 @@ def attempts(user_id: int, challenge_id: int) -> list[Attempt]:
     return list(counting.values())
 
 
+# What (user, challenge) has paid and in how many rows: overall under None, and per language.
+Paid = dict[str | None, tuple[int, int]]
+
+
 def settle_challenge(
-    user_id: int, challenge_id: int, difficulty: str, judgement_id: int
-) -> tuple[Settled, list[Attempt]]:
-    """Bring both ledgers of (user, challenge) in line with the attempts that count now."""
-    tried, paid_by = _state(user_id, challenge_id)
+    user_id: int, challenge_id: int, difficulty: str, judgement_id: int,
+    state: tuple[list[Attempt], Paid] | None = None,
+) -> tuple[Settled, list[Attempt]]:  # fmt: skip
+    """Bring both ledgers of (user, challenge) in line with the attempts that count now (as
+    read by the caller in the same transaction, or read here)."""
+    tried, paid_by = state if state is not None else _state(user_id, challenge_id)
+    paid_by = dict(paid_by)
     best = max((a.best for a in tried), default=0.0)
     paid, rows = paid_by.pop(None, (0, 0))
     amount = xp.settle(difficulty, paid, best)
     if amount:
-        guard = f"challenge:{user_id}:{challenge_id}:{rows}"
-        db.session.add(
-            XpEntry(guard=guard, user_id=user_id, amount=amount, source="challenge",
-                    challenge_id=challenge_id, judgement_id=judgement_id)
+        db.session.connection().execute(
+            _INSERT_XP, {"guard": f"challenge:{user_id}:{challenge_id}:{rows}", "user_id": user_id,
+                         "amount": amount, "source": "challenge", "challenge_id": challenge_id,
+                         "judgement_id": judgement_id, "created_at": utcnow()},
         )  # fmt: skip
     solved_in = _settle_languages(user_id, challenge_id, difficulty, judgement_id, tried, paid_by)
     full = xp.full_xp(difficulty)
@@ -107,30 +133,62 @@ def _settle_languages(
     for attempt in tried:
         best[attempt.language] = max(best[attempt.language], attempt.best)
     full = xp.full_xp(difficulty)
-    reached = []
+    reached, entries = [], []
+    now = utcnow()
     for language in sorted(set(best) | {lang for lang in paid if lang is not None}):
         before, rows = paid.get(language, (0, 0))
         amount = xp.settle(difficulty, before, best.get(language, 0.0))
         if not amount:
             continue
-        db.session.add(
-            LanguageXpEntry(
-                guard=f"lang:{user_id}:{challenge_id}:{language}:{rows}", user_id=user_id,
-                language=language, amount=amount, challenge_id=challenge_id,
-                judgement_id=judgement_id,
-            )
-        )  # fmt: skip
+        entries.append({
+            "guard": f"lang:{user_id}:{challenge_id}:{language}:{rows}", "user_id": user_id,
+            "language": language, "amount": amount, "challenge_id": challenge_id,
+            "judgement_id": judgement_id, "created_at": now,
+        })  # fmt: skip
         if before < full <= before + amount:
             reached.append(language)
+    if entries:  # one statement (psycopg pipelines a batch)
+        db.session.connection().execute(_INSERT_LANGUAGE_XP, entries)
     return reached
 
 
-def _state(
-    user_id: int, challenge_id: int
-) -> tuple[list[Attempt], dict[str | None, tuple[int, int]]]:
-    """The attempts that count now, and what (user, challenge) has paid and in how many rows
-    (overall under None, and per language), in one round trip: this runs inside every
-    verdict's transaction."""
+def _state(user_id: int, challenge_id: int) -> tuple[list[Attempt], Paid]:
+    """The attempts that count now, and what (user, challenge) has paid, in one round trip."""
+    both = state_rows()
+    rows = db.session.connection().execute(
+        select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id),
+        {"user_id": user_id, "challenge_id": challenge_id},
+    )
+    return parse_state(rows)
+
+
+def parse_state(rows: Iterable[Sequence[Any]]) -> tuple[list[Attempt], Paid]:
+    """The attempts and what was paid, from state_rows()'s rows in its order."""
+    counting: dict[int, Attempt] = {}
+    paid: Paid = {}
+    for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
+        if part == 0 and status in ("done", "failed"):
+            final = override or verdict
+            counting[submission_id] = Attempt(
+                submission_id, language, final, xp.best_of(final, score)
+            )
+        elif part == 1:
+            paid[None] = (int(total), int(count))
+        elif part == 2:
+            paid[language] = (int(total), int(count))
+    return list(counting.values()), paid
+
+
+@cache
+def state_rows() -> Subquery:
+    """Each real submission's judgements of (:user_id, :challenge_id) (part 0), the XP paid
+    for it (part 1, always one row) and per language (part 2): the ten columns parse_state
+    reads. Built once per process (building and keying a statement costs more than running
+    it); verdict_state joins it to its own read, so a verdict reads everything at once."""
+    user_id, challenge_id = (
+        bindparam("user_id", type_=Integer),
+        bindparam("challenge_id", type_=Integer),
+    )
     none_int, none_text = cast(null(), Integer), cast(null(), String)
     none_float = cast(null(), Float)
     tried = (
@@ -159,23 +217,7 @@ def _state(
         .where(LanguageXpEntry.user_id == user_id, LanguageXpEntry.challenge_id == challenge_id)
         .group_by(LanguageXpEntry.language)
     )  # fmt: skip
-    both = union_all(tried, overall, per_language).subquery()
-    rows = db.session.execute(
-        select(both).order_by(both.c.part, both.c.submission_id, both.c.judgement_id)
-    )
-    counting: dict[int, Attempt] = {}
-    paid: dict[str | None, tuple[int, int]] = {}
-    for part, submission_id, _, language, status, verdict, override, score, total, count in rows:
-        if part == 0 and status in ("done", "failed"):
-            final = override or verdict
-            counting[submission_id] = Attempt(
-                submission_id, language, final, xp.best_of(final, score)
-            )
-        elif part == 1:
-            paid[None] = (int(total), int(count))
-        elif part == 2:
-            paid[language] = (int(total), int(count))
-    return list(counting.values()), paid
+    return union_all(tried, overall, per_language).subquery("ledger_state")
 
 
 def pay_once(user_id: int, guard: str, amount: int, source: str) -> bool:

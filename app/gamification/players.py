@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -10,6 +11,37 @@ from app.extensions import db
 from app.gamification import streaks
 from app.gamification.streaks import Streak
 from app.models import Course, Enrollment, Player, User
+
+
+class StreakHolder(Protocol):
+    """A Player row or its plain copy (verdict_state.PlayerState): what a streak reads."""
+
+    streak_current: int
+    streak_best: int
+    streak_last: int | None
+    streak_weekly: bool
+    streak_freezes: int
+    time_zone: str
+    previous_time_zone: str
+    time_zone_changed_at: datetime | None
+
+
+class StreakRules(Protocol):
+    """A Course or its plain copy (verdict_state.CourseRules): the rules it sets."""
+
+    @property
+    def gamification(self) -> bool: ...
+    @property
+    def time_zone(self) -> str: ...
+    @property
+    def weekly_streaks(self) -> bool: ...
+    @property
+    def rest_days(self) -> list[str]: ...
+
+
+def gamified(course: StreakRules | None) -> bool:
+    """A course's teacher may switch gamification off; challenges outside courses are on."""
+    return course is None or course.gamification
 
 
 def player_of(user_id: int) -> Player:
@@ -35,12 +67,12 @@ def home_course(user_id: int) -> Course | None:
     )
 
 
-def zone_name(player: Player, course: Course | None) -> str:
+def zone_name(player: StreakHolder, course: StreakRules | None) -> str:
     """The zone a user's days are counted in: their own, else their course's, else UTC."""
     return player.time_zone or (course.time_zone if course else "") or streaks.DEFAULT_ZONE
 
 
-def rest_check(course: Course | None, weekly: bool) -> streaks.IsRest:
+def rest_check(course: StreakRules | None, weekly: bool) -> streaks.IsRest:
     if course is None or not course.rest_days:
         return streaks.never_rest
     days = []
@@ -52,7 +84,7 @@ def rest_check(course: Course | None, weekly: bool) -> streaks.IsRest:
     return streaks.rest_periods(days, weekly).__contains__
 
 
-def count_streak(player: Player, course: Course | None, moment: datetime) -> bool:
+def count_streak(player: StreakHolder, course: StreakRules | None, moment: datetime) -> bool:
     """Count the period of moment (an accepted or improved submission); whether the streak
     changed."""
     weekly = bool(course and course.weekly_streaks)
@@ -68,12 +100,12 @@ def count_streak(player: Player, course: Course | None, moment: datetime) -> boo
     return after != before
 
 
-def stored_streak(player: Player) -> Streak:
+def stored_streak(player: StreakHolder) -> Streak:
     return Streak(player.streak_current or 0, player.streak_best or 0, player.streak_last,
                   player.streak_freezes or 0)  # fmt: skip
 
 
-def shown_streak(player: Player, course: Course | None, now: datetime) -> int:
+def shown_streak(player: StreakHolder, course: StreakRules | None, now: datetime) -> int:
     """The streak to show now (0 once it is broken beyond what freezes cover)."""
     weekly = player.streak_weekly
     today = streaks.period_of(streaks.local_day(now, zone_name(player, course)), weekly)

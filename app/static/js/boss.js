@@ -20,12 +20,24 @@ function setState(frame) {
   if (frame.type !== "boss.state") return;
   arena.dataset.state = frame.state;
   endsAt = frame.state === "running" ? Date.parse(frame.ends_at) : null;
-  if (endsAt === null) document.getElementById("boss-clock").textContent = "—";
+  if (endsAt === null) document.getElementById("boss-clock").textContent = clockAtEnd(frame.state);
   offsetMs = Date.parse(frame.now) - Date.now();
   const banner = document.getElementById("boss-banner");
   banner.hidden = frame.state === "running";
-  if (frame.state === "defeated") banner.textContent = `Defeated! Everyone earns ${frame.xp_reward} XP.`;
-  if (frame.state === "escaped") banner.textContent = "The boss escaped.";
+  const earned = document.createElement("small");
+  if (frame.state === "defeated") {
+    earned.textContent = `Everyone earns ${frame.xp_each} XP.`;
+    banner.replaceChildren("Defeated!", earned);
+  }
+  if (frame.state === "escaped") {
+    earned.textContent = `Everyone earns ${frame.xp_each} XP for the damage dealt.`;
+    banner.replaceChildren("The boss escaped!", earned);
+  }
+}
+
+// An escape ran out of time; a defeat stopped the clock.
+function clockAtEnd(state) {
+  return state === "escaped" ? "00:00" : "—";
 }
 
 function feed(frame) {
@@ -94,7 +106,7 @@ function connect(failures = 0) {
 if (arena) {
   const clock = document.getElementById("boss-clock");
   endsAt = arena.dataset.state === "running" ? Date.parse(clock.dataset.endsAt) : null;
-  if (endsAt === null) clock.textContent = "—";
+  if (endsAt === null) clock.textContent = clockAtEnd(arena.dataset.state);
   offsetMs = Date.parse(clock.dataset.now) - Date.now();
   setInterval(tick, 250);
   tick();

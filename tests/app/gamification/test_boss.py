@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.channels import boss_channel
 from app.errors import TooMany, ValidationError
 from app.extensions import db
-from app.gamification import boss
+from app.gamification import boss, boss_end
 from app.judging import service
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import BadgeAward, BossFight, BossHit, Player, XpEntry, utcnow
@@ -121,8 +121,8 @@ def test_an_escape_pays_in_proportion_to_the_damage_once(fight):
     boss_fight, _, kids, challenge = fight
     submit(kids[0], challenge, ["AC", "AC", "AC", "WA"])  # 3 of 7.2
     later = utcnow() + timedelta(minutes=21)
-    boss.settle_if_over(boss_fight.id, later)
-    boss.settle_if_over(boss_fight.id, later)
+    boss_end.settle_if_over(boss_fight.id, later)
+    boss_end.settle_if_over(boss_fight.id, later)
     assert db.session.get(BossFight, boss_fight.id).state == "escaped"
     boss_xp = db.session.scalars(select(XpEntry.amount).where(XpEntry.source == "boss")).all()
     assert boss_xp == [25] * 3  # 3 of 7.2 HP: 5/12 of 60
@@ -162,3 +162,77 @@ def test_pages_projector_and_access(fight, client, auth):
     auth.logout()
     auth.login(teacher.email)
     assert "projector-link" in client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)
+
+
+def test_a_teacher_starts_a_fight_from_a_round_page_for_its_participants(app, client, auth):
+    from app.contests import participation
+    from tests.conftest import submit as send_form
+    from tests.factories import make_round
+
+    teacher = make_user(role="teacher")
+    problems = [make_challenge(FOUR, owner_id=teacher.id, title=f"P{n}") for n in range(4)]
+    round_ = make_round(teacher, problems)
+    joined = [make_user(name=f"In {n}") for n in range(2)]
+    for kid in joined:
+        participation.join(kid, round_)
+    make_user(name="Not registered")
+    auth.login(teacher.email)
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert f"/boss/new?round_id={round_.id}" in page
+    url = f"/boss/new?round_id={round_.id}"
+    form = client.get(url).get_data(as_text=True)
+    assert all(f">P{n}<" in form for n in range(4))  # the round's problems to pick from
+    too_many = send_form(client, url, {"name": "Hydra", "minutes": "15",
+                                       "challenge_ids": [str(p.id) for p in problems]})  # fmt: skip
+    assert too_many.status_code == 400 and "one to three" in too_many.get_data(as_text=True)
+    done = send_form(client, url, {"name": "Hydra", "minutes": "15",
+                                   "challenge_ids": [str(problems[0].id), str(problems[1].id)]})  # fmt: skip
+    assert done.status_code == 302
+    fight = db.session.scalar(select(BossFight).where(BossFight.round_id == round_.id))
+    assert fight is not None and fight.course_id is None
+    assert fight.participant_ids == sorted(kid.id for kid in joined)
+    assert fight.challenge_ids == [problems[0].id, problems[1].id]
+    assert fight.hp_max == pytest.approx(2 * 8 * 0.6)
+    assert fight.ends_at - fight.starts_at == timedelta(minutes=15)
+
+
+def test_a_round_with_nobody_registered_has_no_fight(app, client, auth):
+    from tests.conftest import submit as send_form
+    from tests.factories import make_round
+
+    teacher = make_user(role="teacher")
+    round_ = make_round(teacher, [make_challenge(FOUR, owner_id=teacher.id)])
+    auth.login(teacher.email)
+    url = f"/boss/new?round_id={round_.id}"
+    challenge_id = round_.problems[0].challenge_id
+    refused = send_form(
+        client, url, {"name": "X", "minutes": "20", "challenge_ids": [str(challenge_id)]}
+    )
+    assert refused.status_code == 400 and "Nobody to fight with" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(BossFight.id)) is None
+
+
+def test_a_workers_tick_settles_an_escape_no_page_asked_about(fight):
+    boss_fight, _, kids, challenge = fight
+    submit(kids[0], challenge, ["AC", "WA", "WA", "WA"])  # 1 of 7.2
+    assert boss_end.settle_overdue() == []  # still running
+    later = utcnow() + timedelta(minutes=21)
+    assert boss_end.settle_overdue(later) == [boss_fight.id]
+    assert boss_end.settle_overdue(later) == []
+    assert db.session.get(BossFight, boss_fight.id).state == "escaped"
+    boss_xp = db.session.scalars(select(XpEntry.amount).where(XpEntry.source == "boss")).all()
+    assert boss_xp == [8] * 3  # 1 of 7.2 HP: floor(60 / 7.2)
+
+
+def test_the_teachers_report_names_every_test_and_every_participant(fight, client, auth):
+    boss_fight, teacher, kids, challenge = fight
+    submit(kids[0], challenge, ["AC", "AC", "AC", "WA"])
+    submit(kids[1], challenge, ["AC", "WA", "WA", "WA"])
+    boss_end.settle_if_over(boss_fight.id, utcnow() + timedelta(minutes=21))
+    report = boss_end.report_page(db.session.get(BossFight, boss_fight.id))
+    assert [count for _, _, count in report.passes] == [2, 1, 1, 0]  # the last: nobody
+    assert [name for _, name, _ in report.passes] == [t.name for t in challenge.tests]
+    assert report.contributions == [("Kid 0", 3.0, 0.75), ("Kid 1", 1.0, 0.25), ("Kid 2", 0.0, 0.0)]
+    auth.login(teacher.email)
+    page = client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)
+    assert "boss-report-passes" in page and "0 of 3" in page and "Kid 2" in page

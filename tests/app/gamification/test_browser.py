@@ -15,15 +15,23 @@ from tests.worker.workers import worker_env, worker_process
 pytestmark = pytest.mark.browser
 
 SUM = "a, b = map(int, input().split())\nprint(a + b)\n"
-# Records when the verdict and each toast appeared (for the closing note; not asserted).
+# Records, on the page's own clock, when the verdict, each toast and the header's new XP and
+# streak appeared.
 RECORD_TIMES = """() => {
   window.__times = {};
   const seen = (key) => { if (!(key in window.__times)) window.__times[key] = performance.now(); };
+  const xp = document.getElementById('game-xp').textContent;
+  const streak = document.getElementById('game-streak').textContent;
   new MutationObserver(() => {
     if (document.querySelector('[data-testid=verdict][data-verdict]')) seen('verdict');
     for (const t of document.querySelectorAll('#toasts .toast')) seen(t.dataset.kind);
-  }).observe(document.body, {subtree: true, childList: true, attributes: true});
+    if (document.getElementById('game-xp').textContent !== xp) seen('header xp');
+    if (document.getElementById('game-streak').textContent !== streak) seen('header streak');
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
 }"""
+# The issue's promise: the toast and the header follow the verdict within 1 s on this machine
+# (measured at 60-100 ms; the page's own clock, so the test driver's delays don't count).
+WITHIN_MS = 1000
 
 
 @pytest.fixture
@@ -65,7 +73,10 @@ def test_a_solve_shows_xp_level_streak_and_a_badge_live(judged, page):
     other.locator("#toasts .toast-xp").wait_for(timeout=5000)
     assert other.inner_text("#game-xp") == "150"
     times = page.evaluate("window.__times")
-    print("verdict → toast ms:", {k: round(v - times["verdict"]) for k, v in times.items()})
+    after = {k: round(v - times["verdict"]) for k, v in times.items()}
+    print("verdict → toast and header ms:", after)
+    for shown in ("xp", "level", "streak", "header xp", "header streak"):
+        assert after[shown] <= WITHIN_MS, after
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "gamification-toasts-1366.png"))
 

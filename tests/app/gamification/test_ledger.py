@@ -187,7 +187,11 @@ def test_no_sequence_of_submissions_rejudges_and_overrides_pays_beyond_the_rules
             staff.override_verdict(teacher, submitted[index % len(submitted)], verdict, "x")
     best = max((a.best for a in ledger.attempts(user.id, challenge.id)), default=0.0)
     assert total(user.id) == xp.payable(challenge.difficulty, best) <= 60
-    assert db.session.get(Player, user.id).xp == total(user.id)
+    player = db.session.get(Player, user.id)  # none until something changed
+    assert (player.xp if player else 0) == total(user.id)
+    if player is not None:  # the running copies agree with the ledger and the best
+        assert player.level == xp.level_of(player.xp)
+        assert player.solved == int(best >= 100)
     per_language = db.session.execute(
         select(LanguageXpEntry.language, func.sum(LanguageXpEntry.amount))
         .where(LanguageXpEntry.user_id == user.id)
@@ -231,9 +235,40 @@ def test_two_settlements_racing_on_one_challenge_cannot_both_pay(app, monkeypatc
     monkeypatch.setattr(
         ledger, "_state", lambda user_id, challenge_id: (read(user_id, challenge_id)[0], {})
     )
-    settled, _ = ledger.settle_challenge(user.id, challenge.id, "medium", judgement.id)
-    assert settled.amount == 60
-    with pytest.raises(IntegrityError):
-        db.session.commit()  # the guard key refuses the second payment; the job is retried
+    with pytest.raises(IntegrityError):  # the guard key refuses the second payment: retried
+        ledger.settle_challenge(user.id, challenge.id, "medium", judgement.id)
     db.session.rollback()
     assert total(user.id) == 60
+
+
+def test_a_verdict_racing_another_on_the_same_player_is_refused_not_lost(app, monkeypatch):
+    import pytest
+    from sqlalchemy import update
+
+    from app.errors import Conflict
+    from app.gamification import handlers, verdict_state
+    from app.judging.consequences import verdict_event
+
+    user, first, second = make_user(), make_challenge(), make_challenge()
+    submit(user, first)  # the Player row exists: 60 XP
+    submission = create_submission(user, second, "python3", GOOD)
+    judgement = submission.judgements[0]
+    judgement.status, judgement.verdict, judgement.score = "done", "AC", 100.0
+    db.session.commit()
+    read = verdict_state.read
+
+    def read_then_another_commits(*args):
+        state = read(*args)
+        with db.engine.begin() as other:  # another verdict of this user, committed meanwhile
+            other.execute(
+                update(Player)
+                .where(Player.user_id == user.id)
+                .values(xp=Player.xp + 10, updated_at=utcnow())
+            )
+        return state
+
+    monkeypatch.setattr(verdict_state, "read", read_then_another_commits)
+    with pytest.raises(Conflict):  # refused (the worker retries), not written over the other
+        handlers.apply_verdict(verdict_event(judgement))
+    db.session.rollback()
+    assert db.session.get(Player, user.id).xp == 70

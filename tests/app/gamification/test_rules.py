@@ -163,6 +163,36 @@ def test_a_new_zone_never_reaches_tomorrow_early(moment, old, new, minutes_since
         assert day == streaks.local_day(moment, new)
 
 
+# A submission some minutes after the last, in the zone then set (a change is asked for at it).
+TRAVEL = st.lists(
+    st.tuples(st.integers(1, 3 * 24 * 60), st.one_of(st.none(), ZONES)), min_size=1, max_size=40
+)
+
+
+@given(ZONES, TRAVEL)
+def test_zone_changes_never_count_days_faster_than_the_clock(first_zone, steps):
+    """However a user moves between zones (once a week at most, as the profile allows), a run
+    of N counted days spans N - 2 days of real time, less at most two days per change (a
+    change can move the calendar by up to 26 hours, once): never a day won back every week."""
+    zone, previous, changed_at = first_zone, "", None
+    moment, streak = datetime(2026, 1, 1, 12), Streak()
+    run_start, changes = moment, []
+    for minutes, wanted in steps:
+        moment += timedelta(minutes=minutes)
+        if wanted and wanted != zone and streaks.may_change_zone(changed_at, moment):
+            previous, zone, changed_at = zone, wanted, moment
+            changes.append(moment)
+        day = streaks.counted_day(moment, zone, previous, changed_at)
+        before = streak
+        streak = streaks.record(streak, streaks.day_period(day))
+        if streak.current == 1 and before.current != 1:
+            run_start = moment  # a new run
+        # A change moves the calendar when its week of the earlier day is over: in this run.
+        moved = sum(1 for at in changes if at + streaks.ZONE_CHANGE_EVERY > run_start)
+        slack = timedelta(hours=1)  # a daylight-saving change
+        assert moment - run_start >= timedelta(days=streak.current - 2 - 2 * moved) - slack
+
+
 def test_east_jump_after_a_change_counts_the_old_day():
     # 11:00 UTC on a Monday is still Sunday at UTC-12 and already Tuesday at UTC+14.
     moment = datetime(2026, 11, 30, 11, 0)

@@ -39,7 +39,9 @@ def test_a_course_with_gamification_off_hides_the_header(app, client, auth):
     assert "game-header" not in page
 
 
-def test_a_challenge_page_links_its_leaderboard_unless_its_course_switched_it_off(app, client, auth):
+def test_a_challenge_page_links_its_leaderboard_unless_its_course_switched_it_off(
+    app, client, auth
+):
     user = make_user()
     practice = make_challenge()
     teacher = make_user(role="teacher")
@@ -135,3 +137,29 @@ def test_equal_values_share_a_rank(rows):
     board = boards.ranked([(user, float(value), None) for user, value in rows])
     for rank, _, value, _ in board:
         assert rank == 1 + sum(1 for _, v in rows if v > value)
+
+
+def test_the_language_board_counts_each_language_and_the_challenge_board_best_then_time(app):
+    first, second, third = (
+        make_user(name="First"),
+        make_user(name="Second"),
+        make_user(name="Third"),
+    )
+    challenge = make_challenge(difficulty="easy")
+    submit(second, challenge, "WA", 50.0)
+    submit(first, challenge, language="c")  # full, earlier than second's full
+    submit(first, challenge, language="python3")  # again in another language: counted there
+    submit(second, challenge)
+    submit(third, challenge, "WA", 40.0)
+    python = boards.language_board("python3", first.id)
+    assert [(e.name, e.value) for e in python] == [
+        ("First", 25.0),
+        ("Second", 25.0),
+        ("Third", 10.0),
+    ]
+    assert [(e.name, e.value) for e in boards.language_board("c", None)] == [("First", 25.0)]
+    board = boards.challenge_board(challenge, third.id)
+    assert [(e.rank, e.name, e.value) for e in board] == [
+        (1, "First", 100.0), (2, "Second", 100.0), (3, "Third", 40.0),
+    ]  # fmt: skip
+    assert [e.me for e in board] == [False, False, True]
