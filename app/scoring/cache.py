@@ -3,21 +3,27 @@
 A finished judgement (a Judged event, in the recording transaction) recomputes one cell and
 one row per audience; a new submission in a round does the same, so the board shows it
 pending at once. `rebuild` recomputes a round from its submissions: after a thaw, an edit,
-or by hand; tests compare the two. What a viewer reads is decided in app/scoring/boards.py; what is read, in attempts.py.
+or by hand; tests compare the two. What a viewer reads is decided in app/scoring/boards.py;
+what is read, in attempts.py.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Participant, Round, RoundProblem, ScoreRow, Submission
 from app.scoring.attempts import (
+    Clocked,
+    Labelled,
+    Scored,
     all_attempts,
     cell_attempts,
     clock_of,
@@ -33,28 +39,90 @@ from app.scoring.types import Attempt, Cell, Row, Rules
 AUDIENCES: dict[str, Viewer] = {"jury": STAFF, "public": PUBLIC}
 
 
+@dataclass(frozen=True)
+class Scheduled:
+    """The round's columns a verdict's refresh reads (with its lock), instead of a Round."""
+
+    id: int
+    mode: str
+    scoring: str
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int | None
+    due_at: datetime | None
+    credit_windows: list[dict[str, Any]]
+    freeze_at: datetime | None
+    thawed_at: datetime | None
+    penalty_minutes: int
+    ce_penalty: bool
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+class Problem(NamedTuple):
+    """The problem's columns a refresh reads and keeps (its counts and marks)."""
+
+    id: int
+    challenge_id: int
+    label: str
+    points: float
+    counts: dict[str, Any] | None
+    firsts: dict[str, Any] | None
+
+
+class Stored(NamedTuple):
+    """One audience's stored row of the participant, as locked."""
+
+    id: int
+    audience: str
+    data: dict[str, Any]
+
+
+_ROUND = (Round.id, Round.mode, Round.scoring, Round.starts_at, Round.ends_at,
+          Round.duration_minutes, Round.due_at, Round.credit_windows, Round.freeze_at,
+          Round.thawed_at, Round.penalty_minutes, Round.ce_penalty)  # fmt: skip
+_PARTICIPANT = (Participant.id, Participant.virtual, Participant.started_at,
+                Participant.extra_minutes)  # fmt: skip
+_PROBLEM = (RoundProblem.id, RoundProblem.challenge_id, RoundProblem.label, RoundProblem.points,
+            RoundProblem.counts, RoundProblem.firsts)  # fmt: skip
+_ROW = (ScoreRow.id, ScoreRow.audience, ScoreRow.data)
+_TABLE = cast(Table, ScoreRow.__table__)
+_PROBLEMS = cast(Table, RoundProblem.__table__)
+
+
 def refresh(submission: Submission) -> None:
     """Recompute the cell (and row) a round submission belongs to, for both audiences, in the
     caller's transaction."""
     if submission.round_id is None or submission.participant_id is None:
         return
+    # Columns and Core statements on the session's connection: loading and flushing ORM
+    # objects cost a verdict more than the database does. The verdict's own write goes first.
+    session = db.session()
+    session.flush()
+    connection = session.connection()
+    keys = {"round_id": submission.round_id, "participant_id": submission.participant_id,
+            "challenge_id": submission.challenge_id}  # fmt: skip
     # One query for the round, the participant, the problem and the participant's rows, locked
     # in that order: verdicts on one problem run one after the other (its counts and marks), and
-    # two verdicts of one participant too, the second reading the first's result. Rebuild locks
+    # two verdicts of one participant too, the second reading the first's result (in its own
+    # statement, after the lock: one statement would read from before the wait). Rebuild locks
     # the problems before the rows as well.
-    found = _locked(submission, with_rows=True)
+    found = connection.execute(_LOCKING[True], keys).all()
     if len(found) == len(AUDIENCES):
-        round_, participant, problem, _ = found[0]
-        stored = {r[3].audience: r[3] for r in found}
+        stored = {r.audience: r for r in (Stored(*f[_ROW_AT:]) for f in found)}
     else:  # the participant's first submission: no rows yet
-        first = _locked(submission, with_rows=False)
-        if not first:
+        found = connection.execute(_LOCKING[False], keys).all()
+        if not found:
             return
-        round_, participant, problem = first[0]
-        stored = _rows_for_update(round_, participant.id)
-    clock = clock_of(round_, participant)
+        stored = _rows_for_update(connection, submission.round_id, submission.participant_id)
+    head = found[0]
+    round_ = Scheduled(*head[:_PARTICIPANT_AT])
+    problem = Problem(*head[_PROBLEM_AT:_ROW_AT])
+    clock = clock_of(round_, Clocked(*head[_PARTICIPANT_AT:_PROBLEM_AT]))
     attempts = cell_attempts(round_, clock, problem)
-    rules = Rules(round_.scoring, round_.penalty_minutes, round_.ce_penalty,
+    rules = Rules(round_.scoring, round_.penalty_minutes, round_.ce_penalty,  # type: ignore[arg-type]
                   points={problem.label: problem.points})  # fmt: skip
     thawed = round_.thawed_at is not None
     values = {
@@ -62,13 +130,23 @@ def refresh(submission: Submission) -> None:
                        rules, problem.label)
         for audience, viewer in AUDIENCES.items()
     }  # fmt: skip
-    _store_cells(rules, participant.id, problem, values, stored)
-    _refresh_first(round_, problem, attempts, rules)
+    counts = _store_cells(connection, rules, clock.id, problem, values, stored)
+    firsts = _refresh_first(round_, problem, attempts, rules)
+    changes: dict[str, Any] = {}
+    if counts != (problem.counts or {}):
+        changes["counts"] = counts
+    if firsts is not None and firsts != (problem.firsts or {}):
+        changes["firsts"] = firsts
+    if changes:
+        connection.execute(_PROBLEMS.update().where(_PROBLEMS.c.id == problem.id), changes)
+    # ORM copies in this session would be stale until the commit expires them.
+    _expire(session, RoundProblem, [problem.id])
+    _expire(session, ScoreRow, [r.id for r in stored.values()])
 
 
 def _locking(with_rows: bool) -> Any:
     query = (
-        select(Round, Participant, RoundProblem, *([ScoreRow] if with_rows else []))
+        select(*_ROUND, *_PARTICIPANT, *_PROBLEM, *(_ROW if with_rows else ()))
         .join(Participant, Participant.round_id == Round.id)
         .join(RoundProblem, RoundProblem.round_id == Round.id)
         .where(
@@ -80,49 +158,56 @@ def _locking(with_rows: bool) -> Any:
     if with_rows:
         query = query.join(ScoreRow, ScoreRow.participant_id == Participant.id)
     locks = [RoundProblem, ScoreRow] if with_rows else [RoundProblem]
-    return query.with_for_update(of=locks).execution_options(populate_existing=True)
+    return query.with_for_update(of=locks)
 
 
 # Built once: building and keying a statement costs a verdict more than running it.
 _LOCKING = {True: _locking(True), False: _locking(False)}
+_PARTICIPANT_AT = len(_ROUND)
+_PROBLEM_AT = _PARTICIPANT_AT + len(_PARTICIPANT)
+_ROW_AT = _PROBLEM_AT + len(_PROBLEM)
+_ROWS_LOCKED = (
+    select(*_ROW).where(ScoreRow.participant_id == bindparam("participant_id")).with_for_update()
+)
+_ROW_WRITE = _TABLE.update().where(_TABLE.c.id == bindparam("row_id"))
 
 
-def _locked(submission: Submission, *, with_rows: bool) -> list[Any]:
-    """The submission's round, participant and problem (and that participant's rows), locked."""
-    return list(db.session.execute(_LOCKING[with_rows], {
-        "round_id": submission.round_id, "participant_id": submission.participant_id,
-        "challenge_id": submission.challenge_id}))  # fmt: skip
-
-
-def _store_cells(rules: Rules, participant_id: int, problem: RoundProblem,
-                 values: dict[str, Cell], stored: dict[str, ScoreRow]) -> None:  # fmt: skip
-    """Write one problem's cell into the participant's (locked) row of each audience."""
-    mode = rules.mode
+def _store_cells(connection: Connection, rules: Rules, participant_id: int, problem: Problem,
+                 values: dict[str, Cell], stored: dict[str, Stored]) -> dict[str, Any]:  # fmt: skip
+    """Write one problem's cell into the participant's (locked) row of each audience where it
+    changed, in one statement; the problem's solved / tried counts after it."""
+    counts = dict(problem.counts or {})
+    writes = []
     for audience, value in values.items():
-        row_of = stored[audience]
-        cells = dict(row_of.data.get("cells", {}))
+        cells = dict(stored[audience].data.get("cells", {}))
         before = Cell.from_dict(cells[problem.label]) if problem.label in cells else Cell()
-        cells[problem.label] = value.as_dict()
-        set_totals(row_of, row(participant_id, (Cell.from_dict(c) for c in cells.values()), mode))
-        row_of.data = {"cells": cells}  # a new object: JSON change tracked
-        _count(problem, audience, before, value)
+        counts[audience] = _count(counts.get(audience, [0, 0]), before, value)
+        shown = value.stored()
+        if cells.get(problem.label) == shown:
+            continue
+        cells[problem.label] = shown
+        totals = row(participant_id, (Cell.from_dict(c) for c in cells.values()), rules.mode)
+        writes.append({"row_id": stored[audience].id, "data": {"cells": cells}, **totals.as_dict()})
+    if writes:
+        connection.execute(_ROW_WRITE, writes)
+    return counts
 
 
-def _rows_for_update(round_: Round, participant_id: int) -> dict[str, ScoreRow]:
+def _rows_for_update(
+    connection: Connection, round_id: int, participant_id: int
+) -> dict[str, Stored]:
     """The participant's rows, locked, made first if missing (two first verdicts of one team at
     once both find them: a conflicting insert does nothing, and both then lock the same rows)."""
 
-    def locked() -> dict[str, ScoreRow]:
-        return {r.audience: r for r in db.session.scalars(
-            select(ScoreRow).where(ScoreRow.participant_id == participant_id)
-            .with_for_update().execution_options(populate_existing=True))}  # fmt: skip
+    def locked() -> dict[str, Stored]:
+        return {r.audience: r for r in (Stored(*f) for f in connection.execute(
+            _ROWS_LOCKED, {"participant_id": participant_id}))}  # fmt: skip
 
     stored = locked()
     if len(stored) < len(AUDIENCES):
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(insert(ScoreRow).values([
-            {"round_id": round_.id, "participant_id": participant_id, "audience": audience,
+        insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        connection.execute(insert(ScoreRow).values([
+            {"round_id": round_id, "participant_id": participant_id, "audience": audience,
              "data": {"cells": {}}}
             for audience in AUDIENCES if audience not in stored
         ]).on_conflict_do_nothing())  # fmt: skip
@@ -130,10 +215,11 @@ def _rows_for_update(round_: Round, participant_id: int) -> dict[str, ScoreRow]:
     return stored
 
 
-def set_totals(stored: ScoreRow, totals: Row) -> None:
-    """A row's totals into its columns."""
-    stored.solved, stored.time, stored.last_accept = totals.solved, totals.time, totals.last_accept
-    stored.score, stored.last_improvement = totals.score, totals.last_improvement
+def _expire(session: Session, model: type[Any], ids: list[int]) -> None:
+    for key in ids:
+        found = session.identity_map.get(session.identity_key(model, key))
+        if found is not None:
+            session.expire(found)
 
 
 def totals_of(stored: ScoreRow | Any) -> Row:
@@ -146,38 +232,35 @@ def _tried(value: Cell) -> bool:
     return bool(value.judged or value.pending)
 
 
-def _count(problem: RoundProblem, audience: str, before: Cell, after: Cell) -> None:
-    """Keep the problem's solved / tried counts as one cell changes."""
-    counts = dict(problem.counts or {})
-    solved, tried = counts.get(audience, [0, 0])
+def _count(before_counts: list[int], before: Cell, after: Cell) -> list[int]:
+    """A problem's [solved, tried] count of one audience as one cell changes."""
+    solved, tried = before_counts
     solved += int(after.solved) - int(before.solved)
     tried += int(_tried(after)) - int(_tried(before))
-    counts[audience] = [solved, tried]
-    problem.counts = counts
+    return [solved, tried]
 
 
 def _refresh_first(
-    round_: Round, problem: RoundProblem, touched: list[Attempt], rules: Rules
-) -> bool:
-    """Recompute a problem's first-to-solve marks when this cell could move them: unless the
-    mark is settled earlier than every attempt here, it may change."""
-    firsts = dict(problem.firsts or {})
+    round_: Scored, problem: Problem, touched: list[Attempt], rules: Rules
+) -> dict[str, Any] | None:
+    """A problem's first-to-solve marks recomputed when this cell could move them (None when it
+    cannot: each mark is settled earlier than every attempt here)."""
+    firsts = problem.firsts or {}
     earliest = min((a.at_seconds for a in touched), default=None)
     ids = {a.submission_id for a in touched}
     settled = [firsts.get(audience) for audience in AUDIENCES]
     if earliest is not None and all(
         mark and mark["id"] not in ids and mark["at"] < earliest for mark in settled
     ):
-        return False
-    problem.firsts = _marks(round_, problem, rules)
-    return any(firsts.get(audience) != problem.firsts.get(audience) for audience in AUDIENCES)
+        return None
+    return _marks(round_, problem, rules)
 
 
 # Attempts read at a time while looking for a problem's first solve from the earliest on.
 MARK_PAGE = 64
 
 
-def _marks(round_: Round, problem: RoundProblem, rules: Rules) -> dict[str, Any]:
+def _marks(round_: Scored, problem: Labelled, rules: Rules) -> dict[str, Any]:
     """A problem's first-to-solve mark per audience. Where everyone ranked starts with the
     round, the earliest attempts decide (the first accepted one, unless a pending one comes
     before it): pages are read from the first sent until each audience's mark is decided. In
@@ -248,7 +331,7 @@ def rebuild(round_: Round, now: datetime | None = None) -> None:
             }
             totals = row(clock.id, cells.values(), rules.mode)
             rows.append({"round_id": round_.id, "participant_id": clock.id, "audience": audience,
-                         "data": {"cells": {k: v.as_dict() for k, v in cells.items()}},
+                         "data": {"cells": {k: v.stored() for k, v in cells.items()}},
                          **totals.as_dict()})  # fmt: skip
             for label, value in cells.items():
                 tally[audience][label][0] += int(value.solved)
