@@ -9,11 +9,14 @@ what is read, in attempts.py.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -32,7 +35,7 @@ from app.scoring.attempts import (
     rules_of,
 )
 from app.scoring.cells import cell
-from app.scoring.freeze import PUBLIC, STAFF, Viewer, visible
+from app.scoring.freeze import PUBLIC, STAFF, Viewer, hidden, visible
 from app.scoring.standings import first_to_solve, row
 from app.scoring.types import Attempt, Cell, Row, Rules
 
@@ -300,9 +303,28 @@ def _mark(seen: list[Attempt], rules: Rules, label: str) -> dict[str, Any] | Non
     return {"id": hit.submission_id, "at": hit.at_seconds, "participant_id": hit.participant_id}
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A full recompute makes some 300,000 short-lived tuples, none in a reference cycle: the
+    cyclic collector would walk them again and again for nothing (a third of the time). It is
+    switched back on after, unless it was off already (another recompute running)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def rebuild(round_: Round, now: datetime | None = None) -> None:
     """Recompute the whole cache of a round from its submissions (the caller commits)."""
     del now
+    with _without_cycle_collection():
+        _rebuild(round_)
+
+
+def _rebuild(round_: Round) -> None:
     # The problems are locked first, as refresh locks its problem before its rows.
     problems = list(db.session.scalars(
         select(RoundProblem).where(RoundProblem.round_id == round_.id)
@@ -320,26 +342,29 @@ def rebuild(round_: Round, now: datetime | None = None) -> None:
     for clock, attempts in all_attempts(round_):
         if not attempts:
             continue  # as the incremental path: a row appears with the first submission
+        sent_on: dict[str, list[Attempt]] = {}
+        for attempt in attempts:
+            sent_on.setdefault(attempt.problem, []).append(attempt)
+        # Each cell once from every attempt; an audience's own only where it hides something.
+        plain = {label: cell(sent_on[label], rules, label) for label in labels if label in sent_on}
         for audience, viewer in AUDIENCES.items():
-            by_label: dict[str, list[Attempt]] = {}
-            for attempt in visible(
-                attempts, freeze_seconds=clock.freeze, viewer=viewer, thawed=thawed
-            ):
-                by_label.setdefault(attempt.problem, []).append(attempt)
-            cells = {
-                label: cell(by_label[label], rules, label) for label in labels if label in by_label
-            }
+            cells: dict[str, Cell] = {}
+            for label, value in plain.items():
+                seen = sent_on[label]
+                if any(hidden(a, clock.freeze, viewer, thawed) for a in seen):
+                    seen = visible(seen, freeze_seconds=clock.freeze, viewer=viewer, thawed=thawed)
+                    value = cell(seen, rules, label)
+                cells[label] = value
+                tally[audience][label][0] += int(value.solved)
+                tally[audience][label][1] += int(_tried(value))
+                if not clock.virtual:  # virtual participants are not ranked for marks
+                    marked[audience][label] += seen
             totals = row(clock.id, cells.values(), rules.mode)
             rows.append({"round_id": round_.id, "participant_id": clock.id, "audience": audience,
                          "data": {"cells": {k: v.stored() for k, v in cells.items()}},
                          **totals.as_dict()})  # fmt: skip
-            for label, value in cells.items():
-                tally[audience][label][0] += int(value.solved)
-                tally[audience][label][1] += int(_tried(value))
-                if not clock.virtual:  # virtual participants are not ranked for marks
-                    marked[audience][label] += by_label[label]
     if rows:
-        db.session.execute(insert(ScoreRow), rows)
+        db.session.connection().execute(_TABLE.insert(), rows)
     for problem in problems:
         problem.counts = {audience: tally[audience][problem.label] for audience in AUDIENCES}
         problem.firsts = {audience: _mark(marked[audience][problem.label], rules, problem.label)
