@@ -144,7 +144,7 @@ _SENT = (
     .order_by(Submission.id, Judgement.id)
 )
 # One verdict's cell: built once, as building and keying a statement costs more than running it.
-_CELL = _SENT.where(Submission.participant_id == bindparam("participant_id"),
+CELL = _SENT.where(Submission.participant_id == bindparam("participant_id"),
                     Submission.challenge_id == bindparam("challenge_id"))  # fmt: skip
 
 
@@ -160,7 +160,7 @@ def submissions(round_id: int, *where: ColumnElement[bool]) -> list[Sent]:
 def cell_submissions(round_id: int, participant_id: int, challenge_id: int) -> list[Sent]:
     """One participant's real submissions on one problem, in order."""
     # On the session's connection: a Core read, in the verdict's transaction (flushed by then).
-    return _latest(db.session.connection().execute(_CELL, {
+    return _latest(db.session.connection().execute(CELL, {
         "round_id": round_id, "participant_id": participant_id, "challenge_id": challenge_id}))  # fmt: skip
 
 
@@ -259,9 +259,13 @@ def attempts_by_participant(
     return grouped
 
 
-def cell_attempts(round_: Scored, clock: Clock, problem: Labelled) -> list[Attempt]:
-    """Every attempt of one participant on one problem."""
-    sent = cell_submissions(round_.id, clock.id, problem.challenge_id)
+def cell_attempts(
+    round_: Scored, clock: Clock, problem: Labelled, rows: Iterable[Any] | None = None
+) -> list[Attempt]:
+    """Every attempt of one participant on one problem (from the rows of CELL when the caller
+    read them already)."""
+    sent = _latest(rows) if rows is not None else cell_submissions(round_.id, clock.id,
+                                                                   problem.challenge_id)  # fmt: skip
     grouped = attempts_by_participant(
         round_, {clock.id: clock}, {problem.challenge_id: problem.label}, sent
     )

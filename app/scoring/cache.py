@@ -10,7 +10,7 @@ what is read, in attempts.py.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Participant, Round, RoundProblem, ScoreRow, Submission
+from app.scoring import trips
 from app.scoring.attempts import (
+    CELL,
     Clocked,
     Labelled,
     Scored,
@@ -110,21 +112,23 @@ def refresh(submission: Submission) -> None:
     # One query for the round, the participant, the problem and the participant's rows, locked
     # in that order: verdicts on one problem run one after the other (its counts and marks), and
     # two verdicts of one participant too, the second reading the first's result (in its own
-    # statement, after the lock: one statement would read from before the wait). Rebuild locks
-    # the problems before the rows as well.
-    found = connection.execute(_LOCKING[True], keys).all()
+    # statement, after the lock: one statement would read from before the wait; both go in one
+    # round trip). Rebuild locks the problems before the rows as well.
+    found, read = trips.run(connection, [(_LOCKING[True], keys), (CELL, keys)])
+    sent: Sequence[Any] | None = read
     if len(found) == len(AUDIENCES):
         stored = {r.audience: r for r in (Stored(*f[_ROW_AT:]) for f in found)}
-    else:  # the participant's first submission: no rows yet
+    else:  # the participant's first submission: no rows yet, nothing locked when read
         found = connection.execute(_LOCKING[False], keys).all()
         if not found:
             return
         stored = _rows_for_update(connection, submission.round_id, submission.participant_id)
+        sent = None
     head = found[0]
     round_ = Scheduled(*head[:_PARTICIPANT_AT])
     problem = Problem(*head[_PROBLEM_AT:_ROW_AT])
     clock = clock_of(round_, Clocked(*head[_PARTICIPANT_AT:_PROBLEM_AT]))
-    attempts = cell_attempts(round_, clock, problem)
+    attempts = cell_attempts(round_, clock, problem, sent)
     rules = Rules(round_.scoring, round_.penalty_minutes, round_.ce_penalty,  # type: ignore[arg-type]
                   points={problem.label: problem.points})  # fmt: skip
     thawed = round_.thawed_at is not None
@@ -133,15 +137,18 @@ def refresh(submission: Submission) -> None:
                        rules, problem.label)
         for audience, viewer in AUDIENCES.items()
     }  # fmt: skip
-    counts = _store_cells(connection, rules, clock.id, problem, values, stored)
+    writes, counts = _cells_written(rules, clock.id, problem, values, stored)
     firsts = _refresh_first(round_, problem, attempts, rules)
+    steps: list[trips.Step] = [(_ROW_WRITE, writes)] if writes else []
     changes: dict[str, Any] = {}
     if counts != (problem.counts or {}):
         changes["counts"] = counts
     if firsts is not None and firsts != (problem.firsts or {}):
         changes["firsts"] = firsts
     if changes:
-        connection.execute(_PROBLEMS.update().where(_PROBLEMS.c.id == problem.id), changes)
+        steps.append((_PROBLEM_WRITE, {"problem_id": problem.id, **changes}))
+    if steps:  # in one round trip
+        trips.run(connection, steps)
     # ORM copies in this session would be stale until the commit expires them.
     _expire(session, RoundProblem, [problem.id])
     _expire(session, ScoreRow, [r.id for r in stored.values()])
@@ -173,12 +180,13 @@ _ROWS_LOCKED = (
     select(*_ROW).where(ScoreRow.participant_id == bindparam("participant_id")).with_for_update()
 )
 _ROW_WRITE = _TABLE.update().where(_TABLE.c.id == bindparam("row_id"))
+_PROBLEM_WRITE = _PROBLEMS.update().where(_PROBLEMS.c.id == bindparam("problem_id"))
 
 
-def _store_cells(connection: Connection, rules: Rules, participant_id: int, problem: Problem,
-                 values: dict[str, Cell], stored: dict[str, Stored]) -> dict[str, Any]:  # fmt: skip
-    """Write one problem's cell into the participant's (locked) row of each audience where it
-    changed, in one statement; the problem's solved / tried counts after it."""
+def _cells_written(rules: Rules, participant_id: int, problem: Problem, values: dict[str, Cell],
+                   stored: dict[str, Stored]) -> tuple[list[dict[str, Any]], dict[str, Any]]:  # fmt: skip
+    """The writes of one problem's cell into the participant's (locked) row of each audience
+    where it changed, and the problem's solved / tried counts after them."""
     counts = dict(problem.counts or {})
     writes = []
     for audience, value in values.items():
@@ -191,9 +199,7 @@ def _store_cells(connection: Connection, rules: Rules, participant_id: int, prob
         cells[problem.label] = shown
         totals = row(participant_id, (Cell.from_dict(c) for c in cells.values()), rules.mode)
         writes.append({"row_id": stored[audience].id, "data": {"cells": cells}, **totals.as_dict()})
-    if writes:
-        connection.execute(_ROW_WRITE, writes)
-    return counts
+    return writes, counts
 
 
 def _rows_for_update(
