@@ -9,7 +9,7 @@ naive baseline (compute_board from every attempt, per request) is measured in th
 Delivery runs the contest socket's own handler for 500 public sockets in this process (socket
 pairs; their client ends read by one thread), through Redis and the app's live hub; its
 baseline is a handler thread per socket waking for each notice (pump), in the same run.
-Targets: incremental refresh <= 2 ms p95; full recompute <= 2 s; board.json <= 100 ms;
+Also counts a refresh's statements and round trips. Targets: incremental refresh <= 2 ms p95; full recompute <= 2 s; board.json <= 100 ms;
 delivery (publish -> every client has read its whole frame) p95 <= 150 ms.
 """
 
@@ -36,7 +36,7 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.channels import contest_channel  # noqa: E402
@@ -48,7 +48,7 @@ from app.live.groups import text_frame  # noqa: E402
 from app.live.hub import get_hub  # noqa: E402
 from app.live.sockets import pump  # noqa: E402
 from app.models import Judgement, Participant, ParticipantMember, Round, Submission, User, utcnow  # noqa: E402
-from app.scoring import boards, cache  # noqa: E402
+from app.scoring import boards, cache, marks, trips  # noqa: E402
 from app.scoring.attempts import all_attempts as attempts_of_round  # noqa: E402
 from app.scoring.attempts import rules_of  # noqa: E402
 from app.scoring.board import compute_board  # noqa: E402
@@ -164,7 +164,37 @@ class Timer:
         setattr(self.module, self.name, self.inner)
 
 
-def flip(submission_id: int, spent: list[float] | None = None) -> float:
+class Statements:
+    """What refreshes send: statements through SQLAlchemy (a round trip each) and statements
+    pipelined by app/scoring/trips.py (a round trip per call), counted while `on`."""
+
+    def __init__(self) -> None:
+        self.plain = self.piped = self.trips = 0
+        self.on = False
+        self.inner = trips.run
+
+    def __enter__(self) -> Statements:
+        def counted(connection, steps):
+            if self.on:
+                self.trips += 1
+                self.piped += sum(len(p) if isinstance(p, list) else 1 for _, p in steps)
+            return self.inner(connection, steps)
+
+        trips.run = counted
+        event.listen(db.engine, "before_cursor_execute", self._count)
+        return self
+
+    def _count(self, *_: object) -> None:
+        if self.on:
+            self.plain += 1
+
+    def __exit__(self, *exc: object) -> None:
+        trips.run = self.inner
+        event.remove(db.engine, "before_cursor_execute", self._count)
+
+
+def flip(submission_id: int, spent: list[float] | None = None,
+         counter: Statements | None = None) -> float:  # fmt: skip
     """Flip one submission's verdict, then refresh + commit as update_board does; seconds (and
     the refresh alone, with its rows flushed, appended to spent: what the board adds to the
     verdict's own transaction, which commits anyway)."""
@@ -175,8 +205,12 @@ def flip(submission_id: int, spent: list[float] | None = None) -> float:
     judgement.score = 100.0 if judgement.verdict == "AC" else 0.0
     db.session.flush()  # the verdict's own write, not the board's
     clock = time.perf_counter()
+    if counter is not None:
+        counter.on = True
     cache.refresh(submission)
     db.session.flush()
+    if counter is not None:
+        counter.on = False
     if spent is not None:
         spent.append(time.perf_counter() - clock)
     db.session.commit()
@@ -342,9 +376,10 @@ def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> No
             rebuilds.append(time.perf_counter() - clock)
 
         flips, refreshes = [], []
-        with Timer(cache, "_refresh_first") as firsts, Timer(cache, "_marks") as slow:
+        with Timer(marks, "refreshed") as firsts, Timer(marks, "recomputed") as slow, \
+                Statements() as sent:  # fmt: skip
             for sid in rng.sample(sids, min(FLIPS, s)):
-                flips.append(flip(sid, refreshes))
+                flips.append(flip(sid, refreshes, sent))
         marked = [pr.firsts["jury"]["id"] for pr in fresh_round(round_id).problems
                   if (pr.firsts or {}).get("jury")][:10]  # fmt: skip
         worst = [flip(sid) for sid in marked]  # the first solver's submission: the slow path
@@ -380,7 +415,10 @@ def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> No
     get_hub(app).stop()
 
     share = firsts.seconds / sum(flips) * 100
-    print(f"incremental: {len(flips)} flips; cache._refresh_first took {share:.0f}% of "
+    print(f"incremental: per refresh {(sent.plain + sent.piped) / len(flips):.2f} statements in "
+          f"{(sent.plain + sent.trips) / len(flips):.2f} round trips ({sent.piped} pipelined in "
+          f"{sent.trips} trips, {sent.plain} on their own)")  # fmt: skip
+    print(f"incremental: {len(flips)} flips; marks.refreshed took {share:.0f}% of "
           f"refresh+commit time, its first-to-solve recompute ran {slow.calls} times; flipping the "
           f"first solver's submission ({len(worst)}x): p50 "
           f"{statistics.median(worst) * 1000:.1f} ms, max {max(worst) * 1000:.1f} ms")  # fmt: skip

@@ -3,8 +3,8 @@
 A finished judgement (a Judged event, in the recording transaction) recomputes one cell and
 one row per audience; a new submission in a round does the same, so the board shows it
 pending at once. `rebuild` recomputes a round from its submissions: after a thaw, an edit,
-or by hand; tests compare the two. What a viewer reads is decided in app/scoring/boards.py;
-what is read, in attempts.py.
+or by hand; tests compare the two. First-to-solve marks are kept in marks.py; what a viewer
+reads is decided in boards.py; what is read, in attempts.py.
 """
 
 from __future__ import annotations
@@ -23,25 +23,19 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Participant, Round, RoundProblem, ScoreRow, Submission
-from app.scoring import trips
+from app.scoring import marks, trips
 from app.scoring.attempts import (
     CELL,
     Clocked,
-    Labelled,
-    Scored,
     all_attempts,
     cell_attempts,
     clock_of,
-    earliest_attempts,
-    problem_attempts,
     rules_of,
 )
 from app.scoring.cells import cell
-from app.scoring.freeze import PUBLIC, STAFF, Viewer, hidden, visible
-from app.scoring.standings import first_to_solve, row
+from app.scoring.freeze import AUDIENCES, hidden, visible
+from app.scoring.standings import row
 from app.scoring.types import Attempt, Cell, Row, Rules
-
-AUDIENCES: dict[str, Viewer] = {"jury": STAFF, "public": PUBLIC}
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,7 @@ def refresh(submission: Submission) -> None:
         for audience, viewer in AUDIENCES.items()
     }  # fmt: skip
     writes, counts = _cells_written(rules, clock.id, problem, values, stored)
-    firsts = _refresh_first(round_, problem, attempts, rules)
+    firsts = marks.refreshed(round_, problem, problem.firsts, attempts, rules)
     steps: list[trips.Step] = [(_ROW_WRITE, writes)] if writes else []
     changes: dict[str, Any] = {}
     if counts != (problem.counts or {}):
@@ -249,66 +243,6 @@ def _count(before_counts: list[int], before: Cell, after: Cell) -> list[int]:
     return [solved, tried]
 
 
-def _refresh_first(
-    round_: Scored, problem: Problem, touched: list[Attempt], rules: Rules
-) -> dict[str, Any] | None:
-    """A problem's first-to-solve marks recomputed when this cell could move them (None when it
-    cannot: each mark is settled earlier than every attempt here)."""
-    firsts = problem.firsts or {}
-    earliest = min((a.at_seconds for a in touched), default=None)
-    ids = {a.submission_id for a in touched}
-    settled = [firsts.get(audience) for audience in AUDIENCES]
-    if earliest is not None and all(
-        mark and mark["id"] not in ids and mark["at"] < earliest for mark in settled
-    ):
-        return None
-    return _marks(round_, problem, rules)
-
-
-# Attempts read at a time while looking for a problem's first solve from the earliest on.
-MARK_PAGE = 64
-
-
-def _marks(round_: Scored, problem: Labelled, rules: Rules) -> dict[str, Any]:
-    """A problem's first-to-solve mark per audience. Where everyone ranked starts with the
-    round, the earliest attempts decide (the first accepted one, unless a pending one comes
-    before it): pages are read from the first sent until each audience's mark is decided. In
-    a timed round each clock starts at its own Start: every attempt is read."""
-    thawed = round_.thawed_at is not None
-    seen: dict[str, list[Attempt]] = {audience: [] for audience in AUDIENCES}
-    if round_.mode == "timed":
-        for clock, items in problem_attempts(round_, problem):
-            for audience, viewer in AUDIENCES.items():
-                seen[audience] += visible(items, freeze_seconds=clock.freeze, viewer=viewer,
-                                          thawed=thawed)  # fmt: skip
-    else:
-        offset, last = 0, False
-        while not last and not all(_decided(seen[a], rules) for a in AUDIENCES):
-            page, last = earliest_attempts(round_, problem, offset, MARK_PAGE)
-            offset += MARK_PAGE
-            for clock, attempt in page:
-                for audience, viewer in AUDIENCES.items():
-                    seen[audience] += visible([attempt], freeze_seconds=clock.freeze,
-                                              viewer=viewer, thawed=thawed)  # fmt: skip
-    return {audience: _mark(seen[audience], rules, problem.label) for audience in AUDIENCES}
-
-
-def _decided(seen: list[Attempt], rules: Rules) -> bool:
-    """Whether later attempts can no longer change the first solve among these (read in time
-    order): one of them is accepted, or pending (which holds the mark back)."""
-    return any(a.pending or a.verdict == "AC" or (rules.mode != "icpc" and a.score >= 100)
-               for a in seen)  # fmt: skip
-
-
-def _mark(seen: list[Attempt], rules: Rules, label: str) -> dict[str, Any] | None:
-    """A problem's first-to-solve mark from the attempts one audience sees on it."""
-    first = first_to_solve(seen, rules, [label])[label]
-    hit = next((a for a in seen if a.submission_id == first), None)
-    if hit is None:
-        return None
-    return {"id": hit.submission_id, "at": hit.at_seconds, "participant_id": hit.participant_id}
-
-
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
     """A full recompute makes some 300,000 short-lived tuples, none in a reference cycle: the
@@ -373,5 +307,6 @@ def _rebuild(round_: Round) -> None:
         db.session.connection().execute(_TABLE.insert(), rows)
     for problem in problems:
         problem.counts = {audience: tally[audience][problem.label] for audience in AUDIENCES}
-        problem.firsts = {audience: _mark(marked[audience][problem.label], rules, problem.label)
+        problem.firsts = {audience: marks.of_attempts(marked[audience][problem.label], rules,
+                                                      problem.label)
                           for audience in AUDIENCES}  # fmt: skip
