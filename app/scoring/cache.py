@@ -298,7 +298,7 @@ def _rebuild(round_: Round) -> None:
                 tally[audience][label][0] += int(value.solved)
                 tally[audience][label][1] += int(_tried(value))
                 if not clock.virtual:  # virtual participants are not ranked for marks
-                    marked[audience][label] += seen
+                    marked[audience][label] += [a for a in seen if marks.decisive(a, rules)]
             totals = row(clock.id, cells.values(), rules.mode)
             rows.append({"round_id": round_.id, "participant_id": clock.id, "audience": audience,
                          "data": {"cells": {k: v.stored() for k, v in cells.items()}},

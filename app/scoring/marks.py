@@ -57,11 +57,20 @@ def recomputed(round_: Scored, problem: Labelled, rules: Rules) -> dict[str, Any
     return {audience: of_attempts(seen[audience], rules, problem.label) for audience in AUDIENCES}
 
 
+def decisive(attempt: Attempt, rules: Rules) -> bool:
+    """Whether an attempt can decide a first solve: accepted, or pending (which holds the mark
+    back). The others never do, so a mark computed without them is the same."""
+    return (
+        attempt.pending
+        or attempt.verdict == "AC"
+        or (rules.mode != "icpc" and attempt.score >= 100)
+    )
+
+
 def _decided(seen: list[Attempt], rules: Rules) -> bool:
     """Whether later attempts can no longer change the first solve among these (read in time
-    order): one of them is accepted, or pending (which holds the mark back)."""
-    return any(a.pending or a.verdict == "AC" or (rules.mode != "icpc" and a.score >= 100)
-               for a in seen)  # fmt: skip
+    order): one of them is decisive."""
+    return any(decisive(a, rules) for a in seen)
 
 
 def of_attempts(seen: list[Attempt], rules: Rules, label: str) -> dict[str, Any] | None:
