@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from psycopg.types.json import Json
 from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
 
@@ -30,8 +31,8 @@ def run(connection: Connection, steps: list[Step]) -> list[Sequence[Any]]:
             result = connection.execute(statement, params)
             found.append(result.all() if result.returns_rows else [])
         return found
-    from psycopg.types.json import Json
-
+    # SQLAlchemy has no pipeline: the statements, compiled by it once, go to psycopg directly
+    # (in the same transaction), with JSON values wrapped as SQLAlchemy's JSON type would.
     raw = connection.connection.driver_connection
     assert raw is not None
     cursors = []
@@ -51,7 +52,11 @@ def run(connection: Connection, steps: list[Step]) -> list[Sequence[Any]]:
             else:
                 cursor.execute(sql, bound[0])
             cursors.append(cursor)
-    return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+    rows: list[Sequence[Any]] = []
+    for cursor in cursors:
+        with cursor:
+            rows.append(cursor.fetchall() if cursor.description else [])
+    return rows
 
 
 def _compiled(connection: Connection, statement: Executable, keys: tuple[str, ...]) -> Any:
