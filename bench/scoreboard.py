@@ -277,12 +277,12 @@ class FakeSocket:
 
 
 def deliver(app, round_id: int, pids: list[int], rng: random.Random,
-            grouped: bool) -> tuple[list, list, int, float]:  # fmt: skip
+            grouped: bool) -> tuple[list, list, int, float, float]:  # fmt: skip
     """Publish NOTICES board notices to SOCKETS public sockets in this process (socket pairs;
     the clients read by one thread): through the contest socket's own handler (grouped: one
     thread builds each frame once and writes it to all) or, as the baseline, one handler thread
     per socket waking for each notice (pump, as before groups). (last-frame latencies,
-    per-socket latencies, frame errors, boards built per notice)."""
+    per-socket latencies, frame errors, boards built per notice, seconds per build)."""
     hub = get_hub(app)
     hub.start()
     pairs = [socket.socketpair() for _ in range(SOCKETS)]
@@ -298,7 +298,8 @@ def deliver(app, round_id: int, pids: list[int], rng: random.Random,
                     pump(ws, inbox, _Watch(round_id, PUBLIC).frames)
 
     last, each = [], []
-    with Timer(boards, "seen_board") as built:  # builds despite the memo
+    # Builds despite the memo; the seconds of a whole frame (read, JSON) per build.
+    with Timer(boards, "seen_board") as built, Timer(_Watch, "_build") as framed:
         handlers = [threading.Thread(target=handle, args=(ws,), daemon=True) for ws in sockets]
         for thread in handlers:
             thread.start()
@@ -325,7 +326,8 @@ def deliver(app, round_id: int, pids: list[int], rng: random.Random,
     for server, client in pairs:
         server.close()
         client.close()
-    return last, each, clients.errors, built.calls / (NOTICES + 1)
+    return (last, each, clients.errors, built.calls / (NOTICES + 1),
+            framed.seconds / max(1, framed.calls))  # fmt: skip
 
 
 def main() -> None:
@@ -409,9 +411,9 @@ def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> No
         agree = json.loads(naive_body)["order"] == json.loads(cached_board(round_id))["order"]
         pids = [pr.id for pr in fresh_round(round_id).participants]
         db.session.remove()
-    last, each, errors, builds = deliver(app, round_id, pids, rng, grouped=True)
-    naive_last, naive_each, naive_errors, naive_builds = deliver(app, round_id, pids, rng,
-                                                                 grouped=False)  # fmt: skip
+    last, each, errors, builds, build = deliver(app, round_id, pids, rng, grouped=True)
+    naive_last, naive_each, naive_errors, naive_builds, _ = deliver(app, round_id, pids, rng,
+                                                                    grouped=False)  # fmt: skip
     get_hub(app).stop()
 
     share = firsts.seconds / sum(flips) * 100
@@ -426,7 +428,8 @@ def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> No
           f"/board p50/p95 {ms(shells)} ms; naive and cached boards agree on order: {agree}")  # fmt: skip
     print(f"delivery: {SOCKETS} sockets x {len(last)} notices, per-socket p50/p95 {ms(each)} ms "
           f"(a thread per socket: {ms(naive_each)} ms), frame errors {errors + naive_errors}, "
-          f"boards built per notice {builds:.0f} ({naive_builds:.0f})")  # fmt: skip
+          f"boards built per notice {builds:.0f} ({naive_builds:.0f}), in {build * 1000:.0f} ms "
+          f"each")  # fmt: skip
     rows = [
         ("full recompute s (best/med)", f"{min(rebuilds):.2f} / {statistics.median(rebuilds):.2f}",
          f"{min(naive_compute):.2f} / {statistics.median(naive_compute):.2f}", "<= 2 s"),
