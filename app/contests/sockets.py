@@ -20,8 +20,8 @@ from app.contests.access import visible_round
 from app.contests.boards import projector_round, viewer_for
 from app.errors import AppError
 from app.extensions import db, sock
-from app.live.hub import get_hub
-from app.live.sockets import foreign_origin, pump
+from app.live.groups import joined
+from app.live.sockets import foreign_origin
 from app.models import Round, utcnow
 from app.scoring import boards
 from app.scoring.freeze import PUBLIC, Viewer
@@ -129,15 +129,26 @@ class _Watch:
                           separators=(",", ":"))  # fmt: skip
 
 
+def _resync() -> str:
+    return json.dumps({"type": "contest.state"})
+
+
+def watch_round(ws: Any, round_id: int, viewer: Viewer) -> None:
+    """Send this viewer the round's frames until the client leaves. The sockets of one audience
+    in this process share a group: one thread builds each frame once and writes it to all."""
+    watch = _Watch(round_id, viewer)
+    channels: tuple[str, ...] = (contest_channel(round_id),)
+    if viewer.kind == "staff":
+        channels += (contest_jury_channel(round_id),)
+    key = ("contest", round_id, watch._audience_key())
+    with joined(key, channels, watch.frames, _resync, ws) as member:
+        member.send_text(json.dumps({"type": "ready", "round_id": round_id}))
+        member.serve()
+
+
 @sock.route("/ws/contests/<int:round_id>", bp=bp)
 def contest_socket(ws: Any, round_id: int) -> None:
     """The round's board updates, state changes and announcements (staff: also the jury's)."""
     round_, viewer = _round_for(round_id)
-    channels = [contest_channel(round_.id)]
-    if viewer.kind == "staff":
-        channels.append(contest_jury_channel(round_.id))
-    watch = _Watch(round_.id, viewer)
     db.session.remove()
-    with get_hub().listen(*channels) as inbox:
-        ws.send(json.dumps({"type": "ready", "round_id": round_id}))
-        pump(ws, inbox, watch.frames, resync=lambda: json.dumps({"type": "contest.state"}))
+    watch_round(ws, round_.id, viewer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, bindparam, func, select
 
@@ -21,14 +21,33 @@ from app.models import (
     Judgement,
     Participant,
     Round,
-    RoundProblem,
     Submission,
     TestCase,
     TestGroup,
     TestResult,
 )
 from app.scoring.types import Attempt, Rules
-from app.scoring.windows import Timed, Window, start_of, window_of
+from app.scoring.windows import Schedule, Timed, Window, start_of, window_of
+
+
+class Scored(Schedule, Protocol):
+    """What reading attempts depends on of a round (a Round, or its locked columns)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def scoring(self) -> str: ...
+    @property
+    def thawed_at(self) -> datetime | None: ...
+
+
+class Labelled(Protocol):
+    """A problem of a round as reading its attempts needs it (a RoundProblem, or its columns)."""
+
+    @property
+    def challenge_id(self) -> int: ...
+    @property
+    def label(self) -> str: ...
 
 
 def rules_of(round_: Round) -> Rules:
@@ -37,7 +56,7 @@ def rules_of(round_: Round) -> Rules:
                  points={p.label: p.points for p in round_.problems})  # fmt: skip
 
 
-def freeze_seconds(round_: Round, participant: Timed) -> float | None:
+def freeze_seconds(round_: Schedule, participant: Timed) -> float | None:
     """The freeze on this participant's own clock (a virtual one freezes at the same minute)."""
     if round_.freeze_at is None:
         return None
@@ -67,12 +86,12 @@ class Clock:
     freeze: float | None  # seconds from their start; None without a freeze
 
 
-def clock_of(round_: Round, participant: Participant | Clocked) -> Clock:
+def clock_of(round_: Schedule, participant: Participant | Clocked) -> Clock:
     return Clock(participant.id, participant.virtual, start_of(round_, participant),
                  window_of(round_, participant), freeze_seconds(round_, participant))  # fmt: skip
 
 
-def clocks(round_: Round, *where: ColumnElement[bool]) -> dict[int, Clock]:
+def clocks(round_: Scored, *where: ColumnElement[bool]) -> dict[int, Clock]:
     """The clocks of a round's participants (and more conditions), from four columns."""
     rows = db.session.execute(
         select(
@@ -125,19 +144,24 @@ _SENT = (
     .order_by(Submission.id, Judgement.id)
 )
 # One verdict's cell: built once, as building and keying a statement costs more than running it.
-_CELL = _SENT.where(Submission.participant_id == bindparam("participant_id"),
+CELL = _SENT.where(Submission.participant_id == bindparam("participant_id"),
                     Submission.challenge_id == bindparam("challenge_id"))  # fmt: skip
 
 
 def submissions(round_id: int, *where: ColumnElement[bool]) -> list[Sent]:
     """The round's real submissions (and more conditions), in order, as one column query."""
-    return _latest(db.session.execute(_SENT.where(*where), {"round_id": round_id}))
+    # Core on the session's connection (flushed first, as the ORM would): no ORM row handling
+    # for the 100,000 rows of a full recompute.
+    db.session.flush()
+    rows = db.session.connection().execute(_SENT.where(*where), {"round_id": round_id}).all()
+    return _latest(rows)
 
 
 def cell_submissions(round_id: int, participant_id: int, challenge_id: int) -> list[Sent]:
     """One participant's real submissions on one problem, in order."""
-    return _latest(db.session.execute(_CELL, {"round_id": round_id, "participant_id": participant_id,
-                                              "challenge_id": challenge_id}))  # fmt: skip
+    # On the session's connection: a Core read, in the verdict's transaction (flushed by then).
+    return _latest(db.session.connection().execute(CELL, {
+        "round_id": round_id, "participant_id": participant_id, "challenge_id": challenge_id}))  # fmt: skip
 
 
 def _latest(rows: Iterable[Any]) -> list[Sent]:
@@ -217,7 +241,7 @@ def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[
 
 
 def attempts_by_participant(
-    round_: Round, clocks_by_id: dict[int, Clock], labels: dict[int, str], sent: list[Sent]
+    round_: Scored, clocks_by_id: dict[int, Clock], labels: dict[int, str], sent: list[Sent]
 ) -> dict[int, list[Attempt]]:
     """The submissions of these participants on these problems (challenge id -> label) as
     attempts, by participant; IOI subtasks read in one query."""
@@ -235,16 +259,20 @@ def attempts_by_participant(
     return grouped
 
 
-def cell_attempts(round_: Round, clock: Clock, problem: RoundProblem) -> list[Attempt]:
-    """Every attempt of one participant on one problem."""
-    sent = cell_submissions(round_.id, clock.id, problem.challenge_id)
+def cell_attempts(
+    round_: Scored, clock: Clock, problem: Labelled, rows: Iterable[Any] | None = None
+) -> list[Attempt]:
+    """Every attempt of one participant on one problem (from the rows of CELL when the caller
+    read them already)."""
+    sent = _latest(rows) if rows is not None else cell_submissions(round_.id, clock.id,
+                                                                   problem.challenge_id)  # fmt: skip
     grouped = attempts_by_participant(
         round_, {clock.id: clock}, {problem.challenge_id: problem.label}, sent
     )
     return grouped.get(clock.id, [])
 
 
-def problem_attempts(round_: Round, problem: RoundProblem) -> list[tuple[Clock, list[Attempt]]]:
+def problem_attempts(round_: Scored, problem: Labelled) -> list[tuple[Clock, list[Attempt]]]:
     """Every attempt on one problem, by participant (virtual ones are not ranked for marks)."""
     sent = submissions(round_.id, Submission.challenge_id == problem.challenge_id)
     who = {s.participant_id for s in sent if s.participant_id is not None}
@@ -254,7 +282,7 @@ def problem_attempts(round_: Round, problem: RoundProblem) -> list[tuple[Clock, 
 
 
 def earliest_attempts(
-    round_: Round, problem: RoundProblem, offset: int, size: int
+    round_: Scored, problem: Labelled, offset: int, size: int
 ) -> tuple[list[tuple[Clock, Attempt]], bool]:
     """One page of the attempts on a problem in the order they were sent, by ranked (not
     virtual) participants, and whether it was the last page. In time order on every clock only

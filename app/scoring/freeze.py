@@ -25,6 +25,8 @@ class Viewer:
 
 PUBLIC = Viewer("public")
 STAFF = Viewer("staff")
+# The score cache keeps a board per audience: what staff see, and what the public sees.
+AUDIENCES: dict[str, Viewer] = {"jury": STAFF, "public": PUBLIC}
 
 
 def hidden(attempt: Attempt, freeze_seconds: float | None, viewer: Viewer, thawed: bool) -> bool:

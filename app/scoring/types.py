@@ -57,9 +57,17 @@ class Cell:
                 "first_accept_id": self.first_accept_id, "score": self.score,
                 "improved_seconds": self.improved_seconds}  # fmt: skip
 
+    def stored(self) -> dict[str, object]:
+        """As the score cache keeps it: only what differs from an empty cell, so that a row of
+        26 cells stays small enough to be stored inline (not TOASTed) and rewritten cheaply."""
+        return {key: value for key, value in self.as_dict().items() if value != _EMPTY[key]}
+
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Cell:
         return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})  # type: ignore[arg-type]
+
+
+_EMPTY = Cell().as_dict()
 
 
 @dataclass(frozen=True)

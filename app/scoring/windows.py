@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
-
-from app.models import Round
+from typing import Any, Protocol
 
 
 class Timed(Protocol):
@@ -22,6 +20,28 @@ class Timed(Protocol):
     def started_at(self) -> datetime | None: ...
     @property
     def extra_minutes(self) -> int: ...
+
+
+class Schedule(Protocol):
+    """What windows and clocks depend on of a round (a Round, or its columns as read under a
+    verdict's lock)."""
+
+    @property
+    def mode(self) -> str: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def duration_minutes(self) -> int | None: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def credit_windows(self) -> list[dict[str, Any]]: ...
+    @property
+    def freeze_at(self) -> datetime | None: ...
+    @property
+    def duration(self) -> timedelta: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +69,7 @@ class Window:
         return max(0.0, (self.closes - now).total_seconds())
 
 
-def window_of(round_: Round, participant: Timed | None) -> Window | None:
+def window_of(round_: Schedule, participant: Timed | None) -> Window | None:
     """The window this participant submits in; None while a timed round is not started."""
     extra = timedelta(minutes=participant.extra_minutes if participant else 0)
     if participant is not None and participant.virtual:
@@ -73,7 +93,7 @@ def window_of(round_: Round, participant: Timed | None) -> Window | None:
     return Window(round_.starts_at, round_.ends_at, round_.ends_at)
 
 
-def start_of(round_: Round, participant: Timed) -> datetime:
+def start_of(round_: Schedule, participant: Timed) -> datetime:
     """Where this participant's board clock starts (contest time 0)."""
     if (participant.virtual or round_.mode == "timed") and participant.started_at is not None:
         return participant.started_at

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Round, ScoreRow, Submission, TestGroup, User, utcnow
-from app.scoring import boards, cache
+from app.scoring import boards, cache, marks
 from app.scoring.freeze import PUBLIC, STAFF, Viewer
 from app.scoring.live import changed
 from app.submissions.service import create_submission
@@ -376,7 +376,7 @@ def test_first_to_solve_read_page_by_page_from_the_earliest_equals_a_rebuild(app
     """The incremental mark reads a problem's attempts from the earliest, a page at a time,
     until each audience's first solve is decided: with pages of two, across a pending try, the
     freeze and flips both ways, the marks are always the rebuild's."""
-    monkeypatch.setattr(cache, "MARK_PAGE", 2)
+    monkeypatch.setattr(marks, "MARK_PAGE", 2)
     app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
     teacher = make_user(role="teacher")
     problem = make_challenge(owner_id=teacher.id, title="Apples")
