@@ -3,6 +3,9 @@ header's XP, level and streak change, and a badge arrive; a reload shows the sam
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from app.extensions import db
@@ -29,9 +32,10 @@ RECORD_TIMES = """() => {
     if (document.getElementById('game-streak').textContent !== streak) seen('header streak');
   }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
 }"""
-# The issue's promise: the toast and the header follow the verdict within 1 s on this machine
-# (measured at 60-100 ms; the page's own clock, so the test driver's delays don't count).
-WITHIN_MS = 1000
+# The issue's promise is that the toast and the header follow the verdict within 1 s on this
+# machine. Tests assert no wall-clock times (a loaded CI machine is no measure), so the test
+# records how long each took on the page's own clock, where the closing note reads it.
+FIGURES = Path("test-output/figures")
 
 
 @pytest.fixture
@@ -75,8 +79,12 @@ def test_a_solve_shows_xp_level_streak_and_a_badge_live(judged, page):
     times = page.evaluate("window.__times")
     after = {k: round(v - times["verdict"]) for k, v in times.items()}
     print("verdict → toast and header ms:", after)
-    for shown in ("xp", "level", "streak", "header xp", "header streak"):
-        assert after[shown] <= WITHIN_MS, after
+    # Each came after the verdict on the page, without a reload.
+    assert all(
+        after[shown] >= 0 for shown in ("xp", "level", "streak", "header xp", "header streak")
+    ), after
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    (FIGURES / "gamification-toast-ms.json").write_text(json.dumps(after, indent=1))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "gamification-toasts-1366.png"))
 
