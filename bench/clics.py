@@ -11,37 +11,18 @@ Prints figures; asserts nothing. Targets: import <= 10 s, scoreboard p95 <= 50 m
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
-import psycopg
+from _common import ROOT, Scratch, pct, scratch_stores
+from flask_migrate import upgrade
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from app.clics import importer, package_reader
+from tests.app.clics.contest_packages import generate, write_endpoint_files
+from tests.factories import make_user
 
-from flask_migrate import upgrade  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.clics import importer, package_reader  # noqa: E402
-from app.embedded import ensure_embedded_redis, stop_embedded_redis  # noqa: E402
-from tests.app.clics.contest_packages import generate, write_endpoint_files  # noqa: E402
-from tests.factories import make_user  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "CODEDEV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 DB_NAME = "codedev_bench_clics"
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(q * len(ordered) + 0.999999) - 1))]
 
 
 def main() -> None:
@@ -51,25 +32,13 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=3600)
     parser.add_argument("--clients", type=int, default=50)
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        run(args, scratch, ensure_embedded_redis(scratch / "redis"))
-    finally:  # a failed run must leave neither its database nor its Redis server behind
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.close()
-        stop_embedded_redis(scratch / "redis")
-        shutil.rmtree(scratch, ignore_errors=True)
+    with scratch_stores(DB_NAME) as stores:
+        run(args, stores)
 
 
-def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
-    app = create_app({
-        "DATABASE_URL": f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{DB_NAME}", "REDIS_URL": redis_url,
-        "RATELIMIT_ENABLED": False, "BLOB_CACHE_DIR": str(scratch / "blobs"),
-        "CLICS_FEED_SETTLE_SECONDS": 0,
-    })  # fmt: skip
+def run(args: argparse.Namespace, stores: Scratch) -> None:
+    app = stores.app(CLICS_FEED_SETTLE_SECONDS=0)
+    scratch = stores.folder
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         owner = make_user(role="admin")

@@ -16,35 +16,26 @@ Targets: in-transaction evaluation <= 5 ms p95; HP update to 200 sockets p95 <= 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
 from datetime import timedelta
-from pathlib import Path
 from statistics import mean
 
-import psycopg
+from _common import ROOT, Scratch, pct, scratch_stores
+from _common import ms as ms_digits
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, select  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.channels import boss_channel  # noqa: E402
-from app.embedded import ensure_embedded_redis, stop_embedded_redis  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.gamification import badges, boss, boss_events, handlers, streaks, xp  # noqa: E402
-from app.gamification.boss_rules import Hit  # noqa: E402
-from app.judging.consequences import verdict_event  # noqa: E402
-from app.live import publish  # noqa: E402
-from app.live.hub import get_hub  # noqa: E402
-from app.models import (  # noqa: E402
+from app.channels import boss_channel
+from app.extensions import db
+from app.gamification import badges, boss, boss_events, handlers, streaks, xp
+from app.gamification.boss_rules import Hit
+from app.judging.consequences import verdict_event
+from app.live import publish
+from app.live.hub import get_hub
+from app.models import (
     BadgeAward,
     Challenge,
     Judgement,
@@ -55,24 +46,15 @@ from app.models import (  # noqa: E402
     XpEntry,
     utcnow,
 )
-from tests.factories import enroll, make_challenge, make_course, make_user  # noqa: E402
+from tests.factories import enroll, make_challenge, make_course, make_user
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "CODEDEV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 DB_NAME = "codedev_bench_gamification"
 CHALLENGES, VERDICTS, RUNS, SOCKETS, HITS = 400, 200, 200, 200, 20
 LANGUAGES = ("python3", "c", "cpp", "java", "javascript")
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(q * len(ordered) + 0.999999) - 1))]
-
-
 def ms(values: list[float]) -> str:
-    return f"{pct(values, 0.5) * 1000:.2f} / {pct(values, 0.95) * 1000:.2f}"
+    return ms_digits(values, 2)
 
 
 def populate(rng: random.Random, n: int, s: int) -> tuple[list[int], list[tuple[int, str]]]:
@@ -265,24 +247,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.users, args.submissions = 1000, 20_000
-    scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        run(args, scratch, ensure_embedded_redis(scratch / "redis"))
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.close()
-        stop_embedded_redis(scratch / "redis")
-        shutil.rmtree(scratch, ignore_errors=True)
+    with scratch_stores(DB_NAME) as stores:
+        run(args, stores)
 
 
-def run(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
-    app = create_app({
-        "DATABASE_URL": f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{DB_NAME}", "REDIS_URL": redis_url,
-        "RATELIMIT_ENABLED": False, "BLOB_CACHE_DIR": str(scratch / "blobs"),
-    })  # fmt: skip
+def run(args: argparse.Namespace, stores: Scratch) -> None:
+    app = stores.app()
     rng = random.Random(20261202)
     with app.app_context():
         clock = time.perf_counter()
@@ -344,6 +314,7 @@ def timed_round(
             naive.append(scan)
             scanned.append(statements.count)
     return ours, decided, sent, naive, scanned
+
 
 if __name__ == "__main__":
     main()

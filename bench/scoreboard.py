@@ -17,62 +17,38 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import selectors
-import shutil
 import socket
 import statistics
 import struct
-import sys
-import tempfile
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
-import psycopg
+from _common import ROOT, Scratch, ms, scratch_stores
+from flask_migrate import upgrade
+from sqlalchemy import event, insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from app.channels import contest_channel
+from app.contests.sockets import _Watch, watch_round
+from app.extensions import db
+from app.live import publish
+from app.live.groups import text_frame
+from app.live.hub import get_hub
+from app.live.sockets import pump
+from app.models import Judgement, Participant, ParticipantMember, Round, Submission, User, utcnow
+from app.scoring import boards, cache, marks, trips
+from app.scoring.attempts import all_attempts as attempts_of_round
+from app.scoring.attempts import rules_of
+from app.scoring.board import compute_board
+from app.scoring.freeze import PUBLIC, visible
+from app.scoring.live import changed
+from tests.factories import make_challenge, make_round, make_user
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import event, insert, text  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.channels import contest_channel  # noqa: E402
-from app.contests.sockets import _Watch, watch_round  # noqa: E402
-from app.embedded import ensure_embedded_redis, stop_embedded_redis  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.live import publish  # noqa: E402
-from app.live.groups import text_frame  # noqa: E402
-from app.live.hub import get_hub  # noqa: E402
-from app.live.sockets import pump  # noqa: E402
-from app.models import Judgement, Participant, ParticipantMember, Round, Submission, User, utcnow  # noqa: E402
-from app.scoring import boards, cache, marks, trips  # noqa: E402
-from app.scoring.attempts import all_attempts as attempts_of_round  # noqa: E402
-from app.scoring.attempts import rules_of  # noqa: E402
-from app.scoring.board import compute_board  # noqa: E402
-from app.scoring.freeze import PUBLIC, visible  # noqa: E402
-from app.scoring.live import changed  # noqa: E402
-from tests.factories import make_challenge, make_round, make_user  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "CODEDEV_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 DB_NAME = "codedev_bench_scoreboard"
 VERDICTS, WEIGHTS = ("AC", "WA", "TLE", "CE"), (30, 24, 23, 23)
 SOCKETS, NOTICES, FLIPS, READS, NAIVE_READS = 500, 20, 200, 30, 5
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..1)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(q * len(ordered) + 0.999999) - 1))]
-
-
-def ms(values: list[float]) -> str:
-    return f"{pct(values, 0.5) * 1000:.1f} / {pct(values, 0.95) * 1000:.1f}"
 
 
 def populate(rng: random.Random, n: int, p: int, s: int) -> tuple[int, list[int]]:
@@ -339,25 +315,13 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.participants, args.problems, args.submissions = 200, 10, 10_000
-    scratch = Path(tempfile.mkdtemp(prefix="codedev-bench-"))
-    admin = psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5)
-    admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-    admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        run_benchmark(args, scratch, ensure_embedded_redis(scratch / "redis"))
-    finally:  # a failed run must leave neither its database nor its Redis server behind
-        admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.close()
-        stop_embedded_redis(scratch / "redis")
-        shutil.rmtree(scratch, ignore_errors=True)
+    with scratch_stores(DB_NAME) as stores:
+        run_benchmark(args, stores)
 
 
-def run_benchmark(args: argparse.Namespace, scratch: Path, redis_url: str) -> None:
+def run_benchmark(args: argparse.Namespace, stores: Scratch) -> None:
     n, p, s = args.participants, args.problems, args.submissions
-    app = create_app({
-        "DATABASE_URL": f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{DB_NAME}", "REDIS_URL": redis_url,
-        "RATELIMIT_ENABLED": False, "BLOB_CACHE_DIR": str(scratch / "blobs"),
-    })  # fmt: skip
+    app = stores.app()
     rng = random.Random(20240601)
     with app.app_context():
         clock = time.perf_counter()
