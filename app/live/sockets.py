@@ -70,6 +70,9 @@ def me_socket(ws: Any) -> None:
     """The user's own notifications (channel user:<id>)."""
     user_id = current_user.id
     db.session.remove()
+    ready = json.dumps({"type": "ready", "user_id": user_id})
     with get_hub().listen(user_channel(user_id)) as inbox:
-        ws.send(json.dumps({"type": "ready", "user_id": user_id}))
-        pump(ws, inbox, lambda raw: [raw])
+        ws.send(ready)
+        # After the hub lost Redis, events may be gone: "ready" again makes the page's modules
+        # re-read what they show (the bell its count), as they do after a reconnect.
+        pump(ws, inbox, lambda raw: [raw], resync=lambda: ready)

@@ -14,6 +14,7 @@ from app.auth.service import create_token
 from app.channels import submission_channel, user_channel
 from app.extensions import db
 from app.live import publish
+from app.live.hub import get_hub
 from app.models import TestResult
 from tests.app.live.wsclient import connect, receive, receive_until
 from tests.conftest import CSRF_RE, PASSWORD
@@ -176,6 +177,22 @@ def test_me_socket_gets_the_users_notifications(live_server, owned):
         nonce = uuid.uuid4().hex
         publish(user_channel(student.id), {"type": "notification", "text": "hi", "nonce": nonce})
         assert receive_until(ws, lambda f: f.get("nonce") == nonce)["text"] == "hi"
+    finally:
+        ws.close()
+
+
+def test_me_socket_says_ready_again_when_the_hub_lost_redis(app, live_server, owned):
+    student, token, _ = owned
+    ws = connect(live_server.url, "/ws/me", token=token)
+    try:
+        assert receive(ws) == {"type": "ready", "user_id": student.id}
+        hub = get_hub(app)
+        hub._pubsub.connection.disconnect()  # the subscriber's connection drops
+        # The page re-reads its state: whatever was published meanwhile is gone.
+        assert receive(ws) == {"type": "ready", "user_id": student.id}
+        nonce = uuid.uuid4().hex
+        publish(user_channel(student.id), {"type": "notification", "nonce": nonce})
+        assert receive_until(ws, lambda f: f.get("nonce") == nonce)["type"] == "notification"
     finally:
         ws.close()
 
