@@ -8,7 +8,7 @@ input must pass every validator; every data/invalid_input input must fail at lea
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from worker.sandbox import api
 
@@ -18,12 +18,14 @@ LIMITS = api.Limits(time_ms=30_000, memory_mb=1024, output_kb=1024)
 
 @dataclass(frozen=True)
 class InputCase:
-    """One input to validate: its path in the package, its bytes, its args per validator."""
+    """One input to validate: its path in the package, its bytes, its args per validator, and
+    its .files (put in the validator's working directory)."""
 
     path: str
     data: bytes
     args: dict[str, tuple[str, ...]]
     must_fail: bool = False
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def validate_inputs(programs: list[tuple[str, str, str]], cases: list[InputCase]) -> list[str]:
@@ -43,7 +45,8 @@ def validate_inputs(programs: list[tuple[str, str, str]], cases: list[InputCase]
                 )
                 continue
             for case in cases:
-                run = sandbox.run(case.data, LIMITS, case.args.get(name, ()))
+                given = {"files": case.files} if case.files else {}
+                run = sandbox.run(case.data, LIMITS, case.args.get(name, ()), **given)
                 if run.status == api.SANDBOX_ERROR:
                     raise api.SandboxError(f"input_validators/{name}: {run.message}")
                 if run.status == api.NONZERO and run.exit_code == EXIT_VALID:

@@ -57,6 +57,7 @@ def interact(
     interactor_limits: api.Limits,
     interactor_args: tuple[str, ...],
     program_args: tuple[str, ...] = (),
+    program_files: dict[str, bytes] | None = None,
 ) -> Interaction:
     """Run both at once until both ended; SandboxError if a box or its stream failed."""
     sub, inter = _Side(submission), _Side(interactor)
@@ -104,7 +105,10 @@ def interact(
                 errors.append(error)
 
     interactor.start_interactive(interactor_limits, interactor_args)
-    submission.start_interactive(limits, program_args)
+    if program_files:
+        submission.start_interactive(limits, program_args, program_files)
+    else:
+        submission.start_interactive(limits, program_args)
     threads = [
         threading.Thread(target=read, args=(sub, inter, "<"), daemon=True),
         threading.Thread(target=read, args=(inter, sub, ">"), daemon=True),
@@ -166,6 +170,7 @@ def judge_test(
     answer: bytes,
     limits: api.Limits,
     program_args: tuple[str, ...] = (),
+    program_files: dict[str, bytes] | None = None,
 ) -> tuple[str, str, Interaction | None]:
     """(verdict, message, the interaction) of one test of an interactive problem."""
     if not isinstance(checker, CustomChecker):
@@ -180,9 +185,14 @@ def judge_test(
         interactor_limits(limits, checker.limits.time_ms),
         checker.arguments(),
         program_args,
+        program_files,
     )
     for run in (done.submission, done.interactor):
         if run.status == api.SANDBOX_ERROR:
             raise api.SandboxError(f"interaction: {run.message or 'the runner failed'}")
     result, message = verdict(done)
+    try:
+        checker.scores = checker.score_files()
+    except ValueError as error:
+        return "IE", str(error), done
     return result, checker.judge_message() or message, done

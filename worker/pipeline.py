@@ -6,16 +6,16 @@ import importlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from app.judging import verdicts
 from app.judging.outcome import JudgeOutcome, TestOutcome
-from app.models import Challenge, TestCase
+from app.models import Challenge
 from worker import interactive, multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.checkers.custom import CustomChecker
+from worker.plan import PlannedTest, plan_tests, program_files, test_files
 from worker.sandbox import api
 
 STDERR_SNIPPET = 2000
@@ -33,41 +33,6 @@ SandboxFactory = Callable[[str], Any]  # language id -> a context manager yieldi
 
 class SandboxFailure(RuntimeError):
     """The sandbox itself failed: the attempt is the judge's fault and is retried."""
-
-
-@dataclass(frozen=True)
-class PlannedTest:
-    """A test to run: where it sits and which blobs hold its data."""
-
-    position: int
-    name: str
-    group: str
-    test_case_id: int | None
-    input_sha256: str
-    answer_sha256: str
-    is_sample: bool = False
-    args: tuple[str, ...] = ()  # the program's command-line args (the package's `args`)
-    validator_args: tuple[str, ...] | None = None  # the output validator's, None: its own
-
-
-def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[PlannedTest]:
-    """The challenge's tests in order (only the samples for a sample run)."""
-    cases: list[TestCase] = [t for t in challenge.tests if t.is_sample or not samples_only]
-    return [
-        PlannedTest(
-            position=index,
-            name=case.name,
-            group=case.group.name if case.group else "",
-            test_case_id=case.id,
-            input_sha256=case.input_sha256,
-            answer_sha256=case.answer_sha256,
-            is_sample=case.is_sample,
-            args=args,
-            validator_args=validator_args,
-        )
-        for index, case in enumerate(cases, start=1)
-        for args, validator_args in [challenge.run_args(case)]
-    ]
 
 
 def limits_for(challenge: Challenge) -> api.Limits:
@@ -107,6 +72,8 @@ def judge_source(
     for test in tests:  # missing or damaged test data fails the attempt before a sandbox is taken
         ensure_blob(test.input_sha256)
         ensure_blob(test.answer_sha256)
+        for _, sha256 in test.files:
+            ensure_blob(sha256)
     limits = limits_for(challenge)
     timings: dict[str, int] = {}
     started = time.monotonic()
@@ -134,25 +101,6 @@ def judge_source(
             checker.close()
     timings["total_ms"] = _ms_since(started)
     return summarize(challenge, tests, results, compiled.output, timings)
-
-
-def program_files(
-    challenge: Challenge, language: str, files: dict[str, bytes] | None
-) -> dict[str, bytes] | None:
-    """The files beside the source: a folder program's own, then the challenge's include/
-    files for the language (include/<language>/, else include/default/), which win on a
-    name collision, as the 2025-09 format says."""
-    merged = dict(files or {})
-    for folder in (f"include/{language}/", "include/default/"):
-        found = {
-            kept.path[len(folder) :]: kept.sha256
-            for kept in challenge.files
-            if kept.path.startswith(folder) and "/" not in kept.path[len(folder) :]
-        }
-        if found:
-            merged.update({name: fetch_blob(sha256) for name, sha256 in found.items()})
-            break
-    return merged or None
 
 
 def summarize(
@@ -195,8 +143,28 @@ def _run_test(
     interactive_run: bool = False,
 ) -> TestOutcome:
     given = fetch_blob(test.input_sha256)
-    if isinstance(checker, CustomChecker):
-        checker.test_flags = test.validator_args
+    if not isinstance(checker, CustomChecker):
+        return _run_checked(sandbox, checker, test, given, limits, passes, interactive_run)
+    checker.test_flags = test.validator_args
+    checker.scores = (None, None)  # an earlier test's score files are not this test's
+    outcome = _run_checked(sandbox, checker, test, given, limits, passes, interactive_run)
+    score, error = verdicts.validator_score(outcome.verdict, *checker.scores, test.max_score)
+    if error and not test.is_sample:  # on a sample a score is ignored, as the spec says
+        outcome.verdict, outcome.message = "IE", error
+    elif not test.is_sample:
+        outcome.score = score
+    return outcome
+
+
+def _run_checked(
+    sandbox: api.Sandbox,
+    checker: Checker,
+    test: PlannedTest,
+    given: bytes,
+    limits: api.Limits,
+    passes: int,
+    interactive_run: bool,
+) -> TestOutcome:
     if interactive_run:
         return _run_interactive(sandbox, checker, test, given, limits)
     if passes > 1:
@@ -218,7 +186,13 @@ def _run_interactive(
     """One test with the interactor beside the program; only the program's time counts."""
     try:
         verdict, message, done = interactive.judge_test(
-            sandbox, checker, given, fetch_blob(test.answer_sha256), limits, test.args
+            sandbox,
+            checker,
+            given,
+            fetch_blob(test.answer_sha256),
+            limits,
+            test.args,
+            test_files(test),
         )
     except api.SandboxError as error:
         raise SandboxFailure(f"test {test.name}: {error}") from error
@@ -246,7 +220,11 @@ def _execute(
     sandbox: api.Sandbox, test: PlannedTest, given: bytes, limits: api.Limits
 ) -> tuple[TestOutcome, api.RunResult]:
     """One run of the program on `given`, its verdict before any check."""
-    run = sandbox.run(given, limits, test.args)
+    files = test_files(test)
+    if files:
+        run = sandbox.run(given, limits, test.args, files=files)
+    else:  # as before .files: test doubles of the older interface keep working
+        run = sandbox.run(given, limits, test.args)
     if run.status == api.SANDBOX_ERROR:
         raise SandboxFailure(f"test {test.name}: {run.message or 'the runner failed'}")
     outcome = TestOutcome(

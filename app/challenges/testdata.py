@@ -45,6 +45,15 @@ def _check_data(name: str, given: bytes, expected: bytes) -> None:
         raise ValidationError(f"Test {name}: input and answer are capped at 16 MB each.")
 
 
+def _move_files(challenge: Challenge, old: str, new: str | None) -> None:
+    """A test's .files input follows it to its new name or place (None: goes with it)."""
+    for kept in [k for k in challenge.files if k.path.startswith(f"{old}.files/")]:
+        if new is None:
+            challenge.files.remove(kept)
+        elif new != old:
+            kept.path = f"{new}.files/{kept.path[len(old) + len('.files/') :]}"
+
+
 def _renumber(challenge: Challenge) -> None:
     for position, test in enumerate(sorted(challenge.tests, key=lambda t: t.position), 1):
         test.position = position
@@ -87,9 +96,12 @@ def update_test(
     challenge = editable_challenge(user, slug)
     test = _test(challenge, test_id)
     _check_data(name.strip() or test.name, given or b"", expected or b"")
+    old_stem = test.stem
     test.name = name.strip() or test.name
     test.is_sample = is_sample
     test.group_id = _group_id(challenge, group_id)
+    test.group = next((g for g in challenge.groups if g.id == test.group_id), None)
+    _move_files(challenge, old_stem, test.stem)
     if given is not None:
         test.input_sha256 = store_blob(given)
     if expected is not None:
@@ -102,6 +114,7 @@ def update_test(
 def delete_test(user: User, slug: str, test_id: int) -> None:
     challenge = editable_challenge(user, slug)
     test = _test(challenge, test_id)
+    _move_files(challenge, test.stem, None)
     challenge.tests.remove(test)
     _renumber(challenge)
     invalidate(challenge)

@@ -25,6 +25,9 @@ class TestOutcome:
     stderr: str = ""  # a capped snippet, for the execution log only
     detail: str = ""  # the sandbox's explanation, for staff
     output: str = ""  # sample tests only: the program's stdout (capped), shown to its author
+    # Points from the output validator's score.txt / score_multiplier.txt (in the group's
+    # points, of 100 without groups); None: the verdict alone decides.
+    score: float | None = None
 
     def public(self) -> dict[str, Any]:
         """The fields the CLI and the live events show."""

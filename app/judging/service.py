@@ -89,6 +89,7 @@ def record_result(judgement_id: int, outcome: JudgeOutcome, attempt: int | None 
                 "time_ms": test.time_ms,
                 "memory_kb": test.memory_kb,
                 "message": test.message[:MESSAGE_LIMIT],
+                "score": test.score,
             }
             for test in outcome.tests
         ]

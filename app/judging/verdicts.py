@@ -38,6 +38,50 @@ def group_points(rule: GroupRule, passed: int, size: int) -> float:
     return points if passed >= size else 0.0
 
 
+def earned_points(rule: GroupRule, tests: Sequence[tuple[str, float | None]], size: int) -> float:
+    """What a group earns from its tests' (verdict, validator score or None), by the 2025-09
+    rules: a test without a validator score earns its maximum when accepted (points / size for
+    sum, points for min); tests that never ran (fewer than size) earn 0. With no validator
+    score at all this is group_points."""
+    points = max(rule.points, 0.0)
+    if size <= 0:
+        return 0.0
+    passed = sum(1 for verdict, _ in tests if verdict == "AC")
+    if rule.aggregation not in ("sum", "min") or all(score is None for _, score in tests):
+        return group_points(rule, passed, size)
+    each = points / size if rule.aggregation == "sum" else points
+    scores = [
+        (each if score is None else score) if verdict == "AC" else 0.0 for verdict, score in tests
+    ]
+    if rule.aggregation == "sum":
+        return min(points, sum(scores))
+    return min(scores) if passed >= size and len(scores) >= size else 0.0
+
+
+def validator_score(
+    verdict: str, score: float | None, multiplier: float | None, max_score: float | None
+) -> tuple[float | None, str]:
+    """A test's score from its output validator's score.txt / score_multiplier.txt (None:
+    not written) and the test's maximum (None: the test gets no score), with a judge error's
+    reason when the files break the 2025-09 rules ("Scoring test cases")."""
+    if score is None and multiplier is None:
+        return None, ""
+    if score is not None and multiplier is not None:
+        return None, "The output validator wrote both score.txt and score_multiplier.txt."
+    if verdict != "AC":
+        return None, "The output validator rejected but wrote a score."
+    if max_score is None:
+        return None, "The output validator wrote a score for a test that gets none."
+    if multiplier is not None:
+        if not 0.0 <= multiplier <= 1.0:
+            return None, f"score_multiplier.txt: {multiplier:g} is not in [0, 1]."
+        return multiplier * max_score, ""
+    assert score is not None
+    if not 0.0 <= score <= max_score + 1e-9:
+        return None, f"score.txt: {score:g} is not in [0, {max_score:g}]."
+    return min(score, max_score), ""
+
+
 def severity(verdict: str) -> int:
     """Lower is more severe; unknown codes count as internal errors."""
     return _RANK.get(verdict, 0)
@@ -71,13 +115,13 @@ def score(
             return 0.0
         earned = 0.0
         for group in groups:
-            passed = sum(1 for t in tests if t.group == group.name and t.verdict == "AC")
-            earned += group_points(group, passed, sizes.get(group.name, group.size))
+            mine = [(t.verdict, t.score) for t in tests if t.group == group.name]
+            earned += earned_points(group, mine, sizes.get(group.name, group.size))
         return round(100.0 * earned / total_points, 4)
     if total_tests <= 0:
         return 0.0
-    passed = sum(1 for test in tests if test.verdict == "AC")
-    return round(100.0 * passed / total_tests, 4)
+    whole = GroupRule("", 100.0, "sum")
+    return round(earned_points(whole, [(t.verdict, t.score) for t in tests], total_tests), 4)
 
 
 def max_resources(tests: Sequence[TestOutcome]) -> tuple[int | None, int | None]:

@@ -97,15 +97,18 @@ class Challenge(Base):
     def run_args(self, test: TestCase) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
         """A test's command-line args for the program and for the output validator (None: the
         checker's own), from the package's test case and test_group.yaml settings."""
-        if test.is_sample:
-            stem = f"data/sample/{test.name}"
-        elif test.group is not None:
-            stem = f"data/secret/{test.group.name}/{test.name}"
-        else:
-            stem = f"data/secret/{test.name}"
-        found = ((self.package_meta or {}).get("run_args") or {}).get(stem, {})
+        found = ((self.package_meta or {}).get("run_args") or {}).get(test.stem, {})
         flags = found.get("output_validator_args")
         return tuple(found.get("args") or ()), None if flags is None else tuple(flags)
+
+    def test_files(self, test: TestCase) -> dict[str, str]:
+        """A test's input files (its package .files folder) as {name: sha256}."""
+        folder = f"{test.stem}.files/"
+        return {
+            kept.path[len(folder) :]: kept.sha256
+            for kept in self.files
+            if kept.path.startswith(folder)
+        }
 
     def aggregation_of(self, group_name: str) -> str:
         """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
@@ -153,6 +156,15 @@ class TestCase(Base):
 
     challenge: Mapped[Challenge] = relationship(back_populates="tests")
     group: Mapped[TestGroup | None] = relationship()
+
+    @property
+    def stem(self) -> str:
+        """The test's path in a problem package, without .in/.ans."""
+        if self.is_sample:
+            return f"data/sample/{self.name}"
+        if self.group is not None:
+            return f"data/secret/{self.group.name}/{self.name}"
+        return f"data/secret/{self.name}"
 
 
 class ReferenceSolution(Base):

@@ -142,6 +142,8 @@ class TestResult(Base):
     time_ms: Mapped[int] = mapped_column(default=0)
     memory_kb: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(Text, default="")
+    # Points from the output validator's score files (2025-09); None: the verdict decides.
+    score: Mapped[float | None] = mapped_column(default=None)
 
     judgement: Mapped[Judgement] = relationship(back_populates="test_results")
 

@@ -160,6 +160,11 @@ def _check_inputs(parsed: ParsedPackage, files: dict[str, bytes], *, force: bool
             data,
             {name: tuple(input_validator_args(parsed.meta, path[:-3], name)) for name in names},
             must_fail=path.startswith("data/invalid_input/"),
+            files={
+                kept[len(path) - 3 + len(".files/") :]: given
+                for kept, given in parsed.files.items()
+                if kept.startswith(f"{path[:-3]}.files/")
+            },
         )
         for path, data in sorted(files.items())
         if path.endswith(".in")

@@ -15,6 +15,7 @@ class Program:
     name: str
     language: str
     source: str
+    files: tuple[str, ...] = ()  # the names of its program folder's files
 
 
 @dataclass

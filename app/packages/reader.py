@@ -77,7 +77,7 @@ def _tests(
     if not any(s.startswith("data/secret/") for s in stems):
         raise ValidationError("data/secret: the package has no secret test case")
     if any(p.startswith("data/") and ".files/" in p for p in files):
-        warnings.append("data: .files directories are not supported and were ignored")
+        warnings.append("data: .files folders are read in format 2025-09 only, so ignored")
 
     def order(stem: str) -> tuple[int, list[str]]:
         return (0 if stem.startswith("data/sample/") else 1, stem.split("/")[2:])
@@ -210,9 +210,12 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
     meta = dict(config.meta)
     validators: list[Program] = []
+    inputs: dict[str, bytes] = {}  # the test cases' .files, kept by path
     if modern:
         tests, groups, root = _tests_2025(files, warnings, meta)
         validators = reader2025.input_validators(files, constants, warnings)
+        inputs = reader2025.test_files(files, warnings)
+        reader2025.check_validator_files(validators, inputs)
     else:
         tests, groups = _tests(files, warnings)
         root = _group_settings(files, "data") or cfg.GroupSettings()
@@ -258,6 +261,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         kept[path] = format2025.substitute(
             kept[path].decode("utf-8", "replace"), constants
         ).encode()
+    kept.update(inputs)
     for solution in solutions:
         # A folder program's files; constants substituted as in every example submission.
         kept.update(

@@ -64,10 +64,6 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
             raise ValidationError(f"{stem}.ans: has no matching .in file")
     if not any(s.startswith("data/secret/") for s in judged):
         raise ValidationError("data/secret: the package has no secret test case")
-    for path in files:
-        if path.startswith("data/") and ".files/" in path:
-            warnings.append(f"{path}: .files input is not given to submissions by codedev")
-            break
     kept: dict[str, dict[str, Any]] = {}
     root = _settings(files, "data", kept, warnings)
     _settings(files, "data/sample", kept, warnings)
@@ -170,8 +166,44 @@ def input_validators(
             for file, data in grouped[name].items()
         }
         language, source = program_source(substituted, f"input_validators/{name}")
-        programs.append(Program(name, language, source))
+        own = tuple(sorted(file.rsplit("/", 1)[-1] for file in grouped[name]))
+        programs.append(Program(name, language, source, own))
     return programs
+
+
+def test_files(files: dict[str, bytes], warnings: list[str]) -> dict[str, bytes]:
+    """The .files input of the test cases ({package path: bytes}); a .files folder with no
+    test case beside it is left out with a warning."""
+    found: dict[str, bytes] = {}
+    orphans: set[str] = set()
+    for path, data in sorted(files.items()):
+        if not path.startswith("data/") or ".files/" not in path:
+            continue
+        stem, _, name = path.partition(".files/")
+        if "/" in name:
+            raise ValidationError(
+                f"{path}: folders inside a .files folder are not supported (plain files only)"
+            )
+        if f"{stem}.in" not in files:
+            orphans.add(f"{stem}.files")
+            continue
+        found[path] = data
+    warnings += [
+        f"{orphan}: no test case {orphan[:-6]}.in, so not used" for orphan in sorted(orphans)
+    ]
+    return found
+
+
+def check_validator_files(validators: list[Program], files: dict[str, bytes]) -> None:
+    """A test's .files must not share a name with an input validator's own files (the spec
+    puts both in the validator's working directory)."""
+    for path in files:
+        stem, _, name = path.partition(".files/")
+        for validator in validators:
+            if name in validator.files:
+                raise ValidationError(
+                    f"{path}: has the name of input_validators/{validator.name}'s own file"
+                )
 
 
 def input_validator_args(tree: DataTree | dict[str, Any], stem: str, validator: str) -> list[str]:

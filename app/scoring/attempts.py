@@ -27,6 +27,7 @@ from app.models import (
     TestResult,
 )
 from app.scoring.types import Attempt, Rules
+from app.scoring.validator_scores import rescored, scored_tests
 from app.scoring.windows import Schedule, Timed, Window, start_of, window_of
 
 
@@ -227,6 +228,7 @@ def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[
         else:
             passed[(jid, group)] = passed.get((jid, group), 0) + 1
     result = {}
+    scores = scored_tests(list(judged))
     for jid, s in judged.items():
         mine = groups[s.challenge_id]
         total = sum(g.points for g in mine) or 1.0
@@ -236,6 +238,9 @@ def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[
             else (0.0 if g.name in lost else g.points)
             for g in mine
         ]  # fmt: skip
+        # 2025-09 score.txt: the groups whose tests an output validator scored.
+        earned = [rescored(g, e, scores.get((jid, g.name)), passed.get((jid, g.name), 0))
+                  for g, e in zip(mine, earned, strict=True)]  # fmt: skip
         result[s.id] = tuple(100.0 * points / total for points in earned)
     return result
 

@@ -23,7 +23,8 @@ from relay import Relay  # noqa: E402
 BOX = "/box"
 BUILD = "/box/build"
 RUN = "/box/run"
-VERSION = 4  # 2: run's keep_files, the remove op; 3: interactive runs; 4: compile's files
+VERSION = 5  # 2: run's keep_files, the remove op; 3: interactive runs; 4: compile's files;
+# 5: run's files (a test's .files, there for that run only)
 # Bytes of stdin an interactive run read past its last frame: the next request starts there.
 PENDING = bytearray()
 # Frames of an interactive run that arrive after it ended: dropped, never answered.
@@ -186,7 +187,7 @@ class Runner:
                 write_into(BUILD, safe_name(name), data)
             return self.compile(header)
         if op == "run":
-            return self.run(header, blobs[0])
+            return self.run(header, blobs[0], blobs[1:])
         raise ValueError(f"unknown op {op!r}")
 
     def compile(self, header: dict) -> tuple[dict, tuple[bytes, ...]]:
@@ -202,13 +203,21 @@ class Runner:
         result.pop("stderr")
         return {"ok": True, **result}, (output,)
 
-    def run(self, header: dict, stdin: bytes) -> tuple[dict, tuple[bytes, ...]]:
+    def run(
+        self, header: dict, stdin: bytes, given: list[bytes]
+    ) -> tuple[dict, tuple[bytes, ...]]:
         """Run the program once as the run uid, after clearing what earlier runs left.
 
         keep_files (a multi-pass output validator's later passes only): the files of the
-        previous run stay, as the spec keeps the feedback dir between passes."""
+        previous run stay, as the spec keeps the feedback dir between passes. files: this
+        run's own input files (a test's .files), written after the clearing and not kept as
+        the judge's, so the next run's clearing removes them."""
         if not header.get("keep_files"):
             reset_dir(RUN, self.judge_files)
+        for name, data in zip(header.get("files", []), given, strict=True):
+            if safe_name(name) in self.judge_files:  # kept for every run: it would leak on
+                raise ValueError(f"{name!r} is the judge's file")
+            write_into(RUN, name, data)
         limits = Limits.from_json(header["limits"])
         # interactive: stdin comes in frames as the program runs, stdout goes out the same way.
         relay = Relay(send, PENDING) if header.get("interactive") else None

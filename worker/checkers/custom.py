@@ -8,6 +8,7 @@ user is feedback_dir/judgemessage.txt. The validator never runs in the worker pr
 from __future__ import annotations
 
 import importlib
+import math
 from typing import Any
 
 from worker.checkers import CheckResult
@@ -18,6 +19,9 @@ EXIT_WA = 43
 MESSAGE_BYTES = 4096
 NEXT_PASS = "nextpass.in"  # noqa: S105  (a file name: the next pass's input)
 NEXT_PASS_BYTES = 64 << 20
+SCORE = "score.txt"  # the test's score (2025-09 scoring problems)
+SCORE_MULTIPLIER = "score_multiplier.txt"  # or a fraction of its maximum score
+SCORE_BYTES = 256
 # The run dir is the validator's working dir and its own (nothing of the submission's is there).
 FEEDBACK_DIR = "./"
 
@@ -38,6 +42,9 @@ class CustomChecker:
         self.limits = api.Limits(time_ms=time_limit_ms, memory_mb=1024, output_kb=1024)
         self._sandbox: api.Sandbox | None = None
         self._broken = ""
+        # score.txt and score_multiplier.txt of the current test's last validator run (None:
+        # not written); the judge clears them before each test.
+        self.scores: tuple[float | None, float | None] = (None, None)
 
     def _ready(self) -> api.Sandbox | None:
         if self._sandbox is None and not self._broken:
@@ -74,6 +81,24 @@ class CustomChecker:
         feedback = self._sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
         return feedback.decode("utf-8", "replace").strip()
 
+    def score_files(self) -> tuple[float | None, float | None]:
+        """score.txt and score_multiplier.txt of the validator's last run (None: not written);
+        ValueError when one does not hold a single number."""
+        found: list[float | None] = []
+        for name in (SCORE, SCORE_MULTIPLIER):
+            data = self._sandbox.read_file(name, SCORE_BYTES) if self._sandbox else None
+            if data is None:
+                found.append(None)
+                continue
+            try:
+                value = float(data.decode("ascii").strip())
+            except (UnicodeDecodeError, ValueError):
+                raise ValueError(f"{name}: not a number: {data[:40]!r}") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{name}: not a finite number")
+            found.append(value)
+        return found[0], found[1]
+
     def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
         """Run the validator on one output."""
         return self.check_pass(given, answer, output, multi_pass=False)[0]
@@ -108,6 +133,10 @@ class CustomChecker:
         feedback = sandbox.read_file("judgemessage.txt", MESSAGE_BYTES) or b""
         message = feedback.decode("utf-8", "replace").strip()
         next_input = sandbox.read_file(NEXT_PASS, NEXT_PASS_BYTES) if multi_pass else None
+        try:
+            self.scores = self.score_files()
+        except ValueError as error:
+            return CheckResult("IE", str(error)), None
         if run.status == api.NONZERO and run.exit_code == EXIT_AC:
             return CheckResult("AC", message), next_input
         if next_input is not None:

@@ -88,18 +88,28 @@ class Sandbox(Protocol):
         files: the other files of a program of several (flat names), written beside it."""
 
     def run(
-        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+        self,
+        stdin: bytes,
+        limits: Limits,
+        args: tuple[str, ...] = (),
+        *,
+        keep_files: bool = False,
+        files: dict[str, bytes] | None = None,
     ) -> RunResult:
         """Run the compiled program once with stdin, as an unprivileged uid, within limits.
 
         The files earlier runs left in the work dir are removed first, unless keep_files (only
-        ever for a judge's program: a multi-pass validator's feedback dir between passes)."""
+        ever for a judge's program: a multi-pass validator's feedback dir between passes).
+        files (flat names: a test's .files) are then written there for this run only."""
 
     def remove_file(self, name: str) -> None:
         """Remove a file a run left in the work dir (never one the judge wrote)."""
 
-    def start_interactive(self, limits: Limits, args: tuple[str, ...] = ()) -> None:
-        """Start the program once with stdin and stdout as streams, within limits."""
+    def start_interactive(
+        self, limits: Limits, args: tuple[str, ...] = (), files: dict[str, bytes] | None = None
+    ) -> None:
+        """Start the program once with stdin and stdout as streams, within limits (files as
+        for run)."""
 
     def next_event(self) -> tuple[str, bytes, RunResult | None]:
         """The interactive run's next event: ("data", stdout bytes, None), ("eof", b"", None)

@@ -136,11 +136,19 @@ class DockerSandbox:
             raise SandboxError(f"remove {name!r}: {reply.get('error')}")
 
     def run(
-        self, stdin: bytes, limits: Limits, args: tuple[str, ...] = (), *, keep_files: bool = False
+        self,
+        stdin: bytes,
+        limits: Limits,
+        args: tuple[str, ...] = (),
+        *,
+        keep_files: bool = False,
+        files: dict[str, bytes] | None = None,
     ) -> RunResult:
-        """Run the compiled program once with stdin, as the unprivileged run uid, within limits."""
+        """Run the compiled program once with stdin, as the unprivileged run uid, within limits;
+        files are written into its work dir for this run only."""
         language = self.language
-        self._set_cgroup(*box_cgroup(language, limits, len(stdin)))
+        given = dict(files or {})
+        self._set_cgroup(*box_cgroup(language, limits, len(stdin) + _size(given)))
         header = {
             "op": "run",
             "argv": [
@@ -149,15 +157,19 @@ class DockerSandbox:
             ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
             "keep_files": keep_files,
+            "files": list(given),
         }
         timeout = limits.effective_wall_ms / 1000 + SLACK_S
-        reply, blobs = self._call(header, (stdin,), timeout=timeout)
+        reply, blobs = self._call(header, (stdin, *given.values()), timeout=timeout)
         return self._result(reply, blobs, limits)
 
-    def start_interactive(self, limits: Limits, args: tuple[str, ...] = ()) -> None:
+    def start_interactive(
+        self, limits: Limits, args: tuple[str, ...] = (), files: dict[str, bytes] | None = None
+    ) -> None:
         """Start the program with its stdin and stdout as streams (see next_event)."""
         language = self.language
-        self._set_cgroup(*box_cgroup(language, limits))
+        given = dict(files or {})
+        self._set_cgroup(*box_cgroup(language, limits, _size(given)))
         header = {
             "op": "run",
             "argv": [
@@ -166,10 +178,11 @@ class DockerSandbox:
             ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
             "interactive": True,
+            "files": list(given),
         }
         self._limits = limits
         self._stream.set_timeout(limits.effective_wall_ms / 1000 + SLACK_S)
-        self._guard(lambda: self._stream.send(header, (b"",)))
+        self._guard(lambda: self._stream.send(header, (b"", *given.values())))
 
     def next_event(self) -> tuple[str, bytes, RunResult | None]:
         """("data", chunk, None), ("eof", b"", None), then ("done", b"", the run's result)."""
@@ -258,6 +271,11 @@ class DockerSandbox:
         except APIError as error:
             raise SandboxError(f"could not set the container limits: {error}") from error
         self._cgroup = (memory_mb, pids)
+
+
+def _size(files: dict[str, bytes]) -> int:
+    """Bytes of a run's input files (held by the runner as the input is)."""
+    return sum(len(data) for data in files.values())
 
 
 def _wire_limits(limits: Limits, *, keep_stderr: int) -> dict[str, int]:

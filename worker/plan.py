@@ -1,0 +1,98 @@
+"""What a judgement runs: the planned tests (data, args, .files, maximum scores) and the
+files compiled beside a program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.models import Challenge, TestCase
+from worker.blobs import fetch_blob
+
+
+@dataclass(frozen=True)
+class PlannedTest:
+    """A test to run: where it sits and which blobs hold its data."""
+
+    position: int
+    name: str
+    group: str
+    test_case_id: int | None
+    input_sha256: str
+    answer_sha256: str
+    is_sample: bool = False
+    args: tuple[str, ...] = ()  # the program's command-line args (the package's `args`)
+    validator_args: tuple[str, ...] | None = None  # the output validator's, None: its own
+    files: tuple[tuple[str, str], ...] = ()  # (name, sha256): the test's .files input
+    max_score: float | None = None  # the most a validator's score may give it (None: no score)
+
+
+def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[PlannedTest]:
+    """The challenge's tests in order (only the samples for a sample run)."""
+    cases: list[TestCase] = [t for t in challenge.tests if t.is_sample or not samples_only]
+    maxima = max_scores(challenge, cases)
+    return [
+        PlannedTest(
+            position=index,
+            name=case.name,
+            group=case.group.name if case.group else "",
+            test_case_id=case.id,
+            input_sha256=case.input_sha256,
+            answer_sha256=case.answer_sha256,
+            is_sample=case.is_sample,
+            args=args,
+            validator_args=validator_args,
+            files=tuple(sorted(challenge.test_files(case).items())),
+            max_score=maxima.get(index),
+        )
+        for index, case in enumerate(cases, start=1)
+        for args, validator_args in [challenge.run_args(case)]
+    ]
+
+
+def max_scores(challenge: Challenge, cases: list[TestCase]) -> dict[int, float]:
+    """By position (from 1): the maximum score of each test that gets one (2025-09 "Scoring
+    problems"): in a sum group its points / size, in a min group its points, without groups
+    (a scoring problem) 100 / the number of tests. Samples and pass-fail groups get none."""
+    sizes: dict[int, int] = {}
+    for case in cases:
+        if case.group_id is not None:
+            sizes[case.group_id] = sizes.get(case.group_id, 0) + 1
+    scoring = "scoring" in ((challenge.package_meta or {}).get("type") or ())
+    found: dict[int, float] = {}
+    for index, case in enumerate(cases, start=1):
+        if case.is_sample:
+            continue
+        if case.group is None:
+            if scoring and not challenge.groups:
+                found[index] = 100.0 / len(cases)
+            continue
+        rule = challenge.aggregation_of(case.group.name)
+        if rule == "sum":
+            found[index] = case.group.points / sizes[case.group.id]
+        elif rule == "min":
+            found[index] = case.group.points
+    return found
+
+
+def program_files(
+    challenge: Challenge, language: str, files: dict[str, bytes] | None
+) -> dict[str, bytes] | None:
+    """The files beside the source: a folder program's own, then the challenge's include/
+    files for the language (include/<language>/, else include/default/), which win on a
+    name collision, as the 2025-09 format says."""
+    merged = dict(files or {})
+    for folder in (f"include/{language}/", "include/default/"):
+        found = {
+            kept.path[len(folder) :]: kept.sha256
+            for kept in challenge.files
+            if kept.path.startswith(folder) and "/" not in kept.path[len(folder) :]
+        }
+        if found:
+            merged.update({name: fetch_blob(sha256) for name, sha256 in found.items()})
+            break
+    return merged or None
+
+
+def test_files(test: PlannedTest) -> dict[str, bytes]:
+    """A test's .files input as {name: bytes}, for the program's work dir during that test."""
+    return {name: fetch_blob(sha256) for name, sha256 in test.files}
