@@ -61,13 +61,7 @@ def submit(
 
 def submission_view(user: User, submission_id: int) -> dict[str, Any]:
     """The JSON state of a submission the user may see (NotFound otherwise)."""
-    submission = visible_submission(user, submission_id)
-    sent = files_of(submission)
-    return {
-        **submission_state(submission, user),
-        "entry": sent[0][0],
-        "files": [{"name": name, "content": text} for name, text in sent],
-    }
+    return submission_state(visible_submission(user, submission_id), user)
 
 
 def languages_for(challenge: Challenge) -> list[tuple[str, str]]:

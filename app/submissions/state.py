@@ -16,6 +16,7 @@ from app.challenges.access import manages_challenge
 from app.extensions import db
 from app.judging.service import execution_log
 from app.models import Blob, Judgement, Submission, TestCase, User
+from app.programs import files_of
 
 # Sample data shown in the page is capped: a sample is meant to be read by a person.
 SHOWN_BYTES = 64 * 1024
@@ -113,6 +114,7 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
     tests = judged_tests(submission)
     by_id = {test.id: test for test in tests}
     seen = sight(submission, viewer)
+    sent = files_of(submission)
     state: dict[str, Any] = {
         "id": submission.id,
         "challenge": submission.challenge.slug,
@@ -126,6 +128,8 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
         "verdict": None,
         "score": 0.0,
         "tests": [],
+        "entry": sent[0][0],
+        "files": [{"name": name, "content": text} for name, text in sent],
     }
     if judgement is None:
         return state
