@@ -7,10 +7,15 @@ or the worker: its unread input waits in its own box (bounded by the other progr
 limit) and its wall limit ends it. Only the submission's time counts; the interactor gets its
 own CPU limit and a wall limit a little past the submission's. The verdict follows the
 spec's exit codes (42 accept, 43 wrong answer, anything else a judge error).
+
+An interactive multi-pass problem chains such interactions (judge_test): the interactor's
+nextpass.in is its input file in the next pass, its feedback dir stays, the submission starts
+afresh each pass.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -21,6 +26,7 @@ from worker.sandbox import api
 TRANSCRIPT_BYTES = 64 * 1024  # kept for the solve page (samples only show it)
 INTERACTOR_EXTRA_WALL_MS = 5000
 JOIN_SLACK_S = 60.0
+PASS_SEPARATOR = ("---", b"")  # between the passes of a transcript, as in a .interaction file
 
 
 @dataclass
@@ -35,6 +41,9 @@ class Interaction:
         """Kattis .interaction style: `>` lines went to the submission, `<` lines came from it."""
         lines: list[str] = []
         for direction, data in self.transcript:
+            if (direction, data) == PASS_SEPARATOR:
+                lines.append(direction)
+                continue
             text = data.decode("utf-8", "replace")
             lines += [f"{direction} {line}" for line in text.splitlines()]
         return "\n".join(lines) + ("\n" if lines else "")
@@ -58,8 +67,11 @@ def interact(
     interactor_args: tuple[str, ...],
     program_args: tuple[str, ...] = (),
     program_files: dict[str, bytes] | None = None,
+    keep_interactor_files: bool = False,
 ) -> Interaction:
-    """Run both at once until both ended; SandboxError if a box or its stream failed."""
+    """Run both at once until both ended; SandboxError if a box or its stream failed.
+
+    keep_interactor_files: a later pass, whose interactor keeps its feedback dir."""
     sub, inter = _Side(submission), _Side(interactor)
     transcript: list[tuple[str, bytes]] = []
     kept = [0]
@@ -104,7 +116,10 @@ def interact(
             if not side.done.is_set():
                 errors.append(error)
 
-    interactor.start_interactive(interactor_limits, interactor_args)
+    if keep_interactor_files:
+        interactor.start_interactive(interactor_limits, interactor_args, keep_files=True)
+    else:
+        interactor.start_interactive(interactor_limits, interactor_args)
     if program_files:
         submission.start_interactive(limits, program_args, program_files)
     else:
@@ -171,28 +186,59 @@ def judge_test(
     limits: api.Limits,
     program_args: tuple[str, ...] = (),
     program_files: dict[str, bytes] | None = None,
+    passes: int = 1,
 ) -> tuple[str, str, Interaction | None]:
-    """(verdict, message, the interaction) of one test of an interactive problem."""
+    """(verdict, message, the interaction) of one test of an interactive problem.
+
+    A multi-pass one (passes > 1) runs another interaction while the interactor accepts and
+    writes nextpass.in: the verdict is the last pass's; nextpass.in with a rejection, or more
+    passes than allowed, is a judge error (2025-09 "Multi-pass validation"). The interaction
+    returned holds every pass's transcript and the submission's largest time and memory."""
     if not isinstance(checker, CustomChecker):
         return "IE", "An interactive problem needs its output validator.", None
     box, broken = checker.prepare(given, answer)
     if box is None:
         return "IE", broken, None
-    done = interact(
-        sandbox,
-        box,
-        limits,
-        interactor_limits(limits, checker.limits.time_ms),
-        checker.arguments(),
-        program_args,
-        program_files,
-    )
-    for run in (done.submission, done.interactor):
-        if run.status == api.SANDBOX_ERROR:
-            raise api.SandboxError(f"interaction: {run.message or 'the runner failed'}")
-    result, message = verdict(done)
-    try:
-        checker.scores = checker.score_files()
-    except ValueError as error:
-        return "IE", str(error), done
-    return result, checker.judge_message() or message, done
+    transcript: list[tuple[str, bytes]] = []
+    time_ms = memory_kb = 0
+    for number in range(1, passes + 1):
+        done = interact(
+            sandbox,
+            box,
+            limits,
+            interactor_limits(limits, checker.limits.time_ms),
+            checker.arguments(),
+            program_args,
+            program_files,
+            keep_interactor_files=number > 1,
+        )
+        for run in (done.submission, done.interactor):
+            if run.status == api.SANDBOX_ERROR:
+                raise api.SandboxError(f"interaction: {run.message or 'the runner failed'}")
+        time_ms = max(time_ms, done.submission.time_ms)
+        memory_kb = max(memory_kb, done.submission.memory_kb)
+        transcript += [PASS_SEPARATOR] if number > 1 else []
+        transcript += done.transcript
+        done = Interaction(
+            dataclasses.replace(done.submission, time_ms=time_ms, memory_kb=memory_kb),
+            done.interactor,
+            transcript,
+        )
+        result, message = verdict(done)
+        next_input = checker.next_pass_input() if passes > 1 else None
+        try:
+            checker.scores = checker.score_files()
+        except ValueError as error:
+            return "IE", str(error), done
+        message = checker.judge_message() or message
+        if next_input is not None and done.interactor.exit_code != 42:
+            return "IE", "The interactor wrote nextpass.in but did not accept.", done
+        if result != "AC" or next_input is None:
+            if number > 1 and result != "AC":
+                message = f"Pass {number}: {message}".strip()
+            return result, message, done
+        if number == passes:
+            too_many = f"The interactor asked for pass {number + 1}, more than the problem's"
+            return "IE", f"{too_many} validation_passes ({passes}).", done
+        checker.start_next_pass(next_input)
+    raise AssertionError("unreachable")

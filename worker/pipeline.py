@@ -166,7 +166,7 @@ def _run_checked(
     interactive_run: bool,
 ) -> TestOutcome:
     if interactive_run:
-        return _run_interactive(sandbox, checker, test, given, limits)
+        return _run_interactive(sandbox, checker, test, given, limits, passes)
     if passes > 1:
         answer = fetch_blob(test.answer_sha256)
         return multipass.judge_passes(
@@ -181,9 +181,15 @@ def _run_checked(
 
 
 def _run_interactive(
-    sandbox: api.Sandbox, checker: Checker, test: PlannedTest, given: bytes, limits: api.Limits
+    sandbox: api.Sandbox,
+    checker: Checker,
+    test: PlannedTest,
+    given: bytes,
+    limits: api.Limits,
+    passes: int = 1,
 ) -> TestOutcome:
-    """One test with the interactor beside the program; only the program's time counts."""
+    """One test with the interactor beside the program (each of its passes, if multi-pass);
+    only the program's time counts."""
     try:
         verdict, message, done = interactive.judge_test(
             sandbox,
@@ -193,6 +199,7 @@ def _run_interactive(
             limits,
             test.args,
             test_files(test),
+            passes,
         )
     except api.SandboxError as error:
         raise SandboxFailure(f"test {test.name}: {error}") from error

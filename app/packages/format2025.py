@@ -15,8 +15,7 @@ from app.packages import config as cfg
 
 VERSION = "2025-09"
 KINDS = ("pass-fail", "scoring", "multi-pass", "interactive", "submit-answer")
-# Submit-answer has no program to run; an interactive multi-pass problem would need the
-# interactor's passes chained, which codedev does not do.
+# Submit-answer has no program to run.
 UNSUPPORTED_KINDS = ("submit-answer",)
 INCOMPATIBLE = {("pass-fail", "scoring"), ("multi-pass", "submit-answer")}
 LICENSES = ("unknown", "public domain", "cc0", "cc by", "cc by-sa", "educational", "permission")
@@ -81,10 +80,6 @@ def parse_problem_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> 
             raise ValidationError(f"{where}: type {kind!r} is not one of {', '.join(KINDS)}")
         if kinds.count(kind) > 1:
             raise ValidationError(f"{where}: type lists {kind!r} twice")
-    if "interactive" in kinds and "multi-pass" in kinds:
-        raise ValidationError(
-            f"{where}: interactive multi-pass problems are not supported by codedev"
-        )
     for first, second in INCOMPATIBLE:
         if first in kinds and second in kinds:
             raise ValidationError(f"{where}: type cannot be both {first} and {second}")

@@ -99,6 +99,20 @@ class CustomChecker:
             found.append(value)
         return found[0], found[1]
 
+    def next_pass_input(self) -> bytes | None:
+        """nextpass.in of the validator's last run (None: not written)."""
+        if self._sandbox is None:
+            return None
+        return self._sandbox.read_file(NEXT_PASS, NEXT_PASS_BYTES)
+
+    def start_next_pass(self, next_input: bytes) -> None:
+        """Before an interactive problem's later pass: nextpass.in becomes the interactor's
+        input file (the submission only hears the interactor, so the new input is the
+        interactor's), the rest of the feedback dir stays, as between multi-pass runs."""
+        if self._sandbox is not None:
+            self._sandbox.remove_file(NEXT_PASS)
+            self._sandbox.write_file("input", next_input)
+
     def check(self, given: bytes, answer: bytes, output: bytes) -> CheckResult:
         """Run the validator on one output."""
         return self.check_pass(given, answer, output, multi_pass=False)[0]

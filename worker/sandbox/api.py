@@ -106,10 +106,15 @@ class Sandbox(Protocol):
         """Remove a file a run left in the work dir (never one the judge wrote)."""
 
     def start_interactive(
-        self, limits: Limits, args: tuple[str, ...] = (), files: dict[str, bytes] | None = None
+        self,
+        limits: Limits,
+        args: tuple[str, ...] = (),
+        files: dict[str, bytes] | None = None,
+        *,
+        keep_files: bool = False,
     ) -> None:
-        """Start the program once with stdin and stdout as streams, within limits (files as
-        for run)."""
+        """Start the program once with stdin and stdout as streams, within limits (files and
+        keep_files as for run: keep_files only for an interactive multi-pass interactor)."""
 
     def next_event(self) -> tuple[str, bytes, RunResult | None]:
         """The interactive run's next event: ("data", stdout bytes, None), ("eof", b"", None)

@@ -164,7 +164,12 @@ class DockerSandbox:
         return self._result(reply, blobs, limits)
 
     def start_interactive(
-        self, limits: Limits, args: tuple[str, ...] = (), files: dict[str, bytes] | None = None
+        self,
+        limits: Limits,
+        args: tuple[str, ...] = (),
+        files: dict[str, bytes] | None = None,
+        *,
+        keep_files: bool = False,
     ) -> None:
         """Start the program with its stdin and stdout as streams (see next_event)."""
         language = self.language
@@ -178,6 +183,7 @@ class DockerSandbox:
             ],
             "limits": _wire_limits(limits, keep_stderr=KEEP_STDERR),
             "interactive": True,
+            "keep_files": keep_files,
             "files": list(given),
         }
         self._limits = limits

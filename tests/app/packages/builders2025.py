@@ -253,6 +253,97 @@ def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
     return files
 
 
+# Guess the number once per round: the test's input is "round secret", the answer the number
+# of rounds. The interactor first says the round; after a correct guess before the last
+# round it writes the next round's input to nextpass.in, a secret that depends on this one.
+# judgemessage.txt grows across the passes (the feedback dir stays).
+ROUNDS_INTERACTOR = """\
+import os, sys
+given, answer, feedback = sys.argv[1], sys.argv[2], sys.argv[3]
+number, secret = map(int, open(given).read().split())
+rounds = int(open(answer).read())
+def log(text):
+    with open(os.path.join(feedback, "judgemessage.txt"), "a") as out:
+        out.write(text)
+def fail(why):
+    log(why)
+    sys.exit(43)
+print(number, flush=True)
+for count in range(1, 11):
+    line = sys.stdin.readline()
+    if not line:
+        fail("no guess")
+    try:
+        guess = int(line)
+    except ValueError:
+        fail("not a number")
+    if guess == secret:
+        print("correct", flush=True)
+        log(f"round {number}: {secret} in {count};")
+        if number < rounds:
+            with open(os.path.join(feedback, "nextpass.in"), "w") as out:
+                out.write(f"{number + 1} {secret * 37 % 100 + 1}\\n")
+        sys.exit(42)
+    print("higher" if guess < secret else "lower", flush=True)
+fail("too many guesses")
+"""
+# Searches each round; leaves a file in its working dir and gives up (no guess) if it finds
+# one there: each pass must start in a fresh working dir.
+PY_ROUNDS = """\
+import os
+fresh = not os.path.exists("memo.txt")
+with open("memo.txt", "w") as out:
+    out.write("seen")
+number = int(input())
+if not fresh:
+    raise SystemExit(3)
+lo, hi = 1, 100
+while True:
+    mid = (lo + hi) // 2
+    print(mid, flush=True)
+    reply = input()
+    if reply == "correct":
+        break
+    if reply == "higher":
+        lo = mid + 1
+    else:
+        hi = mid - 1
+"""
+# Round 1 as PY_ROUNDS; round 2: guesses 0 forever (WA) or sleeps (TLE).
+PY_ROUNDS_WRONG = PY_ROUNDS.replace(
+    "if not fresh:",
+    "if number == 2:\n    while True:\n        print(0, flush=True)\n        input()\nif not fresh:",
+)
+PY_ROUNDS_HANG = PY_ROUNDS.replace(
+    "if not fresh:", "if number == 2:\n    import time\n    time.sleep(100)\nif not fresh:"
+)
+
+
+def interactive_multipass_package(passes: int = 2, **extra: str | bytes) -> dict[str, str | bytes]:
+    """Interactive multi-pass: guess the number, then (pass 2) a number that follows from it."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "problem_format_version: 2025-09\ntype: [interactive, multi-pass]\nname: Rounds\n"
+            "uuid: 7c2e9a41-58d3-4b6f-a0e2-3d4c5b6a7f80\nlimits:\n  time_limit: 1\n"
+            f"  validation_passes: {passes}\n"
+        ),
+        "statement/problem.en.md": "Each round, the first line is the round; then guess the "
+        "number from 1 to 100: after each guess you hear `higher`, `lower` or `correct`.\n",
+        "output_validator/interactor.py": ROUNDS_INTERACTOR,
+        "data/sample/1.in": "1 42\n",
+        "data/sample/1.ans": "2\n",
+        "data/secret/1.in": "1 7\n",
+        "data/secret/1.ans": "2\n",
+        "data/secret/2.in": "1 100\n",
+        "data/secret/2.ans": "2\n",
+        "submissions/accepted/search.py": PY_ROUNDS,
+        "submissions/wrong_answer/ones.py": PY_ROUNDS_WRONG,
+        "submissions/time_limit_exceeded/hang.py": PY_ROUNDS_HANG,
+    }
+    files.update(extra)
+    return files
+
+
 def folders_package(**extra: str | bytes) -> dict[str, str | bytes]:
     """Folder programs (several files, one program) in Python and C, and include/ for C."""
     files = passfail_package(

@@ -120,10 +120,6 @@ BASE = "problem_format_version: 2025-09\nname: X\nuuid: u-1\n"
         ({"problem.yaml": "problem_format_version: 2025-09\nname: X\n"}, r"problem.yaml: uuid"),
         ({"problem.yaml": BASE + "type: [pass-fail, scoring]\n"}, "both pass-fail and scoring"),
         ({"problem.yaml": BASE + "type: submit-answer\n"}, "submit-answer problems are not"),
-        (
-            {"problem.yaml": BASE + "type: interactive multi-pass\n"},
-            "interactive multi-pass problems are not",
-        ),
         ({"problem.yaml": BASE + "type: golf\n"}, r"type 'golf' is not one of"),
         ({"problem.yaml": BASE + "license: mine\n"}, "license must be one of"),
         ({"problem.yaml": BASE + "keywords: a b\n"}, "keywords must be a sequence"),

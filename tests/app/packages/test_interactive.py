@@ -15,7 +15,11 @@ from tests.app.packages.builders2025 import (
     INTERACTOR,
     PY_HANG,
     PY_ONES,
+    PY_ROUNDS,
+    PY_ROUNDS_HANG,
+    PY_ROUNDS_WRONG,
     PY_SEARCH,
+    interactive_multipass_package,
     interactive_package,
 )
 from tests.worker.judge_support import require_sandbox
@@ -84,3 +88,55 @@ def test_verify_an_interactive_package(app, runner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "ok time_limit_exceeded/hang.py (python3): got TLE" in result.output
     assert INTERACTOR  # the interactor is the package's output validator
+
+
+def _rounds(tmp_path: Path, slug: str = "rounds", passes: int = 2, **extra: str | bytes):
+    files = interactive_multipass_package(passes, **extra)
+    return import_package(write_tree(tmp_path / slug, files)).challenge
+
+
+def test_interactive_multipass_imports(app, tmp_path: Path) -> None:
+    challenge = _rounds(tmp_path)
+    assert challenge.is_interactive()
+    assert challenge.validation_passes() == 2
+    assert challenge.package_meta["type"] == ["interactive", "multi-pass"]
+
+
+@pytest.mark.docker
+def test_interactive_passes_chain_through_nextpass(app, runner, tmp_path: Path) -> None:
+    """Pass 2's secret comes from pass 1's nextpass.in; the feedback dir stays, the
+    submission's working dir does not (PY_ROUNDS gives up if its pass 1 file is still there)."""
+    require_sandbox()
+    challenge = _rounds(tmp_path)
+    accepted = judge.judge_source(challenge, "python3", PY_ROUNDS)
+    assert [t.verdict for t in accepted.tests] == ["AC", "AC", "AC"], accepted.tests
+    # 7 -> 7 * 37 % 100 + 1 = 60; 100 -> 1; judgemessage.txt grew across the passes.
+    assert accepted.tests[1].message == "round 1: 7 in 6;round 2: 60 in 6;"
+    assert accepted.tests[2].message == "round 1: 100 in 7;round 2: 1 in 6;"
+    # The sample's transcript shows both passes, split by `---` as in a .interaction file.
+    transcript = accepted.tests[0].output
+    assert transcript.startswith("> 1\n< 50\n> lower\n")
+    assert "> correct\n---\n> 2\n< 50\n" in transcript and transcript.endswith("> correct\n")
+    wrong = judge.judge_source(challenge, "python3", PY_ROUNDS_WRONG)
+    assert wrong.verdict == "WA"
+    assert wrong.tests[0].message == "Pass 2: round 1: 42 in 7;too many guesses"
+    hang = judge.judge_source(challenge, "python3", PY_ROUNDS_HANG)
+    assert hang.verdict == "TLE"
+    assert hang.tests[0].message.startswith("Pass 2:")
+    result = runner.invoke(args=["problems", "verify", "rounds"])
+    assert result.exit_code == 0, result.output
+    assert "ok time_limit_exceeded/hang.py (python3): got TLE" in result.output
+
+
+@pytest.mark.docker
+def test_interactive_passes_beyond_the_limit_are_a_judge_error(app, tmp_path: Path) -> None:
+    require_sandbox()
+    challenge = _rounds(tmp_path, "three", **{"data/secret/2.ans": "3\n"})
+    outcome = judge.judge_source(challenge, "python3", PY_ROUNDS, run_all=True)
+    assert [t.verdict for t in outcome.tests] == ["AC", "AC", "IE"], outcome.tests
+    assert "asked for pass 3, more than the problem's validation_passes (2)" in (
+        outcome.tests[2].message
+    )
+    # Allowed three passes, the same test passes.
+    roomy = _rounds(tmp_path, "roomy", passes=3, **{"data/secret/2.ans": "3\n"})
+    assert judge.judge_source(roomy, "python3", PY_ROUNDS).verdict == "AC"

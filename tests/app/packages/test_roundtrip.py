@@ -25,6 +25,7 @@ from tests.app.packages.builders import (
 from tests.app.packages.builders2025 import (
     custom_package,
     folders_package,
+    interactive_multipass_package,
     interactive_package,
     multipass_package,
     passfail_package,
@@ -94,6 +95,7 @@ PACKAGES = {
     "2025-custom-include": custom_package,
     "2025-multipass": multipass_package,
     "2025-interactive": interactive_package,
+    "2025-interactive-multipass": interactive_multipass_package,
     "2025-folder-programs": folders_package,
 }
 
