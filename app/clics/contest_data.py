@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy import or_, select
+from sqlalchemy.orm import defer, load_only
 
 from app.clics import objects
 from app.clics.groups import imported
-from app.clics.ids import Ids, submission_id
+from app.clics.ids import Ids, judgement_id, submission_id
 from app.clics.roles import Role
 from app.contests.clarification_sight import JURY as CLAR_JURY
 from app.contests.clarification_sight import PUBLIC as CLAR_PUBLIC
@@ -58,10 +58,15 @@ class ContestData:
     runs: dict[int, list[TestResult]] = field(default_factory=dict)  # by judgement id
 
     def embargoed(self, role: Role, sent: Submission) -> bool:
-        """Whether this role may not (yet, or until the thaw) see this submission's results."""
-        participant = self.participants[sent.participant_id or 0]
+        """Whether this role may not (yet, or until the thaw) see this submission's results.
+        One whose team is gone has no clock to place it by: only the jury sees it then."""
+        participant = self.participants.get(sent.participant_id or 0)
+        if participant is None:
+            return role.kind != "admin" and self.round.freeze_at is not None
         at = (sent.created_at - start_of(self.round, participant)).total_seconds()
-        attempt = Attempt(sent.id, participant.id, self.labels[sent.challenge_id], at, None)
+        # The label plays no part in the rule: a submission on a removed problem has none.
+        label = self.labels.get(sent.challenge_id, "")
+        attempt = Attempt(sent.id, participant.id, label, at, None)
         return hidden(attempt, freeze_seconds(self.round, participant), role.viewer, thawed=False)
 
     def results_shown(self, role: Role, sent: Submission) -> bool:
@@ -107,6 +112,37 @@ def load(round_: Round, *, with_runs: bool = True) -> ContestData:
         for results in data.runs.values():
             results.sort(key=lambda r: r.position)
     return data
+
+
+def hidden_results(data: ContestData, role: Role) -> set[tuple[str, str]]:
+    """The judgements and runs, as (type, CLICS id), of the round's submissions whose results
+    the freeze hides from this role, the ones a removed problem or team took off the contest
+    too: a delete event of one would tell what the freeze hides (how many runs it had)."""
+    if role.kind == "admin" or data.round.freeze_at is None:
+        return set()
+    found: set[tuple[str, str]] = set()
+    for sent in data.submissions:
+        if data.embargoed(role, sent):
+            for judged in data.judgements.get(sent.id, []):
+                found.add(("judgements", judgement_id(judged)))
+                found |= {("runs", str(run.id)) for run in data.runs.get(judged.id, [])}
+    gone = db.session.execute(
+        select(Submission, Judgement.id, Judgement.external_id, TestResult.id)
+        .options(load_only(Submission.id, Submission.challenge_id, Submission.participant_id,
+                           Submission.created_at))
+        .join(Judgement, Judgement.submission_id == Submission.id)
+        .outerjoin(TestResult, TestResult.judgement_id == Judgement.id)
+        .where(Submission.round_id == data.round.id, Submission.kind == "submit",
+               or_(Submission.challenge_id.not_in(list(data.labels)),
+                   Submission.participant_id.is_(None),
+                   Submission.participant_id.not_in(list(data.participants))))
+    ).tuples()  # fmt: skip
+    for sent, number, external, run in gone:
+        if data.embargoed(role, sent):
+            found.add(("judgements", external or str(number)))
+            if run is not None:
+                found.add(("runs", str(run)))
+    return found
 
 
 def _in_chunks(model: Any, column: Any, ids: list[int], size: int = 500) -> list[Any]:

@@ -21,7 +21,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -50,6 +50,7 @@ KIND = {"contest": 0, "judgement-types": 1, "languages": 2, "problems": 3, "grou
 CHANGED = 1 << 62
 DELETED = 50  # a delete event's kind is DELETED minus its type's
 PRIVATE_KINDS = ("persons", "accounts", "clarifications")  # deletions only the jury is told of
+RESULT_KINDS = ("judgements", "runs")  # deletions the freeze may hide
 
 
 class BadToken(AppError):
@@ -166,7 +167,9 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
         at = max(base, micros(round_.finalized_at), thaw or 0)
         for i, item in enumerate(awards(round_, role)):
             add(at, 14, i, 0, "awards", item["id"], item)
-    found += _changes(round_, role, base, shown, ids)
+    found += _changes(
+        round_, role, base, shown, ids, lambda: contest_data.hidden_results(data, role)
+    )
     limit = micros(until)
     ordered = sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
     last = next((i for i, e in enumerate(ordered) if e.key[1] == END_OF_UPDATES), None)
@@ -179,10 +182,14 @@ def _number(clics_id: str) -> int:
 
 
 def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], tuple[int, Any]],
-             ids: Ids) -> Iterator[Event]:  # fmt: skip
+             ids: Ids, hidden: Callable[[], set[tuple[str, str]]]) -> Iterator[Event]:  # fmt: skip
     """An update event per logged change to an object this role sees, carrying it as it is
     now, never before the object's own first event (so a judgement the freeze hides comes
-    after the thaw); a delete event for one that is gone (a private kind's for the jury only)."""
+    after the thaw); a delete event for one that is gone, if the role could have seen it (a
+    private kind's for the jury only; a judgement's or run's the freeze hid, before the thaw,
+    for nobody else: its submission's delete says all the role may know)."""
+    thaw = micros(round_.thawed_at) if round_.thawed_at is not None else None
+    held_back: set[tuple[str, str]] | None = None  # read only if a result's deletion is logged
     rows = db.session.execute(
         select(ClicsChange.id, ClicsChange.type, ClicsChange.object_id, ClicsChange.deleted,
                ClicsChange.at)
@@ -198,6 +205,10 @@ def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], 
             first, data = shown[(type_, object_id)]
             yield Event((max(at, first), kind, CHANGED, number), type_, object_id, data)
         elif deleted and (role.kind == "admin" or type_ not in PRIVATE_KINDS):
+            if type_ in RESULT_KINDS and role.kind != "admin" and (thaw is None or at < thaw):
+                held_back = hidden() if held_back is None else held_back
+                if (type_, object_id) in held_back:
+                    continue
             # Deletions at one time go referencing objects first (a judgement before its
             # submission before its team), after that time's creations and updates.
             yield Event((at, DELETED - kind, CHANGED, number), type_, object_id, None)

@@ -165,3 +165,27 @@ def test_a_section_change_and_a_renamed_member_reach_a_resuming_client(roles, co
     assert {(e["type"], e["data"]["name"]) for e in rest} == {("persons", "Ada Lovelace"),
                                                               ("accounts", "Ada Lovelace")}  # fmt: skip
     assert feed(roles, "public", since_token=head["public"][-1]["token"]) == []
+
+
+def test_a_removed_problem_tells_each_role_only_of_results_it_was_shown(roles, contest):
+    """Dropping a problem while frozen deletes, for the public and the other teams, the
+    submissions but not the judgements and runs the freeze hid (their count would tell an
+    accepted from a rejected one); the sending team and the jury are told of its own."""
+    round_ = db.session.get(Round, contest["round"].id)
+    late, ada_late = contest["late"], contest["ada_late"]
+    hidden_from = {"public": {late, ada_late}, "team": {late}, "other team": {ada_late}, "jury": set()}
+    heads = {role: feed(roles, role) for role in hidden_from}
+    keep = [ProblemSpec(p.challenge_id, p.label, p.points, p.color) for p in round_.problems[:1]]
+    update_round(contest["teacher"], round_, _spec(round_, problems=keep))
+    for role, hidden in hidden_from.items():
+        rest = _resume(roles, role, heads[role])
+        shown = {(e["type"], e["id"]) for e in heads[role] if e["data"] is not None}
+        deleted = {(e["type"], e["id"]) for e in rest if e["data"] is None}
+        judged = {(t, i) for t, i in deleted if t in ("judgements", "runs")}
+        assert judged <= shown, (role, judged - shown)
+        sent = {i for t, i in deleted if t == "submissions"}
+        assert {str(s.id) for s in (late, ada_late)} <= sent
+        for submission in (late, ada_late):
+            ids = {str(j.id) for j in submission.judgements}
+            told = {i for t, i in judged if t == "judgements"} & ids
+            assert told == (set() if submission in hidden else ids), (role, submission.id)
