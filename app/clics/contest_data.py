@@ -58,11 +58,14 @@ class ContestData:
     runs: dict[int, list[TestResult]] = field(default_factory=dict)  # by judgement id
 
     def embargoed(self, role: Role, sent: Submission) -> bool:
-        """Whether this role may not (yet, or until the thaw) see this submission's results.
-        One whose team is gone has no clock to place it by: only the jury sees it then."""
+        """Whether this role may not (yet, or until the thaw) see this submission's results."""
         participant = self.participants.get(sent.participant_id or 0)
         if participant is None:
-            return role.kind != "admin" and self.round.freeze_at is not None
+            # Its team is gone (no role owns it), and with it the team's clock: the round's
+            # freeze time is the real one for all but a virtual team, whose own comes later,
+            # so this hides at least what the freeze hid.
+            freeze_at = self.round.freeze_at
+            return role.kind != "admin" and freeze_at is not None and sent.created_at >= freeze_at
         at = (sent.created_at - start_of(self.round, participant)).total_seconds()
         # The label plays no part in the rule: a submission on a removed problem has none.
         label = self.labels.get(sent.challenge_id, "")

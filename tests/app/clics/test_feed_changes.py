@@ -189,3 +189,22 @@ def test_a_removed_problem_tells_each_role_only_of_results_it_was_shown(roles, c
             ids = {str(j.id) for j in submission.judgements}
             told = {i for t, i in judged if t == "judgements"} & ids
             assert told == (set() if submission in hidden else ids), (role, submission.id)
+
+
+def test_a_removed_team_tells_no_one_but_the_jury_of_its_hidden_results(roles, contest):
+    """A team dropped while frozen: its submissions go for everyone, the judgements and runs
+    the freeze hid from the others go for the jury only."""
+    round_ = db.session.get(Round, contest["round"].id)
+    late = contest["late"]  # Bob's, after the freeze
+    hidden = {str(j.id) for j in late.judgements}
+    heads = {role: feed(roles, role) for role in ("public", "team", "jury")}
+    db.session.delete(next(p for p in round_.participants if p.id == late.participant_id))
+    db.session.commit()
+    for role, head in heads.items():
+        rest = _resume(roles, role, head)
+        deleted = {(e["type"], e["id"]) for e in rest if e["data"] is None}
+        assert ("submissions", str(late.id)) in deleted
+        told = {i for t, i in deleted if t == "judgements"} & hidden
+        assert told == (hidden if role == "jury" else set()), role
+        shown = {(e["type"], e["id"]) for e in head if e["data"] is not None}
+        assert role == "jury" or {d for d in deleted if d[0] in ("judgements", "runs")} <= shown
