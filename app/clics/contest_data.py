@@ -117,35 +117,33 @@ def load(round_: Round, *, with_runs: bool = True) -> ContestData:
     return data
 
 
-def hidden_results(data: ContestData, role: Role) -> set[tuple[str, str]]:
-    """The judgements and runs, as (type, CLICS id), of the round's submissions whose results
-    the freeze hides from this role, the ones a removed problem or team took off the contest
-    too: a delete event of one would tell what the freeze hides (how many runs it had)."""
-    if role.kind == "admin" or data.round.freeze_at is None:
-        return set()
-    found: set[tuple[str, str]] = set()
-    for sent in data.submissions:
-        if data.embargoed(role, sent):
-            for judged in data.judgements.get(sent.id, []):
-                found.add(("judgements", judgement_id(judged)))
-                found |= {("runs", str(run.id)) for run in data.runs.get(judged.id, [])}
-    gone = db.session.execute(
-        select(Submission, Judgement.id, Judgement.external_id, TestResult.id)
-        .options(load_only(Submission.id, Submission.challenge_id, Submission.participant_id,
-                           Submission.created_at))
-        .join(Judgement, Judgement.submission_id == Submission.id)
-        .outerjoin(TestResult, TestResult.judgement_id == Judgement.id)
-        .where(Submission.round_id == data.round.id, Submission.kind == "submit",
-               or_(Submission.challenge_id.not_in(list(data.labels)),
-                   Submission.participant_id.is_(None),
-                   Submission.participant_id.not_in(list(data.participants))))
-    ).tuples()  # fmt: skip
-    for sent, number, external, run in gone:
-        if data.embargoed(role, sent):
-            found.add(("judgements", external or str(number)))
-            if run is not None:
-                found.add(("runs", str(run)))
-    return found
+Gone = dict[str, tuple[bool, list[tuple[str, int, str]]]]
+
+
+def gone_results(data: ContestData, role: Role) -> Gone:
+    """Of each submission a removed problem or team took off the contest, by CLICS id: whether
+    the freeze hides its results from this role, and its judgements and runs as (type, row
+    id, CLICS id). Their deletions are told from here, not logged one row each (a problem
+    with thousands of submissions would log a row per test run)."""
+    gone = [
+        s for s in db.session.scalars(
+            select(Submission)
+            .options(load_only(Submission.id, Submission.external_id, Submission.challenge_id,
+                               Submission.participant_id, Submission.created_at))
+            .where(Submission.round_id == data.round.id, Submission.kind == "submit",
+                   or_(Submission.challenge_id.not_in(list(data.labels)),
+                       Submission.participant_id.is_(None),
+                       Submission.participant_id.not_in(list(data.participants)))))
+    ]  # fmt: skip
+    judged = _in_chunks(Judgement, Judgement.submission_id, [s.id for s in gone])
+    runs: dict[int, list[int]] = defaultdict(list)
+    for result in _in_chunks(TestResult, TestResult.judgement_id, [j.id for j in judged]):
+        runs[result.judgement_id].append(result.id)
+    items: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for judgement in judged:
+        items[judgement.submission_id].append(("judgements", judgement.id, judgement_id(judgement)))
+        items[judgement.submission_id] += [("runs", run, str(run)) for run in runs[judgement.id]]
+    return {submission_id(s): (data.embargoed(role, s), items[s.id]) for s in gone}
 
 
 def _in_chunks(model: Any, column: Any, ids: list[int], size: int = 500) -> list[Any]:

@@ -14,7 +14,7 @@ from app.contests import state
 from app.contests.rounds import ProblemSpec, RoundSpec, update_round
 from app.courses.service import set_section
 from app.extensions import db
-from app.models import Round, Submission
+from app.models import ClicsChange, Round, Submission
 from app.scoring.boards import clics_group_id
 from app.submissions.staff import override_verdict
 from tests.app.clics.test_feed import assert_referentially_ordered, feed
@@ -177,6 +177,11 @@ def test_a_removed_problem_tells_each_role_only_of_results_it_was_shown(roles, c
     heads = {role: feed(roles, role) for role in hidden_from}
     keep = [ProblemSpec(p.challenge_id, p.label, p.points, p.color) for p in round_.problems[:1]]
     update_round(contest["teacher"], round_, _spec(round_, problems=keep))
+    # One row per submission taken off (the feed tells its judgements and runs from it), not
+    # one per run: a problem with thousands of submissions would log a row per test.
+    logged = db.session.scalars(select(ClicsChange.type).where(ClicsChange.round_id == round_.id)).all()
+    assert sorted(set(logged)) == ["problems", "submissions"]
+    assert logged.count("submissions") == 3  # Bob's CE and both late ones
     for role, hidden in hidden_from.items():
         rest = _resume(roles, role, heads[role])
         shown = {(e["type"], e["id"]) for e in heads[role] if e["data"] is not None}
