@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from app.clics.ids import judgement_id, problem_id, submission_id, team_id
+from app.clics.ids import judgement_id, problem_id, team_id
 from app.judging import languages as registry
 from app.models import (
     Challenge,
@@ -30,7 +30,6 @@ from app.models import (
     RoundProblem,
     Submission,
     TestCase,
-    TestResult,
     User,
     utcnow,
 )
@@ -145,21 +144,14 @@ def _removed(session: Session, obj: Any) -> list[Change]:
 
 
 def _sent_gone(session: Session, round_id: int, which: Any) -> list[Change]:
-    """The submissions, judgements and runs a removed problem or team takes off the contest."""
+    """The submissions a removed problem or team takes off the contest: one row each; the
+    feed tells their judgements' and runs' deletions from the rows they leave behind."""
     rows = session.execute(
-        select(Submission, Judgement, TestResult.id)
-        .outerjoin(Judgement, Judgement.submission_id == Submission.id)
-        .outerjoin(TestResult, TestResult.judgement_id == Judgement.id)
-        .where(Submission.round_id == round_id, Submission.kind == "submit", which)
+        select(Submission.id, Submission.external_id).where(
+            Submission.round_id == round_id, Submission.kind == "submit", which
+        )
     ).tuples()
-    found: list[Change] = []
-    for sent, judged, run in rows:
-        found.append((round_id, "submissions", submission_id(sent), True))
-        if judged is not None:
-            found.append((round_id, "judgements", judgement_id(judged), True))
-        if run is not None:
-            found.append((round_id, "runs", str(run), True))
-    return found
+    return [(round_id, "submissions", external or str(sent), True) for sent, external in rows]
 
 
 def _round(round_: Round, changed: list[str]) -> list[Change]:

@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy import or_, select
+from sqlalchemy.orm import defer, load_only
 
 from app.clics import objects
 from app.clics.groups import imported
-from app.clics.ids import Ids, submission_id
+from app.clics.ids import Ids, judgement_id, submission_id
 from app.clics.roles import Role
 from app.contests.clarification_sight import JURY as CLAR_JURY
 from app.contests.clarification_sight import PUBLIC as CLAR_PUBLIC
@@ -59,9 +59,17 @@ class ContestData:
 
     def embargoed(self, role: Role, sent: Submission) -> bool:
         """Whether this role may not (yet, or until the thaw) see this submission's results."""
-        participant = self.participants[sent.participant_id or 0]
+        participant = self.participants.get(sent.participant_id or 0)
+        if participant is None:
+            # Its team is gone (no role owns it), and with it the team's clock: the round's
+            # freeze time is the real one for all but a virtual team, whose own comes later,
+            # so this hides at least what the freeze hid.
+            freeze_at = self.round.freeze_at
+            return role.kind != "admin" and freeze_at is not None and sent.created_at >= freeze_at
         at = (sent.created_at - start_of(self.round, participant)).total_seconds()
-        attempt = Attempt(sent.id, participant.id, self.labels[sent.challenge_id], at, None)
+        # The label plays no part in the rule: a submission on a removed problem has none.
+        label = self.labels.get(sent.challenge_id, "")
+        attempt = Attempt(sent.id, participant.id, label, at, None)
         return hidden(attempt, freeze_seconds(self.round, participant), role.viewer, thawed=False)
 
     def results_shown(self, role: Role, sent: Submission) -> bool:
@@ -107,6 +115,35 @@ def load(round_: Round, *, with_runs: bool = True) -> ContestData:
         for results in data.runs.values():
             results.sort(key=lambda r: r.position)
     return data
+
+
+Gone = dict[str, tuple[bool, list[tuple[str, int, str]]]]
+
+
+def gone_results(data: ContestData, role: Role) -> Gone:
+    """Of each submission a removed problem or team took off the contest, by CLICS id: whether
+    the freeze hides its results from this role, and its judgements and runs as (type, row
+    id, CLICS id). Their deletions are told from here, not logged one row each (a problem
+    with thousands of submissions would log a row per test run)."""
+    gone = [
+        s for s in db.session.scalars(
+            select(Submission)
+            .options(load_only(Submission.id, Submission.external_id, Submission.challenge_id,
+                               Submission.participant_id, Submission.created_at))
+            .where(Submission.round_id == data.round.id, Submission.kind == "submit",
+                   or_(Submission.challenge_id.not_in(list(data.labels)),
+                       Submission.participant_id.is_(None),
+                       Submission.participant_id.not_in(list(data.participants)))))
+    ]  # fmt: skip
+    judged = _in_chunks(Judgement, Judgement.submission_id, [s.id for s in gone])
+    runs: dict[int, list[int]] = defaultdict(list)
+    for result in _in_chunks(TestResult, TestResult.judgement_id, [j.id for j in judged]):
+        runs[result.judgement_id].append(result.id)
+    items: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
+    for judgement in judged:
+        items[judgement.submission_id].append(("judgements", judgement.id, judgement_id(judgement)))
+        items[judgement.submission_id] += [("runs", run, str(run)) for run in runs[judgement.id]]
+    return {submission_id(s): (data.embargoed(role, s), items[s.id]) for s in gone}
 
 
 def _in_chunks(model: Any, column: Any, ids: list[int], size: int = 500) -> list[Any]:

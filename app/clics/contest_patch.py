@@ -16,7 +16,7 @@ from typing import Any
 
 from app.clics import objects
 from app.clics.objects import start_unset
-from app.clics.roles import Role
+from app.clics.roles import role_in
 from app.contests import state
 from app.errors import Forbidden, ValidationError
 from app.extensions import db
@@ -28,11 +28,10 @@ MARGIN = timedelta(seconds=30)  # the spec's: no start change within 30 s of the
 UNSET_START = datetime(9000, 1, 1)  # where a round with no start time waits
 
 
-def patch(user: User, round_: Round, role: Role, body: dict[str, Any],
-          now: datetime) -> dict[str, Any] | None:  # fmt: skip
+def patch(user: User, round_: Round, body: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     """Apply a contest PATCH; the contest object when the server chose differently from the
-    request (a thaw now), None when it did as asked."""
-    if role.kind != "admin":
+    request (a thaw now), None when it did as asked. Only the round's jury may."""
+    if role_in(user, round_).kind != "admin":
         raise Forbidden("Only the contest's jury may change it.")
     if str(body.get("id")) != str(round_.id):
         raise ValidationError("The body's id must be this contest's id.", field="id")
@@ -66,6 +65,10 @@ def _start(round_: Round, value: Any, pause: Any, now: datetime) -> None:
                 field="countdown_pause_time",
             )
         start = _time(value, "start_time")
+        if start >= UNSET_START:  # where unset starts wait; nearer 9999 the window overflows
+            raise ValidationError(
+                f"The start time must be before {UNSET_START.year}.", field="start_time"
+            )
         if start < now + MARGIN:
             raise Forbidden("The new start time is in the past or within 30 s.")
         _move(round_, start)
@@ -75,12 +78,17 @@ def _start(round_: Round, value: Any, pause: Any, now: datetime) -> None:
 
 
 def _move(round_: Round, start: datetime) -> None:
-    """Move the round's window to start at start: its end and freeze keep their offsets."""
+    """Move the round's window to start at start: its end and freeze keep their offsets
+    (refused if that puts one past the last date Python holds, year 9999)."""
     shift = start - round_.starts_at
-    round_.starts_at += shift
-    round_.ends_at += shift
-    if round_.freeze_at is not None:
-        round_.freeze_at += shift
+    try:
+        ends_at = round_.ends_at + shift
+        freeze_at = None if round_.freeze_at is None else round_.freeze_at + shift
+    except OverflowError as error:
+        raise ValidationError(
+            "The new start time puts the contest's end past the year 9999.", field="start_time"
+        ) from error
+    round_.starts_at, round_.ends_at, round_.freeze_at = start, ends_at, freeze_at
 
 
 def _thaw(user: User, round_: Round, value: Any, now: datetime) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -50,6 +50,7 @@ KIND = {"contest": 0, "judgement-types": 1, "languages": 2, "problems": 3, "grou
 CHANGED = 1 << 62
 DELETED = 50  # a delete event's kind is DELETED minus its type's
 PRIVATE_KINDS = ("persons", "accounts", "clarifications")  # deletions only the jury is told of
+RESULT_KINDS = ("judgements", "runs")  # deletions told with their submission's
 
 
 class BadToken(AppError):
@@ -166,7 +167,7 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
         at = max(base, micros(round_.finalized_at), thaw or 0)
         for i, item in enumerate(awards(round_, role)):
             add(at, 14, i, 0, "awards", item["id"], item)
-    found += _changes(round_, role, base, shown, ids)
+    found += _changes(round_, role, base, shown, ids, lambda: contest_data.gone_results(data, role))
     limit = micros(until)
     ordered = sorted((e for e in found if e.key[0] <= limit), key=lambda e: e.key)
     last = next((i for i, e in enumerate(ordered) if e.key[1] == END_OF_UPDATES), None)
@@ -179,10 +180,14 @@ def _number(clics_id: str) -> int:
 
 
 def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], tuple[int, Any]],
-             ids: Ids) -> Iterator[Event]:  # fmt: skip
+             ids: Ids, gone: Callable[[], contest_data.Gone]) -> Iterator[Event]:  # fmt: skip
     """An update event per logged change to an object this role sees, carrying it as it is
     now, never before the object's own first event (so a judgement the freeze hides comes
-    after the thaw); a delete event for one that is gone (a private kind's for the jury only)."""
+    after the thaw); a delete event for one that is gone (a private kind's for the jury only),
+    a submission's with its judgements' and runs' if the role could have seen them: not
+    those the freeze hid from it before the thaw (their count tells a verdict)."""
+    thaw = micros(round_.thawed_at) if round_.thawed_at is not None else None
+    results: contest_data.Gone | None = None  # read only if a submission's deletion is logged
     rows = db.session.execute(
         select(ClicsChange.id, ClicsChange.type, ClicsChange.object_id, ClicsChange.deleted,
                ClicsChange.at)
@@ -198,6 +203,16 @@ def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], 
             first, data = shown[(type_, object_id)]
             yield Event((max(at, first), kind, CHANGED, number), type_, object_id, data)
         elif deleted and (role.kind == "admin" or type_ not in PRIVATE_KINDS):
+            if type_ == "submissions":
+                results = gone() if results is None else results
+                hidden, items = results.get(object_id, (False, []))
+                if not hidden or (thaw is not None and at >= thaw):
+                    # Numbered by their rows after CHANGED, so each has a key of its own.
+                    for item_type, row_id, item_id in items:
+                        key = (at, DELETED - KIND[item_type], CHANGED + row_id, number)
+                        yield Event(key, item_type, item_id, None)
+            elif type_ in RESULT_KINDS and role.kind != "admin":
+                continue  # one logged on its own by an earlier version: the jury's alone
             # Deletions at one time go referencing objects first (a judgement before its
             # submission before its team), after that time's creations and updates.
             yield Event((at, DELETED - kind, CHANGED, number), type_, object_id, None)

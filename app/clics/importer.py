@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.clics.imported_programs import program
 from app.clics.package_reader import ContestPackage, PackageError
 from app.errors import AppError
 from app.extensions import db
@@ -162,8 +163,8 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
                                 language=registry.from_code(str(sent.get("language_id") or "unknown"))[:16],
                                 created_at=at, round_id=round_.id, external_id=str(sent_id),
                                 participant_id=team_of[str(sent["team_id"])].id)  # fmt: skip
-        submission.source, submission.source_name, submission.files = _program(
-            package, sent_id, submission.language
+        submission.source, submission.source_name, submission.files = program(
+            package, sent_id, sent, submission.language
         )
         db.session.add(submission)
         items = judgements.get(sent_id, [])
@@ -228,25 +229,6 @@ def _sent_at(sent: dict[str, Any], start: datetime) -> datetime:
     if sent.get("time"):
         return parse_abstime(str(sent["time"]))
     return start + parse_reltime(str(sent["contest_time"]))
-
-
-def _program(
-    package: ContestPackage, sent_id: str, language: str
-) -> tuple[str, str, list[dict[str, str]] | None]:
-    """(main text, main name, other files) of the submission's files in the package
-    (submissions/<id>/files/...); a program of several starts from the language's main file."""
-    prefix = f"submissions/{sent_id}/files/"
-    found = {
-        name[len(prefix) :]: data for name, data in sorted(package.files.items())
-        if name.startswith(prefix)
-    }  # fmt: skip
-    if not found:
-        return "", "", None
-    main = registry.entry_point(language, found) or next(iter(found))
-    others = [
-        {"name": n, "text": d.decode(errors="replace")} for n, d in found.items() if n != main
-    ]
-    return found[main].decode(errors="replace"), main if others else "", others or None
 
 
 def _judgements_by_submission(package: ContestPackage) -> dict[str, list[dict[str, Any]]]:

@@ -199,8 +199,8 @@ def _writer(contest_id: str) -> tuple[User, Round, Any]:
 @bp.patch("/contests/<contest_id>")
 def patch_contest(contest_id: str) -> Response | tuple[str, int]:
     """The jury sets or clears the start time, or thaws the board (the spec's PATCH)."""
-    user, round_, role = _writer(contest_id)
-    changed = contest_patch.patch(user, round_, role, _body(), utcnow())
+    user, round_, _ = _writer(contest_id)
+    changed = contest_patch.patch(user, round_, _body(), utcnow())
     return ("", 204) if changed is None else jsonify(changed)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
-import zipfile
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, text
 
-from app import programs
+from app import archives, programs
+from app.archives import Caps
 from app.clics import contest_data, objects
 from app.clics.ids import Ids, problem_id
 from app.clics.roles import Role
@@ -45,21 +45,21 @@ def _source(body: dict[str, Any]) -> str | list[tuple[str, bytes]]:
         raise ValidationError("The files' mime must be application/zip.", field="files")
     try:
         data = base64.b64decode(str(files[0].get("data", "")), validate=True)
-        if len(data) > MAX_ZIP:
-            raise ValidationError("The archive is too big.", field="files")
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if not members:
-            raise ValidationError("The archive holds no file.", field="files")
-        if sum(m.file_size for m in members) > MAX_ZIP:
-            raise ValidationError("The archive's files are too big.", field="files")
-        if len(members) == 1:
-            return validate_source(archive.read(members[0]))
-        return [(m.filename, archive.read(m)) for m in members]
-    except (binascii.Error, zipfile.BadZipFile) as error:
-        raise ValidationError(
-            "`files[0].data` must be a base64 zip archive.", field="files"
-        ) from error
+    except binascii.Error as error:
+        raise ValidationError("`files[0].data` must be base64.", field="files") from error
+    # archives' reader: members counted before any is read, each read with a hard cap, and a
+    # member zipfile cannot read (encrypted, an unknown method) refused, not a 500.
+    most = int(current_app.config["MAX_SUBMISSION_FILES"])
+    caps = Caps(package_bytes=MAX_ZIP, total_bytes=MAX_ZIP, file_bytes=MAX_ZIP, files=most)
+    try:
+        found = archives.read_zip(data, caps, label="The archive")
+    except ValidationError as error:
+        raise ValidationError(error.message, field="files") from error
+    if not found:
+        raise ValidationError("The archive holds no file.", field="files")
+    if len(found) == 1:
+        return validate_source(next(iter(found.values())))
+    return list(found.items())
 
 
 def _entry(body: dict[str, Any]) -> str | None:

@@ -107,3 +107,27 @@ def test_the_jury_thaws_an_ended_contest(as_role, contest):
     board = client.get(f"/api/v1/contests/{round_.id}/scoreboard").get_json()
     bob = next(r for r in board["rows"] if r["team_id"] == str(contest["late"].participant_id))
     assert bob["score"]["num_solved"] == 1 and any(p["solved"] for p in bob["problems"] if p["problem_id"] == "B")
+
+
+def test_the_service_decides_the_role_itself(contest, upcoming):
+    """Authorization is the service's: it asks who the user is in the round, never trusts a
+    role handed in, so a team member calling it (from a CLI, a job) is refused."""
+    from app.clics import contest_patch
+    from app.errors import Forbidden
+
+    later = abstime(upcoming.starts_at + timedelta(hours=1))
+    for user in (contest["ada"], contest["cy"]):
+        with pytest.raises(Forbidden):
+            contest_patch.patch(user, upcoming, {"id": str(upcoming.id), "start_time": later}, utcnow())
+    before = upcoming.starts_at
+    assert contest_patch.patch(contest["teacher"], upcoming, {"id": str(upcoming.id), "start_time": later},
+                               utcnow()) is None  # fmt: skip
+    assert upcoming.starts_at == before + timedelta(hours=1)
+
+
+def test_a_start_out_of_range_is_a_400(as_role, upcoming):
+    for moment in ("9999-12-31T23:00:00.000+00:00", "9999-12-31T18:00:00+00:00"):
+        response = _patch(as_role, "jury", upcoming, start_time=moment)
+        assert response.status_code == 400, response.get_data()
+        assert response.get_json()["error"]["code"] == "invalid"
+    assert db.session.get(Round, upcoming.id).starts_at == upcoming.starts_at

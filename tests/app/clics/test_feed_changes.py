@@ -14,7 +14,7 @@ from app.contests import state
 from app.contests.rounds import ProblemSpec, RoundSpec, update_round
 from app.courses.service import set_section
 from app.extensions import db
-from app.models import Round, Submission
+from app.models import ClicsChange, Round, Submission
 from app.scoring.boards import clics_group_id
 from app.submissions.staff import override_verdict
 from tests.app.clics.test_feed import assert_referentially_ordered, feed
@@ -165,3 +165,51 @@ def test_a_section_change_and_a_renamed_member_reach_a_resuming_client(roles, co
     assert {(e["type"], e["data"]["name"]) for e in rest} == {("persons", "Ada Lovelace"),
                                                               ("accounts", "Ada Lovelace")}  # fmt: skip
     assert feed(roles, "public", since_token=head["public"][-1]["token"]) == []
+
+
+def test_a_removed_problem_tells_each_role_only_of_results_it_was_shown(roles, contest):
+    """Dropping a problem while frozen deletes, for the public and the other teams, the
+    submissions but not the judgements and runs the freeze hid (their count would tell an
+    accepted from a rejected one); the sending team and the jury are told of its own."""
+    round_ = db.session.get(Round, contest["round"].id)
+    late, ada_late = contest["late"], contest["ada_late"]
+    hidden_from = {"public": {late, ada_late}, "team": {late}, "other team": {ada_late}, "jury": set()}
+    heads = {role: feed(roles, role) for role in hidden_from}
+    keep = [ProblemSpec(p.challenge_id, p.label, p.points, p.color) for p in round_.problems[:1]]
+    update_round(contest["teacher"], round_, _spec(round_, problems=keep))
+    # One row per submission taken off (the feed tells its judgements and runs from it), not
+    # one per run: a problem with thousands of submissions would log a row per test.
+    logged = db.session.scalars(select(ClicsChange.type).where(ClicsChange.round_id == round_.id)).all()
+    assert sorted(set(logged)) == ["problems", "submissions"]
+    assert logged.count("submissions") == 3  # Bob's CE and both late ones
+    for role, hidden in hidden_from.items():
+        rest = _resume(roles, role, heads[role])
+        shown = {(e["type"], e["id"]) for e in heads[role] if e["data"] is not None}
+        deleted = {(e["type"], e["id"]) for e in rest if e["data"] is None}
+        judged = {(t, i) for t, i in deleted if t in ("judgements", "runs")}
+        assert judged <= shown, (role, judged - shown)
+        sent = {i for t, i in deleted if t == "submissions"}
+        assert {str(s.id) for s in (late, ada_late)} <= sent
+        for submission in (late, ada_late):
+            ids = {str(j.id) for j in submission.judgements}
+            told = {i for t, i in judged if t == "judgements"} & ids
+            assert told == (set() if submission in hidden else ids), (role, submission.id)
+
+
+def test_a_removed_team_tells_no_one_but_the_jury_of_its_hidden_results(roles, contest):
+    """A team dropped while frozen: its submissions go for everyone, the judgements and runs
+    the freeze hid from the others go for the jury only."""
+    round_ = db.session.get(Round, contest["round"].id)
+    late = contest["late"]  # Bob's, after the freeze
+    hidden = {str(j.id) for j in late.judgements}
+    heads = {role: feed(roles, role) for role in ("public", "team", "jury")}
+    db.session.delete(next(p for p in round_.participants if p.id == late.participant_id))
+    db.session.commit()
+    for role, head in heads.items():
+        rest = _resume(roles, role, head)
+        deleted = {(e["type"], e["id"]) for e in rest if e["data"] is None}
+        assert ("submissions", str(late.id)) in deleted
+        told = {i for t, i in deleted if t == "judgements"} & hidden
+        assert told == (hidden if role == "jury" else set()), role
+        shown = {(e["type"], e["id"]) for e in head if e["data"] is not None}
+        assert role == "jury" or {d for d in deleted if d[0] in ("judgements", "runs")} <= shown

@@ -301,3 +301,34 @@ def test_clarification_ids_are_kept_and_the_jury_replies_by_them(app, tmp_path):
     assert response.status_code == 201, response.get_json()
     check("clarification", response.get_json())
     assert response.get_json()["reply_to_id"] == "c1" and response.get_json()["to_team_id"] == "t1"
+
+
+def _with_program(files: dict[str, Any], program: dict[str, str], entry: str | None) -> dict[str, Any]:
+    """The minimal package with s1 a Python program of these files (and entry point)."""
+    sent = [dict(s, language_id="python3", entry_point=entry) if s["id"] == "s1" else s
+            for s in files["submissions.json"]]  # fmt: skip
+    return {**files, "submissions.json": sent,
+            **{f"submissions/s1/files/{name}": text for name, text in program.items()}}  # fmt: skip
+
+
+def test_an_imported_program_of_several_files_is_checked_and_starts_at_its_entry_point(app, tmp_path):
+    owner = make_user(role="admin")
+    program = {"solve.py": "import helper\nhelper.run()\n", "helper.py": "def run():\n    pass\n"}
+    folder = _write(tmp_path, _with_program(_minimal(), program, "solve.py"))
+    round_ = importer.store(package_reader.read(folder), owner).round
+    sent = db.session.scalars(select(Submission).where(Submission.round_id == round_.id,
+                                                       Submission.external_id == "s1")).one()  # fmt: skip
+    assert (sent.source_name, sent.source) == ("solve.py", program["solve.py"])
+    assert sent.other_files == {"helper.py": program["helper.py"]}
+    rounds = _rounds()
+    bad = {
+        "main.py": {**program, "main.py": "print(1)\n"},  # the name the judge saves solve.py as
+        "sub/x.py": {**program, "sub/x.py": "x = 1\n"},  # not a plain file name
+        "11 files": {**program, **{f"m{i}.py": "x = 1\n" for i in range(9)}},
+    }
+    for i, (what, files) in enumerate(bad.items()):
+        folder = _write(tmp_path, _with_program(_minimal(), files, "solve.py"), name=f"bad{i}")
+        with pytest.raises(PackageError, match="s1") as refused:
+            importer.store(package_reader.read(folder), owner)
+        assert what.split()[0] in str(refused.value) or "11" in str(refused.value), str(refused.value)
+        assert _rounds() == rounds
