@@ -37,7 +37,7 @@ def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
     amount = boss_rules.reward_xp(boss.xp_reward, dealt, boss.hp_max, defeated)
     outcomes: list[Any] = []
     for user_id in boss.participant_ids:
-        player = players.player_of(user_id)
+        player = players.held_player(user_id)
         outcome = Outcome(user_id)
         if amount > 0 and ledger.pay_once(user_id, f"boss:{boss.id}:{user_id}", amount, "boss"):
             credit(player, amount, f"{boss.name} {'defeated' if defeated else 'escaped'}", outcome)

@@ -341,3 +341,15 @@ def test_the_rounds_staff_see_a_round_fights_report(app):
     fight = boss.start(admin, boss.BossSpec("x", [challenge.id], round_id=round_.id))
     assert boss_access.runs(teacher, fight)  # the round's owner and its course's teacher
     assert not boss_access.runs(kid, fight) and not boss_access.runs(make_user(), fight)
+
+
+def test_an_escape_paid_while_a_verdict_commits_keeps_the_verdicts_xp(app, fight):
+    from tests.app.gamification.test_ledger import while_a_verdict_holds_the_player
+
+    boss_fight, _, kids, challenge = fight
+    submit(kids[0], challenge, ["AC", "WA", "WA", "WA"])  # 1 of 7.2
+    kid_id, boss_id, later = kids[0].id, boss_fight.id, utcnow() + timedelta(minutes=21)
+    before = db.session.get(Player, kid_id).xp
+    while_a_verdict_holds_the_player(app, kid_id, lambda: boss_end.settle_if_over(boss_id, later))
+    assert db.session.get(BossFight, boss_id).state == "escaped"
+    assert db.session.get(Player, kid_id).xp == before + 10 + 8  # neither lost

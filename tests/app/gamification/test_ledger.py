@@ -346,3 +346,43 @@ def test_two_verdicts_of_one_user_finishing_together_both_pay_without_a_rejudge(
     assert [(j.status, j.verdict, j.attempts) for j in judgements] == [("done", "AC", 1)] * 2
     player = db.session.get(Player, user.id)
     assert (player.xp, player.solved) == (120, 2) and total(user.id) == 120
+
+
+def while_a_verdict_holds_the_player(app, user_id: int, work) -> None:
+    """work() on a thread (its own session) while another transaction, a verdict of the user,
+    has added 10 XP to the Player row and not yet committed; that one commits half a second
+    later. PostgreSQL only (row locks)."""
+    import threading
+    import time
+
+    import pytest
+    from sqlalchemy import update
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and concurrent writers: PostgreSQL")
+    db.session.commit()
+    db.session.remove()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except BaseException as error:  # noqa: BLE001  (asserted below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    with db.engine.connect() as other:
+        other.execute(
+            update(Player)
+            .where(Player.user_id == user_id)
+            .values(xp=Player.xp + 10, updated_at=utcnow())
+        )
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(0.5)  # the work reads (and would write) the row meanwhile
+        other.commit()
+    thread.join(30)
+    assert not thread.is_alive() and not errors
+    db.session.expire_all()
