@@ -353,3 +353,26 @@ def test_an_escape_paid_while_a_verdict_commits_keeps_the_verdicts_xp(app, fight
     while_a_verdict_holds_the_player(app, kid_id, lambda: boss_end.settle_if_over(boss_id, later))
     assert db.session.get(BossFight, boss_id).state == "escaped"
     assert db.session.get(Player, kid_id).xp == before + 10 + 8  # neither lost
+
+
+def test_one_fight_failing_to_settle_does_not_stop_the_others(fight, monkeypatch):
+    boss_fight, teacher, kids, challenge = fight
+    course_id = boss_fight.course_id
+    other = boss.start(teacher, boss.BossSpec("Second", [challenge.id], course_id=course_id))
+    first_id, other_id = boss_fight.id, other.id
+    assert first_id < other_id
+    build = boss_end.build_report
+
+    def broken_for_the_first(fought):
+        if fought.id == first_id:
+            raise RuntimeError("report broken")
+        return build(fought)
+
+    monkeypatch.setattr(boss_end, "build_report", broken_for_the_first)
+    later = utcnow() + timedelta(minutes=21)
+    assert boss_end.settle_overdue(later) == [other_id]  # the first is logged, not settled
+    assert db.session.get(BossFight, other_id).state == "escaped"
+    assert db.session.get(BossFight, first_id).state == "running"
+    monkeypatch.setattr(boss_end, "build_report", build)
+    assert boss_end.settle_overdue(later) == [first_id]  # the next tick settles it
+    assert db.session.get(BossFight, first_id).state == "escaped"
