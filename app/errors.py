@@ -51,6 +51,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class Contended(Conflict):
+    """A racing transaction changed a row this one read (a guarded write matched nothing): the
+    whole transaction is safe to run again from the start, and retry_transaction does."""
+
+    code = "contended"
+
+
 class TooLarge(AppError):
     """The request or one of its fields is over its size cap."""
 

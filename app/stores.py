@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, scoped_session
 
+from app.errors import Contended
 from app.extensions import db
 
 QUEUE_NAMES = ("judge", "default", "mail", "maintenance")
@@ -101,11 +102,19 @@ def store_down(error: BaseException) -> bool:
 
 def retry_transaction(work: Callable[[], T], *, attempts: int | None = None) -> T:
     """Run work (one whole transaction, committed inside it, that is safe to repeat), again
-    with backoff while the database is down or busy; the last error is raised."""
+    with backoff while the database is down or busy, or when a racing transaction changed a
+    row it read (Contended: run afresh, it reads the new state); the last error is raised."""
     tries = attempts or int(current_app.config.get("DB_RETRY_ATTEMPTS", 8))
     for attempt in range(1, tries + 1):
         try:
             return work()
+        except Contended as error:
+            with contextlib.suppress(SQLAlchemyError):
+                db.session.rollback()
+            if attempt >= tries:
+                raise
+            log.info("%s; try %s of %s", error.message, attempt + 1, tries)
+            time.sleep(random.uniform(0.0, 0.05 * attempt))  # apart from the racing one
         except SQLAlchemyError as error:
             with contextlib.suppress(SQLAlchemyError):
                 db.session.rollback()

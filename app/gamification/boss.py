@@ -15,9 +15,9 @@ import redis
 from sqlalchemy import select
 
 from app.channels import boss_channel
-from app.errors import TooMany, ValidationError
+from app.errors import Forbidden, TooMany, ValidationError
 from app.extensions import db
-from app.gamification import boss_events, boss_rules, players, xp
+from app.gamification import boss_access, boss_events, boss_rules, players, xp
 from app.gamification.boss_end import damage_of, finish
 from app.gamification.boss_rules import TestPoint
 from app.gamification.outcomes import Outcome, send
@@ -27,8 +27,10 @@ from app.models import (
     BossFight,
     BossHit,
     Challenge,
+    Course,
     Enrollment,
     ParticipantMember,
+    Round,
     TestResult,
     User,
     utcnow,
@@ -72,16 +74,28 @@ def participants_of(course_id: int | None, round_id: int | None) -> list[int]:
 
 
 def start(owner: User, spec: BossSpec, now: datetime | None = None) -> BossFight:
-    """Start a fight now; refused with no challenge, more than three, or no participants."""
+    """Start a fight now, as the course's teacher or the round's staff (NotFound/Forbidden
+    else); refused in a course with gamification off, with no challenge, more than three, one
+    the owner may not use, no participants, or in a round whose frozen board it would leak."""
     ids = list(dict.fromkeys(spec.challenge_ids))
-    if not boss_rules.MIN_CHALLENGES <= len(ids) <= boss_rules.MAX_CHALLENGES:
-        raise ValidationError("Pick one to three challenges.", field="challenge_ids")
     if (spec.course_id is None) == (spec.round_id is None):
         raise ValidationError("A boss fight is for one course or one round.")
+    host = boss_access.host_of(owner, spec.course_id, spec.round_id)
+    course = host if isinstance(host, Course) else host.course
+    if course is not None and not course.gamification:
+        raise Forbidden("Gamification is switched off in this course: no boss fights.")
+    if not boss_rules.MIN_CHALLENGES <= len(ids) <= boss_rules.MAX_CHALLENGES:
+        raise ValidationError("Pick one to three challenges.", field="challenge_ids")
     if not 1 <= spec.minutes <= 240:
         raise ValidationError("The window is 1 to 240 minutes.", field="minutes")
+    now = now or utcnow()
+    if isinstance(host, Round):
+        _refuse_frozen(host, now, now + timedelta(minutes=spec.minutes))
     challenges = [db.session.get(Challenge, i) for i in ids]
     if any(c is None for c in challenges):
+        raise ValidationError("No such challenge.", field="challenge_ids")
+    allowed = boss_access.challenge_choices(owner, host)
+    if any(c is not None and not boss_access.may_use(owner, c, allowed) for c in challenges):
         raise ValidationError("No such challenge.", field="challenge_ids")
     people = participants_of(spec.course_id, spec.round_id)
     if not people:
@@ -89,7 +103,6 @@ def start(owner: User, spec: BossSpec, now: datetime | None = None) -> BossFight
     total = sum(sum(points_of(c).values()) for c in challenges if c is not None)
     if total <= 0:
         raise ValidationError("The challenges have no tests worth points.", field="challenge_ids")
-    now = now or utcnow()
     boss = BossFight(
         course_id=spec.course_id, round_id=spec.round_id, owner_id=owner.id,
         name=spec.name.strip() or "The Boss", challenge_ids=ids, participant_ids=people,
@@ -103,6 +116,24 @@ def start(owner: User, spec: BossSpec, now: datetime | None = None) -> BossFight
     db.session.commit()
     publish(boss_channel(boss.id), boss_events.state(boss, 0.0, now))
     return boss
+
+
+def _refuse_frozen(round_: Round, starts: datetime, ends: datetime) -> None:
+    """Every hit goes out live (who, damage, a full solve) to the projector and the class: a
+    fight of a round may not run while its board is frozen (freeze_at until it is thawed)."""
+    if round_.freeze_at is None or round_.thawed_at is not None or ends <= round_.freeze_at:
+        return
+    if starts >= round_.freeze_at:
+        raise ValidationError(
+            "The round's board is frozen (freeze_at) until it is thawed: a boss fight would "
+            "reveal its results live.",
+            field="minutes",
+        )
+    raise ValidationError(
+        f"The fight would run into the round's freeze (freeze_at, "
+        f"{round_.freeze_at:%Y-%m-%d %H:%M} UTC): make it end before then.",
+        field="minutes",
+    )
 
 
 def running_for(challenge_id: int, user_id: int, at: datetime) -> list[BossFight]:

@@ -1,7 +1,8 @@
 """Who may start, watch and report on a Boss Fight.
 
-- A course's teacher (or an admin) starts one for the course; a round's staff for the round.
-- The teacher sees the report and the projector link; the fight's participants see the
+- A course's teacher (or an admin) starts one for the course; a round's staff for the round
+  (boss.start checks it, as the page does).
+- The teacher (or the round's staff) sees the report and the projector link; the fight's participants see the
   fight page; the projector needs only the secret link. Anyone else gets 404.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from app.challenges.access import manages_challenge
-from app.contests.access import managed_round
+from app.contests.access import is_staff_of, managed_round
 from app.courses.access import can_manage, managed_course
 from app.errors import NotFound
 from app.extensions import db
@@ -45,9 +46,13 @@ def challenge_choices(user: User, host: Course | Round) -> list[Challenge]:
 
 
 def runs(user: User, boss: BossFight) -> bool:
-    """Whether the user runs this fight (its teacher, the course's teacher, an admin)."""
+    """Whether the user runs this fight (its teacher, an admin, the course's teacher, or the
+    round's staff: its owner and its course's teacher)."""
     if user.is_admin or boss.owner_id == user.id:
         return True
+    if boss.round_id is not None:
+        round_ = db.session.get(Round, boss.round_id)
+        return round_ is not None and is_staff_of(user, round_)
     course = db.session.get(Course, boss.course_id) if boss.course_id else None
     return course is not None and can_manage(user, course)
 

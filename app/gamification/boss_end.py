@@ -4,6 +4,7 @@ the report, and everyone's XP, guarded per boss and user so it is paid once."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.live import publish
 from app.models import BossFight, BossHit, Challenge, Player, User, utcnow
 from app.stores import bound_lock_holding
+
+log = logging.getLogger(__name__)
 
 
 def damage_of(boss_id: int) -> float:
@@ -37,7 +40,7 @@ def finish(boss: BossFight, dealt: float, *, defeated: bool) -> list[Any]:
     amount = boss_rules.reward_xp(boss.xp_reward, dealt, boss.hp_max, defeated)
     outcomes: list[Any] = []
     for user_id in boss.participant_ids:
-        player = players.player_of(user_id)
+        player = players.held_player(user_id)
         outcome = Outcome(user_id)
         if amount > 0 and ledger.pay_once(user_id, f"boss:{boss.id}:{user_id}", amount, "boss"):
             credit(player, amount, f"{boss.name} {'defeated' if defeated else 'escaped'}", outcome)
@@ -123,13 +126,24 @@ def report_page(boss: BossFight) -> ReportPage:
 
 def settle_overdue(now: datetime | None = None) -> list[int]:
     """Settle every running fight whose time ran out (a worker's maintenance tick, so an
-    escape is paid even when no page is open); the ids settled."""
+    escape is paid even when no page is open), oldest first, each in its own transaction: one
+    that fails is logged and rolled back (the next tick tries it again) and the rest are still
+    settled. The ids settled."""
     now = now or utcnow()
     due = list(
         db.session.scalars(
-            select(BossFight.id).where(BossFight.state == "running", BossFight.ends_at < now)
+            select(BossFight.id)
+            .where(BossFight.state == "running", BossFight.ends_at < now)
+            .order_by(BossFight.id)
         )
     )
+    settled = []
     for boss_id in due:
-        settle_if_over(boss_id, now)
-    return due
+        try:
+            settle_if_over(boss_id, now)
+        except Exception:
+            db.session.rollback()
+            log.exception("boss %s: settling its end failed; the next tick tries again", boss_id)
+            continue
+        settled.append(boss_id)
+    return settled

@@ -62,7 +62,7 @@ def _pay(round_: Round, award: dict[str, Any], user_id: int, amount: int,
     guard = f"contest:{round_.id}:{award['id']}:{user_id}"
     if not ledger.pay_once(user_id, guard, amount, "contest"):
         return
-    player = players.player_of(user_id)
+    player = players.held_player(user_id)
     outcome = outcomes.setdefault(user_id, Outcome(user_id))
     credit(player, amount, f"{round_.name}: {award['citation']}", outcome)
     medal = award["id"] in MEDALS

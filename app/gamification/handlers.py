@@ -10,6 +10,9 @@ What changed is kept in the session's info under the judgement's id between the 
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import Contended
 from app.extensions import db
 from app.gamification import badges, events, ledger, players, verdict_state, xp
 from app.gamification.outcomes import Outcome, award_badges, credit, send
@@ -25,7 +28,15 @@ def apply_verdict(event: Judged) -> None:
     # first so the reads below see them.
     db.session.flush()
     with db.session.no_autoflush:
-        _apply(event)
+        try:
+            _apply(event)
+        except IntegrityError as error:
+            # A key of the rows written here (a ledger guard, a badge award, a new Player)
+            # refused a row a racing verdict of the same user committed after this one read:
+            # recording this verdict again reads that one (retry_transaction), no re-judgement.
+            if "unique" not in str(error.orig).lower():
+                raise
+            raise Contended("A verdict of the same user was recorded meanwhile.") from error
 
 
 def _apply(event: Judged) -> None:

@@ -6,11 +6,14 @@ from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.gamification import streaks
 from app.gamification.streaks import Streak
 from app.models import Course, Enrollment, Player, User
+from app.stores import bound_lock_holding
 
 
 class StreakHolder(Protocol):
@@ -45,7 +48,8 @@ def gamified(course: StreakRules | None) -> bool:
 
 
 def player_of(user_id: int) -> Player:
-    """The user's Player row, added (not committed) on first use."""
+    """The user's Player row, added (not committed) on first use; to read it (a service that
+    writes it takes held_player)."""
     player = db.session.get(Player, user_id)
     if player is None:
         player = Player(user_id=user_id, xp=0, level=1, solved=0, streak_current=0,
@@ -53,6 +57,36 @@ def player_of(user_id: int) -> Player:
                         badges=[])  # fmt: skip
         db.session.add(player)
     return player
+
+
+def held_player(user_id: int) -> Player:
+    """The user's Player row locked for this transaction (SELECT ... FOR UPDATE, read afresh),
+    created first if missing: what a service writes over it (totals, badges, zone) can't
+    overwrite a verdict committed meanwhile. A verdict that read the row before is refused by
+    its guard (verdict_state.save) and recorded again on the new one."""
+    bound_lock_holding()
+    player = _locked(user_id)
+    if player is None:  # a racing first write of the same user: the key keeps one, both lock it
+        make = (
+            postgresql_insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else (sqlite_insert)
+        )
+        db.session.execute(
+            make(Player).values(user_id=user_id).on_conflict_do_nothing(index_elements=["user_id"])
+        )
+        player = _locked(user_id)
+    assert player is not None
+    return player
+
+
+def _locked(user_id: int) -> Player | None:
+    return db.session.scalar(
+        select(Player)
+        .where(Player.user_id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def home_course(user_id: int) -> Course | None:

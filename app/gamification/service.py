@@ -128,9 +128,10 @@ def set_time_zone(user_id: int, zone: str) -> None:
     zone = zone.strip()
     if not streaks.is_zone(zone):
         raise ValidationError("Unknown time zone.", field="time_zone")
-    player = players.player_of(user_id)
+    player = players.held_player(user_id)
     current = players.zone_name(player, players.home_course(user_id))
     if zone == current:
+        db.session.rollback()  # nothing to write: the row's lock goes at once
         return
     now = utcnow()
     if not streaks.may_change_zone(player.time_zone_changed_at, now):
@@ -145,6 +146,6 @@ def set_board_choice(user_id: int, pseudonym: str, hidden: bool) -> None:
     pseudonym = pseudonym.strip()
     if len(pseudonym) > PSEUDONYM_MAX:
         raise ValidationError(f"At most {PSEUDONYM_MAX} characters.", field="pseudonym")
-    player = players.player_of(user_id)
+    player = players.held_player(user_id)
     player.pseudonym, player.hidden = pseudonym, hidden
     db.session.commit()

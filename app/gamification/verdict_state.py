@@ -6,7 +6,9 @@ challenge's, else the user's home course), the Player row, the round problem's f
 and the challenge's attempts and XP paid (one row each, ledger.state_rows);
 the write is one UPDATE of the Player row (one INSERT for a new player). The UPDATE is guarded
 by the row's `updated_at` as read: two verdicts of one user racing on it can't lose one's
-totals; the later one is refused and retried like a ledger guard collision.
+totals; the later one raises Contended and the recording's retry_transaction runs the whole
+verdict again on the new row (no re-judgement). Two first verdicts of a new user racing on the
+INSERT collide on its key, which handlers.apply_verdict turns into Contended too.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from app.errors import Conflict
+from app.errors import Contended
 from app.extensions import db
 from app.gamification import ledger
 from app.models import Challenge, Course, Enrollment, Player, RoundProblem, utcnow
@@ -172,6 +174,9 @@ def _write_statements() -> tuple[Insert, Update]:
     )
 
 
+_RACED = "The player's game state changed meanwhile; record the verdict again."
+
+
 def save(state: VerdictState) -> None:
     """Write the player's row back if the verdict changed it (one statement, or none)."""
     player = state.player
@@ -182,9 +187,9 @@ def save(state: VerdictState) -> None:
     add, change = _write_statements()
     if state.stored is None:
         # A racing first verdict of the same user inserts too: the key refuses one, retried.
-        db.session.connection().execute(add, values)
+        db.session.connection().execute(add, values)  # handlers.apply_verdict: Contended
     elif db.session.connection().execute(change, values).rowcount != 1:
-        raise Conflict("The player's game state changed meanwhile; record the verdict again.")
+        raise Contended(_RACED)
     stale = db.session.identity_map.get(db.session.identity_key(Player, player.user_id))
     if stale is not None:  # a Player loaded earlier in this session reads the new row
         db.session.expire(stale)

@@ -236,3 +236,143 @@ def test_the_teachers_report_names_every_test_and_every_participant(fight, clien
     auth.login(teacher.email)
     page = client.get(f"/boss/{boss_fight.id}").get_data(as_text=True)
     assert "boss-report-passes" in page and "0 of 3" in page and "Kid 2" in page
+
+
+def _frozen_round(teacher, minutes_to_freeze: float):
+    """A contest open for two hours from 5 minutes ago, its board freezing in minutes_to_freeze
+    (negative: frozen already), one participant joined."""
+    from app.contests import participation
+    from tests.factories import make_round
+
+    now = utcnow()
+    round_ = make_round(
+        teacher, [make_challenge(FOUR, owner_id=teacher.id)], starts_at=now - timedelta(minutes=5),
+        freeze_at=now + timedelta(minutes=minutes_to_freeze),
+    )  # fmt: skip
+    participation.join(make_user(), round_)
+    return round_
+
+
+def test_a_round_whose_board_is_frozen_gets_no_boss_fight(app, client, auth):
+    """Every hit goes out live on boss:<id>: a fight in a frozen round would leak its results."""
+    from app.contests import state
+
+    teacher = make_user(role="teacher")
+    frozen = _frozen_round(teacher, -1)
+    spec = boss.BossSpec("Leak", [frozen.problems[0].challenge_id], round_id=frozen.id, minutes=5)
+    with pytest.raises(ValidationError, match="freeze_at") as refused:
+        boss.start(teacher, spec)
+    assert refused.value.field == "minutes"
+    auth.login(teacher.email)
+    page = client.get(f"/rounds/{frozen.id}").get_data(as_text=True)
+    assert "boss-link" not in page  # no button on a frozen round's page
+    state.thaw(teacher, frozen)
+    assert boss.start(teacher, spec).round_id == frozen.id  # thawed: nothing left to leak
+    assert "boss-link" in client.get(f"/rounds/{frozen.id}").get_data(as_text=True)
+
+
+def test_a_fight_may_not_run_into_the_rounds_freeze(app):
+    teacher = make_user(role="teacher")
+    round_ = _frozen_round(teacher, 10)
+    challenge_id = round_.problems[0].challenge_id
+    with pytest.raises(ValidationError, match="freeze_at"):
+        boss.start(teacher, boss.BossSpec("Late", [challenge_id], round_id=round_.id, minutes=20))
+    assert db.session.scalar(select(BossFight.id)) is None
+    fight = boss.start(teacher, boss.BossSpec("Early", [challenge_id], round_id=round_.id,
+                                              minutes=5))  # fmt: skip
+    assert fight.ends_at < round_.freeze_at
+
+
+def test_only_the_hosts_staff_start_a_fight_and_not_with_gamification_off(app):
+    from app.errors import Forbidden, NotFound
+
+    teacher, stranger = make_user(role="teacher"), make_user(role="teacher")
+    course = make_course(owner=teacher)
+    kid = make_user()
+    enroll(course, kid)
+    challenge = make_challenge(FOUR, course_id=course.id, owner_id=teacher.id)
+    round_ = _frozen_round(teacher, 60)
+    in_round = round_.problems[0].challenge_id
+    for user in (stranger, kid):
+        with pytest.raises((Forbidden, NotFound)):
+            boss.start(user, boss.BossSpec("x", [challenge.id], course_id=course.id))
+        with pytest.raises((Forbidden, NotFound)):
+            boss.start(user, boss.BossSpec("x", [in_round], round_id=round_.id, minutes=5))
+    mine = make_challenge(FOUR, owner_id=stranger.id)  # not the teacher's, not the course's
+    with pytest.raises(ValidationError, match="No such challenge"):
+        boss.start(teacher, boss.BossSpec("x", [mine.id], course_id=course.id))
+    course.gamification = False
+    db.session.commit()
+    with pytest.raises(Forbidden, match="Gamification is switched off"):
+        boss.start(teacher, boss.BossSpec("x", [challenge.id], course_id=course.id))
+    assert db.session.scalar(select(BossFight.id)) is None
+
+
+def test_a_round_course_with_gamification_off_refuses_a_round_fight(app):
+    from app.contests import participation
+    from app.errors import Forbidden
+    from tests.factories import make_round
+
+    teacher = make_user(role="teacher")
+    course = make_course(owner=teacher)
+    kid = make_user()
+    enroll(course, kid)
+    challenge = make_challenge(FOUR, course_id=course.id, owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge], visibility="course", course_id=course.id)
+    participation.join(kid, round_)
+    course.gamification = False
+    db.session.commit()
+    with pytest.raises(Forbidden, match="Gamification is switched off"):
+        boss.start(teacher, boss.BossSpec("x", [challenge.id], round_id=round_.id))
+
+
+def test_the_rounds_staff_see_a_round_fights_report(app):
+    from app.contests import participation
+    from app.gamification import boss_access
+    from tests.factories import make_round
+
+    teacher, admin = make_user(role="teacher"), make_user(role="admin")
+    course = make_course(owner=teacher)
+    kid = make_user()
+    enroll(course, kid)
+    challenge = make_challenge(FOUR, course_id=course.id, owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge], visibility="course", course_id=course.id)
+    participation.join(kid, round_)
+    fight = boss.start(admin, boss.BossSpec("x", [challenge.id], round_id=round_.id))
+    assert boss_access.runs(teacher, fight)  # the round's owner and its course's teacher
+    assert not boss_access.runs(kid, fight) and not boss_access.runs(make_user(), fight)
+
+
+def test_an_escape_paid_while_a_verdict_commits_keeps_the_verdicts_xp(app, fight):
+    from tests.app.gamification.test_ledger import while_a_verdict_holds_the_player
+
+    boss_fight, _, kids, challenge = fight
+    submit(kids[0], challenge, ["AC", "WA", "WA", "WA"])  # 1 of 7.2
+    kid_id, boss_id, later = kids[0].id, boss_fight.id, utcnow() + timedelta(minutes=21)
+    before = db.session.get(Player, kid_id).xp
+    while_a_verdict_holds_the_player(app, kid_id, lambda: boss_end.settle_if_over(boss_id, later))
+    assert db.session.get(BossFight, boss_id).state == "escaped"
+    assert db.session.get(Player, kid_id).xp == before + 10 + 8  # neither lost
+
+
+def test_one_fight_failing_to_settle_does_not_stop_the_others(fight, monkeypatch):
+    boss_fight, teacher, kids, challenge = fight
+    course_id = boss_fight.course_id
+    other = boss.start(teacher, boss.BossSpec("Second", [challenge.id], course_id=course_id))
+    first_id, other_id = boss_fight.id, other.id
+    assert first_id < other_id
+    build = boss_end.build_report
+
+    def broken_for_the_first(fought):
+        if fought.id == first_id:
+            raise RuntimeError("report broken")
+        return build(fought)
+
+    monkeypatch.setattr(boss_end, "build_report", broken_for_the_first)
+    later = utcnow() + timedelta(minutes=21)
+    assert boss_end.settle_overdue(later) == [other_id]  # the first is logged, not settled
+    assert db.session.get(BossFight, other_id).state == "escaped"
+    assert db.session.get(BossFight, first_id).state == "running"
+    monkeypatch.setattr(boss_end, "build_report", build)
+    assert boss_end.settle_overdue(later) == [first_id]  # the next tick settles it
+    assert db.session.get(BossFight, first_id).state == "escaped"

@@ -54,3 +54,22 @@ def test_a_round_finalized_while_frozen_pays_at_the_unfreeze(app):
     assert db.session.scalar(select(XpEntry.id).where(XpEntry.source == "contest")) is None
     state.thaw(None, round_, now=after)
     assert db.session.scalar(select(XpEntry.id).where(XpEntry.source == "contest")) is not None
+
+
+def test_medals_paid_while_a_verdict_commits_keep_the_verdicts_xp(app):
+    from app.models import Round
+    from tests.app.gamification.test_ledger import while_a_verdict_holds_the_player
+
+    teacher, ada = make_user(role="teacher"), make_user()
+    challenge = make_challenge(owner_id=teacher.id)
+    round_ = make_round(teacher, [challenge])
+    round_.gold_medals = round_.silver_medals = round_.bronze_medals = 1
+    db.session.commit()
+    judge(create_submission(ada, challenge, "python3", GOOD, round_=round_).judgements[0].id)
+    ada_id, round_id, after = ada.id, round_.id, round_.ends_at + timedelta(minutes=1)
+    before = db.session.get(Player, ada_id).xp
+    while_a_verdict_holds_the_player(
+        app, ada_id, lambda: state.finalize(None, db.session.get(Round, round_id), now=after)
+    )
+    player = db.session.get(Player, ada_id)
+    assert (player.xp, player.medals) == (before + 10 + 300 + 50, 1)  # neither lost

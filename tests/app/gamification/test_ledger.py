@@ -241,34 +241,148 @@ def test_two_settlements_racing_on_one_challenge_cannot_both_pay(app, monkeypatc
     assert total(user.id) == 60
 
 
-def test_a_verdict_racing_another_on_the_same_player_is_refused_not_lost(app, monkeypatch):
-    import pytest
+def test_a_verdict_racing_another_on_the_same_player_is_recorded_again_not_lost(app, monkeypatch):
     from sqlalchemy import update
 
-    from app.errors import Conflict
+    from app.errors import Contended
     from app.gamification import handlers, verdict_state
     from app.judging.consequences import verdict_event
+    from app.models import Judgement
+    from app.stores import retry_transaction
 
     user, first, second = make_user(), make_challenge(), make_challenge()
     submit(user, first)  # the Player row exists: 60 XP
     submission = create_submission(user, second, "python3", GOOD)
+    judgement_id = submission.judgements[0].id
     judgement = submission.judgements[0]
     judgement.status, judgement.verdict, judgement.score = "done", "AC", 100.0
     db.session.commit()
-    read = verdict_state.read
+    read, raised = verdict_state.read, []
 
     def read_then_another_commits(*args):
         state = read(*args)
-        with db.engine.begin() as other:  # another verdict of this user, committed meanwhile
-            other.execute(
-                update(Player)
-                .where(Player.user_id == user.id)
-                .values(xp=Player.xp + 10, updated_at=utcnow())
-            )
+        if not raised:  # another verdict of this user, committed meanwhile (once)
+            with db.engine.begin() as other:
+                other.execute(
+                    update(Player)
+                    .where(Player.user_id == user.id)
+                    .values(xp=Player.xp + 10, updated_at=utcnow())
+                )
         return state
 
+    def record() -> None:
+        try:
+            handlers.apply_verdict(verdict_event(db.session.get(Judgement, judgement_id)))
+        except Contended:
+            raised.append(True)
+            raise
+        db.session.commit()
+
     monkeypatch.setattr(verdict_state, "read", read_then_another_commits)
-    with pytest.raises(Conflict):  # refused (the worker retries), not written over the other
-        handlers.apply_verdict(verdict_event(judgement))
-    db.session.rollback()
-    assert db.session.get(Player, user.id).xp == 70
+    retry_transaction(record)  # refused once, then recorded again on the new row
+    db.session.expire_all()
+    assert raised == [True]
+    player = db.session.get(Player, user.id)
+    assert (player.xp, player.solved) == (60 + 10 + 60, 2)  # neither verdict's totals lost
+
+
+def test_two_verdicts_of_one_user_finishing_together_both_pay_without_a_rejudge(app, monkeypatch):
+    """Two workers record two verdicts of one user at once (real threads, real database): the
+    one whose guarded Player write loses the race records again on the new row, in its own
+    attempt: no second judgement, no IE."""
+    import os
+    import threading
+
+    import pytest
+
+    from app.gamification import verdict_state
+    from app.models import Judgement
+    from worker import jobs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and concurrent writers: PostgreSQL")
+    app.config["JUDGE_MAX_ATTEMPTS"] = 1  # a lost race would end in IE at once
+    app.config["JUDGE_ENGINE_WAIT_SECONDS"] = 0
+    monkeypatch.setattr(jobs, "_connections_of", os.getpid())  # threads share the pool
+    monkeypatch.setattr(jobs, "judge_source", lambda *args, **kwargs: outcome("AC"))
+    user = make_user()
+    ids = [
+        create_submission(user, make_challenge(), "python3", GOOD).judgements[0].id
+        for _ in range(2)
+    ]
+    db.session.remove()
+    read, both_read, reads = verdict_state.read, threading.Barrier(2), []
+    lock = threading.Lock()
+
+    def read_together(*args):
+        state = read(*args)
+        with lock:
+            reads.append(args)
+            first_two = len(reads) <= 2
+        if first_two:  # both read the Player row before either writes it
+            both_read.wait(30)
+        return state
+
+    monkeypatch.setattr(verdict_state, "read", read_together)
+    results: dict[int, object] = {}
+
+    def work(judgement_id: int) -> None:
+        with app.app_context():
+            try:
+                results[judgement_id] = jobs.judge(judgement_id)
+            except BaseException as error:  # noqa: BLE001  (asserted below)
+                results[judgement_id] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {ids[0]: "AC", ids[1]: "AC"}
+    assert len(reads) >= 3  # the loser read again (recorded again), and was not judged again
+    judgements = [db.session.get(Judgement, i) for i in ids]
+    assert [(j.status, j.verdict, j.attempts) for j in judgements] == [("done", "AC", 1)] * 2
+    player = db.session.get(Player, user.id)
+    assert (player.xp, player.solved) == (120, 2) and total(user.id) == 120
+
+
+def while_a_verdict_holds_the_player(app, user_id: int, work) -> None:
+    """work() on a thread (its own session) while another transaction, a verdict of the user,
+    has added 10 XP to the Player row and not yet committed; that one commits half a second
+    later. PostgreSQL only (row locks)."""
+    import threading
+    import time
+
+    import pytest
+    from sqlalchemy import update
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and concurrent writers: PostgreSQL")
+    db.session.commit()
+    db.session.remove()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except BaseException as error:  # noqa: BLE001  (asserted below)
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    with db.engine.connect() as other:
+        other.execute(
+            update(Player)
+            .where(Player.user_id == user_id)
+            .values(xp=Player.xp + 10, updated_at=utcnow())
+        )
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(0.5)  # the work reads (and would write) the row meanwhile
+        other.commit()
+    thread.join(30)
+    assert not thread.is_alive() and not errors
+    db.session.expire_all()
