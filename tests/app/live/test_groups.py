@@ -239,3 +239,40 @@ def test_the_last_member_leaves_at_once_while_its_group_is_stuck_on_a_full_inbox
         leaving.join(10)
         for end in (*ends, *other_ends):
             end.close()
+
+
+def test_a_member_that_fell_behind_gets_its_close_after_a_whole_frame():
+    # Its Close (ws.close(1013), simple-websocket writing to ws.sock) must not be spliced into
+    # the frame still half-sent in its backlog.
+    server, client = socket.socketpair()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    client.settimeout(RECEIVE_TIMEOUT)
+    ws = SimpleNamespace(sock=server, connected=True)
+
+    def close(reason: int, message: str) -> None:  # as simple-websocket's: one send
+        ws.sock.send(struct.pack("!BBH", 0x88, 2 + len(message), reason) + message.encode())
+        ws.connected = False
+
+    ws.close = close
+    member = Member(ws)
+    frame = text_frame(json.dumps({"pad": "x" * 50_000}))
+    while not member.fallen_behind:  # the group's writes: the first one only partly sent
+        member.write(frame)
+    serving = threading.Thread(target=member.serve)
+    serving.start()
+    buffer = b""
+    while chunk := client.recv(1 << 16):
+        buffer += chunk
+        if buffer.endswith(b"fell behind; reconnect"):
+            break
+    serving.join(5)
+    texts = 0
+    while buffer[:1] == b"\x81":  # whole text frames, then the Close
+        assert buffer[1] == 126
+        size = struct.unpack("!H", buffer[2:4])[0]
+        assert json.loads(buffer[4 : 4 + size]) == {"pad": "x" * 50_000}
+        buffer, texts = buffer[4 + size :], texts + 1
+    assert texts >= 1
+    assert buffer == struct.pack("!BBH", 0x88, 24, 1013) + b"fell behind; reconnect"
+    server.close()
+    client.close()
