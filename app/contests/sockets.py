@@ -141,8 +141,8 @@ def watch_round(ws: Any, round_id: int, viewer: Viewer) -> None:
     if viewer.kind == "staff":
         channels += (contest_jury_channel(round_id),)
     key = ("contest", round_id, watch._audience_key())
-    with joined(key, channels, watch.frames, _resync, ws) as member:
-        member.send_text(json.dumps({"type": "ready", "round_id": round_id}))
+    ready = json.dumps({"type": "ready", "round_id": round_id})  # before any of the group's
+    with joined(key, channels, watch.frames, _resync, ws, first=ready) as member:
         member.serve()
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from psycopg.types.json import Json
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql import Executable
 
 Params = dict[str, Any]
@@ -35,28 +37,47 @@ def run(connection: Connection, steps: list[Step]) -> list[Sequence[Any]]:
     # (in the same transaction), with JSON values wrapped as SQLAlchemy's JSON type would.
     raw = connection.connection.driver_connection
     assert raw is not None
-    cursors = []
-    with raw.pipeline():
-        for statement, params in steps:
-            sets = params if isinstance(params, list) else [params]
-            compiled = _compiled(connection, statement, tuple(sets[0]))
-            sql = str(compiled)
-            bound = [
-                {key: Json(value) if isinstance(value, dict | list) else value
-                 for key, value in compiled.construct_params(one).items()}
-                for one in sets
-            ]  # fmt: skip
-            cursor = raw.cursor()
-            if isinstance(params, list):
-                cursor.executemany(sql, bound)
-            else:
-                cursor.execute(sql, bound[0])
-            cursors.append(cursor)
-    rows: list[Sequence[Any]] = []
-    for cursor in cursors:
-        with cursor:
-            rows.append(cursor.fetchall() if cursor.description else [])
-    return rows
+    cursors: list[psycopg.Cursor[Any]] = []
+    sql = ""
+    try:
+        with raw.pipeline():
+            for statement, params in steps:
+                sets = params if isinstance(params, list) else [params]
+                compiled = _compiled(connection, statement, tuple(sets[0]))
+                sql = str(compiled)
+                bound = [
+                    {key: Json(value) if isinstance(value, dict | list) else value
+                     for key, value in compiled.construct_params(one).items()}
+                    for one in sets
+                ]  # fmt: skip
+                cursor = raw.cursor()
+                cursors.append(cursor)
+                if isinstance(params, list):
+                    cursor.executemany(sql, bound)
+                else:
+                    cursor.execute(sql, bound[0])
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+    except psycopg.Error as error:
+        raise _wrapped(connection, error, sql) from error
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def _wrapped(connection: Connection, error: psycopg.Error, sql: str) -> StatementError:
+    """The error as SQLAlchemy raises it from execute() (an OperationalError for a lost
+    connection, a deadlock, a shutdown...): store_down() and the retries know those. A lost
+    connection is invalidated, so the pool never hands it out again."""
+    dialect = connection.dialect
+    raw = connection.connection.dbapi_connection
+    disconnect = dialect.is_disconnect(error, raw, None)  # type: ignore[arg-type]
+    wrapped = DBAPIError.instance(
+        sql, None, error, dialect.loaded_dbapi.Error,
+        connection_invalidated=disconnect, dialect=dialect,
+    )  # fmt: skip
+    if disconnect and not connection.invalidated:
+        connection.invalidate(error)
+    return wrapped
 
 
 def _compiled(connection: Connection, statement: Executable, keys: tuple[str, ...]) -> Any:

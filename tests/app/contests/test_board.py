@@ -13,18 +13,22 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.auth.service import create_token
+from app.channels import contest_channel
 from app.contests import state
 from app.contests.sockets import _Watch
 from app.courses.service import sections, set_section
 from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome, TestOutcome
+from app.live import publish
 from app.models import Round, ScoreRow, Submission, TestGroup, User, utcnow
 from app.scoring import boards, cache, marks
 from app.scoring.freeze import PUBLIC, STAFF, Viewer
 from app.scoring.live import changed
 from app.submissions.service import create_submission
 from app.submissions.staff import override_verdict
+from tests.app.live.wsclient import connect, receive, receive_until
 from tests.conftest import AuthActions
 from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
@@ -71,8 +75,11 @@ def cached(round_id: int) -> dict:
     rows = {(r.participant_id, r.audience): (r.data, cache.totals_of(r))
             for r in db.session.scalars(select(ScoreRow).where(ScoreRow.round_id == round_id))}  # fmt: skip
     round_ = db.session.get(Round, round_id)
-    return {"rows": rows, "counts": {p.label: p.counts for p in round_.problems},
-            "firsts": {p.label: p.firsts for p in round_.problems}}
+    return {
+        "rows": rows,
+        "counts": {p.label: p.counts for p in round_.problems},
+        "firsts": {p.label: p.firsts for p in round_.problems},
+    }
 
 
 def test_the_jury_sees_every_result_and_the_public_the_frozen_board(contest):
@@ -123,7 +130,9 @@ def _stable(text: str) -> str:
     return re.sub(r'"contest_time": ?"[^"]*"', "", text)
 
 
-def test_no_output_a_spectator_or_rival_can_reach_carries_a_post_freeze_result(contest, client, app):
+def test_no_output_a_spectator_or_rival_can_reach_carries_a_post_freeze_result(
+    contest, client, app
+):
     """Every reachable GET route, for a spectator and a rival participant, and the socket
     frame, are the same whether the post-freeze submission was accepted or rejected."""
     round_ = contest["round"]
@@ -206,7 +215,9 @@ def test_the_cli_prints_the_jury_and_the_public_scoreboard_then_unfreezes(contes
         return next(p for p in row["problems"] if p["problem_id"] == "B")
 
     assert bob_b()["solved"] and not bob_b("--public")["solved"]
-    public_awards = json.loads(runner.invoke(args=["contests", "awards", str(round_id), "--public"]).output)
+    public_awards = json.loads(
+        runner.invoke(args=["contests", "awards", str(round_id), "--public"]).output
+    )
     assert {a["id"]: a["team_ids"] for a in public_awards}["first-to-solve-B"] == []
     refused = runner.invoke(args=["contests", "finalize", str(round_id)])
     assert refused.exit_code != 0 and "has not ended" in refused.output
@@ -323,7 +334,9 @@ def test_two_team_members_first_submissions_at_once_make_one_row_each_audience(a
                 user = db.session.get(User, user_id)
                 round_ = db.session.get(Round, ids[0])
                 start.wait(10)
-                create_submission(user, round_.problems[0].challenge, "python3", GOOD, round_=round_)
+                create_submission(
+                    user, round_.problems[0].challenge, "python3", GOOD, round_=round_
+                )
             except BaseException as error:  # noqa: BLE001  (reported below)
                 errors.append(error)
             finally:
@@ -355,7 +368,9 @@ def test_first_submissions_of_many_participants_at_once_keep_the_problem_counts(
                 round_ = db.session.get(Round, round_id)
                 challenge = round_.problems[0].challenge
                 start.wait(10)
-                create_submission(db.session.get(User, user_id), challenge, "python3", GOOD, round_=round_)
+                create_submission(
+                    db.session.get(User, user_id), challenge, "python3", GOOD, round_=round_
+                )
             except BaseException as error:  # noqa: BLE001  (reported below)
                 errors.append(error)
             finally:
@@ -385,7 +400,9 @@ def test_first_to_solve_read_page_by_page_from_the_earliest_equals_a_rebuild(app
                         ends_at=now + timedelta(hours=1), freeze_at=now - timedelta(minutes=30))  # fmt: skip
     teams = [make_user(name=f"Team {i}") for i in range(6)]
     sent = []
-    for i, (team, verdict) in enumerate(zip(teams, ["WA", "WA", None, "AC", "AC", "WA"], strict=True)):
+    for i, (team, verdict) in enumerate(
+        zip(teams, ["WA", "WA", None, "AC", "AC", "WA"], strict=True)
+    ):
         at = now - timedelta(minutes=100 - 18 * i)  # the last two after the freeze
         with time_machine.travel(at.replace(tzinfo=UTC), tick=False):
             submission = create_submission(team, problem, "python3", GOOD, round_=round_)
@@ -398,7 +415,10 @@ def test_first_to_solve_read_page_by_page_from_the_earliest_equals_a_rebuild(app
         cache.rebuild(db.session.get(Round, round_.id))
         db.session.commit()
         assert cached(round_.id) == incremental
-        return {audience: (mark or {}).get("id") for audience, mark in incremental["firsts"]["A"].items()}
+        return {
+            audience: (mark or {}).get("id")
+            for audience, mark in incremental["firsts"]["A"].items()
+        }
 
     assert marks_equal_a_rebuild() == {"jury": None, "public": None}  # a pending try comes first
     judge(db.session.get(Submission, sent[2]), "WA")
@@ -408,3 +428,34 @@ def test_first_to_solve_read_page_by_page_from_the_earliest_equals_a_rebuild(app
     assert marks_equal_a_rebuild() == {"jury": sent[4], "public": None}
     override_verdict(teacher, sent[0], "AC", "the checker was wrong")
     assert marks_equal_a_rebuild() == {"jury": sent[0], "public": sent[0]}
+
+
+def test_during_the_freeze_each_audiences_socket_gets_its_own_frame(contest, app, live_server):
+    """The sockets of one round share groups by audience: the public and a rival see Bob's
+    post-freeze result pending, Bob sees his own, the jury sees it; none gets another's."""
+    round_ = contest["round"]
+    round_id, bob_id = round_.id, _pid(round_, "Bob")
+    path = f"/ws/contests/{round_id}"
+    sockets = {
+        "public": connect(live_server.url, f"{path}?key={round_.projector_key}"),
+        "rival": connect(live_server.url, path, token=create_token(contest["ada"])),
+        "bob": connect(live_server.url, path, token=create_token(contest["bob"])),
+        "jury": connect(live_server.url, path, token=create_token(contest["teacher"])),
+    }
+    try:
+        assert [receive(ws)["type"] for ws in sockets.values()] == ["ready"] * 4
+        audiences = {key[2] for key in app.extensions["live_groups"]}
+        assert audiences == {"public", f"p{_pid(round_, 'Ada')}", f"p{bob_id}", "jury"}
+        publish(contest_channel(round_id, app), changed([bob_id]), app)
+        cell = {}
+        for name, ws in sockets.items():
+            update = receive_until(ws, lambda f: f["type"] == "scoreboard.update")
+            [row] = [row for row in update["rows"] if row["participant_id"] == bob_id]
+            cell[name] = {k: row["cells"]["B"][k] for k in ("solved", "judged", "pending")}
+            cell[name]["row_solved"] = row["solved"]
+        hidden = {"solved": False, "judged": 0, "pending": 1, "row_solved": 0}
+        shown = {"solved": True, "judged": 1, "pending": 0, "row_solved": 1}
+        assert cell == {"public": hidden, "rival": hidden, "bob": shown, "jury": shown}
+    finally:
+        for ws in sockets.values():
+            ws.close()
