@@ -122,7 +122,12 @@ def summarize(
     )
     planned_groups = {test.group for test in tests}
     groups = [
-        verdicts.GroupRule(group.name, group.points, challenge.aggregation_of(group.name))
+        verdicts.GroupRule(
+            group.name,
+            group.points,
+            challenge.aggregation_of(group.name),
+            requires=challenge.requires_of(group.name),
+        )
         for group in challenge.groups
         if group.name in planned_groups
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.judging.group_dependencies import blocked, unpassed
 from app.judging.outcome import TestOutcome
 
 # Most to least severe. A judge fault outranks everything the program did, and among the
@@ -26,6 +27,7 @@ class GroupRule:
     points: float
     aggregation: str = "pass-fail"
     size: int = 0  # tests in the group (0: unknown, the caller passes the sizes)
+    requires: tuple[str, ...] = ()  # groups (or `sample`) it needs passed (require_pass)
 
 
 def group_points(rule: GroupRule, passed: int, size: int) -> float:
@@ -106,7 +108,8 @@ def score(
     """Fraction of tests passed x100, or the points of the groups whose tests all passed.
 
     Tests that never ran (after a stop at the first failure) count as failed. Group points
-    are scaled so that all groups together are worth 100; a group with no tests earns nothing.
+    are scaled so that all groups together are worth 100; a group with no tests earns nothing,
+    nor does one whose required groups (require_pass) were not all passed.
     """
     if groups:
         sizes = group_sizes or {}
@@ -114,7 +117,11 @@ def score(
         if total_points <= 0:
             return 0.0
         earned = 0.0
+        known = {group.name: group.size for group in groups} | sizes
+        not_passed = unpassed([(t.group, t.verdict) for t in tests], known)
         for group in groups:
+            if blocked(group.requires, not_passed):
+                continue  # a required group not passed: this one scores 0
             mine = [(t.verdict, t.score) for t in tests if t.group == group.name]
             earned += earned_points(group, mine, sizes.get(group.name, group.size))
         return round(100.0 * earned / total_points, 4)

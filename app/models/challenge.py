@@ -116,6 +116,10 @@ class Challenge(Base):
             (self.package_meta or {}).get("group_aggregation", {}).get(group_name, "pass-fail")
         )
 
+    def requires_of(self, group_name: str) -> tuple[str, ...]:
+        """The groups (or `sample`) this group needs passed to score (2025-09 require_pass)."""
+        return tuple((self.package_meta or {}).get("group_require_pass", {}).get(group_name, ()))
+
 
 class TestGroup(Base):
     """A subtask: its tests together earn its points (all must pass, or the minimum score)."""

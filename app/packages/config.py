@@ -218,6 +218,7 @@ class GroupSettings:
     accept_score: float | None = None
     aggregation: str = "sum"
     output_validator_flags: list[str] | None = None
+    requires: list[str] = field(default_factory=list)  # 2025-09 require_pass, canonical names
 
 
 def parse_group_yaml(data: bytes, where: str) -> GroupSettings:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from app.errors import ValidationError
+from app.judging.group_dependencies import canonical
 from app.packages import config as cfg
 
 VERSION = "2025-09"
@@ -237,9 +238,20 @@ def parse_group_yaml(
         raise ValidationError(f"{where}: input_validator_args must be a sequence or a map")
     if "full_feedback" in raw and not isinstance(raw["full_feedback"], bool):
         raise ValidationError(f"{where}: full_feedback must be true or false")
-    if raw.get("require_pass"):
-        warnings.append(f"{where}: require_pass is kept but not applied by codedev")
+    if "require_pass" in raw:
+        settings.requires = _requires(raw["require_pass"], where)
     return settings
+
+
+def _requires(value: Any, where: str) -> list[str]:
+    """require_pass as canonical names (group_dependencies.canonical); malformed: refused."""
+    names = [value] if isinstance(value, str) else value
+    found = [canonical(name) for name in names] if isinstance(names, list) else [None]
+    if any(name is None for name in found):
+        raise ValidationError(
+            f"{where}: require_pass must be sample, a group of data/secret, or a sequence of them"
+        )
+    return [name for name in found if name is not None]
 
 
 def parse_test_case_yaml(raw: dict[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:

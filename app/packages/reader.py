@@ -177,6 +177,8 @@ def _tests_2025(
     ]
     if tree.aggregation:
         meta["group_aggregation"] = dict(tree.aggregation)
+    if tree.requires:
+        meta["group_require_pass"] = dict(tree.requires)
     if tree.kept:
         meta["test_groups"] = tree.kept
     if tree.cases:

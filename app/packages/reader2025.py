@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import ValidationError
+from app.judging.group_dependencies import SAMPLE
 from app.packages import config as cfg
 from app.packages import format2025
 from app.packages.parsed import Program
@@ -33,6 +34,7 @@ class DataTree:
     secret: cfg.GroupSettings
     kept: dict[str, dict[str, Any]] = field(default_factory=dict)  # folder -> other keys
     cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # stem -> its <stem>.yaml
+    requires: dict[str, list[str]] = field(default_factory=dict)  # group -> its require_pass
 
 
 def _settings(
@@ -47,6 +49,41 @@ def _settings(
     if path in files:
         tree_kept[folder] = keep
     return settings
+
+
+def _requires(
+    names: list[str],
+    aggregation: dict[str, str],
+    secret: cfg.GroupSettings,
+    given: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Each group's require_pass checked as the spec's "Group dependencies" says (known,
+    pass-fail, lexicographically earlier; secret's only sample), secret's added to every group."""
+    if secret.requires and any(name != SAMPLE for name in secret.requires):
+        raise ValidationError(
+            f"data/secret/{GROUP_FILE}: require_pass: secret may only depend on sample"
+        )
+    if secret.requires and not names:
+        raise ValidationError(
+            f"data/secret/{GROUP_FILE}: require_pass without test data groups is not supported "
+            "by codedev (put the tests in a group that requires sample)"
+        )
+    found: dict[str, list[str]] = {}
+    for name in names:
+        where = f"data/secret/{name}/{GROUP_FILE}: require_pass"
+        for needed in given.get(name, []):
+            if needed == SAMPLE:
+                continue
+            if needed not in aggregation:
+                raise ValidationError(f"{where}: unknown group {needed!r} (not in data/secret)")
+            if aggregation[needed] != "pass-fail":
+                raise ValidationError(f"{where}: group {needed!r} must have pass-fail aggregation")
+            if needed >= name:
+                raise ValidationError(f"{where}: group {needed!r} must come before {name!r}")
+        merged = list(dict.fromkeys([*secret.requires, *given.get(name, [])]))
+        if merged:
+            found[name] = merged
+    return found
 
 
 def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
@@ -78,6 +115,7 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
             raise ValidationError(f"{path}: test data groups cannot contain further groups")
     groups: dict[str, float] = {}
     aggregation: dict[str, str] = {}
+    given: dict[str, list[str]] = {}
     for name in group_names:
         settings = _settings(files, f"data/secret/{name}", kept, warnings)
         if settings.points is None:
@@ -86,6 +124,10 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
             )
         groups[name] = settings.points
         aggregation[name] = settings.aggregation
+        given[name] = settings.requires
+    requires = _requires(group_names, aggregation, secret, given)
+    if root.requires:
+        warnings.append("data/test_group.yaml: require_pass is kept but applies to no group")
     if group_names and secret.aggregation == "min":
         raise ValidationError(
             "data/secret/test_group.yaml: score_aggregation min over groups is not supported "
@@ -119,7 +161,7 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
         for stem in judged
         if f"{stem}.yaml" in files
     }
-    return DataTree(stems, groups, aggregation, root, secret, kept, cases)
+    return DataTree(stems, groups, aggregation, root, secret, kept, cases, requires)
 
 
 def case_setting(tree: DataTree | dict[str, Any], stem: str, key: str) -> Any:

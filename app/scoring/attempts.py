@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import ColumnElement, bindparam, func, select
 
 from app.extensions import db
+from app.judging.group_dependencies import blocked, unpassed
 from app.judging.verdicts import GroupRule, group_points
 from app.models import (
     Challenge,
@@ -204,14 +205,18 @@ def groups_of(challenge_ids: Iterable[int]) -> dict[int, Groups]:
         .order_by(TestGroup.challenge_id, TestGroup.position, TestGroup.id)
     ):  # fmt: skip
         aggregation = ((meta.get(cid) or {}).get("group_aggregation") or {}).get(name, "pass-fail")
-        found.setdefault(cid, []).append(GroupRule(name, points, aggregation, sizes.get(gid, 0)))
+        requires = tuple(((meta.get(cid) or {}).get("group_require_pass") or {}).get(name, ()))
+        found.setdefault(cid, []).append(
+            GroupRule(name, points, aggregation, sizes.get(gid, 0), requires)
+        )
     return found
 
 
 def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[float, ...]]:
     """Points per subtask (of 100 in all) each judged submission earned, by each group's
     aggregation: a pass-fail group whose tests all passed, a sum group per passed test
-    (verdicts.group_points). One query for all of them."""
+    (verdicts.group_points), none for a group whose require_pass groups were not all passed.
+    One query for all of them."""
     judged = {
         s.judgement_id: s for s in sent if s.judgement_id is not None and s.challenge_id in groups
     }
@@ -219,10 +224,12 @@ def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[
         return {}
     failed: dict[int, set[str]] = {}
     passed: dict[tuple[int, str], int] = {}
+    ran: dict[int, list[tuple[str, str]]] = {}  # for require_pass
     for jid, group, verdict in db.session.execute(
         select(TestResult.judgement_id, TestResult.group, TestResult.verdict)
         .where(TestResult.judgement_id.in_(list(judged)))
     ):  # fmt: skip
+        ran.setdefault(jid, []).append((group, verdict))
         if verdict != "AC":
             failed.setdefault(jid, set()).add(group)
         else:
@@ -240,6 +247,10 @@ def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[
         ]  # fmt: skip
         # 2025-09 score.txt: the groups whose tests an output validator scored.
         earned = [rescored(g, e, scores.get((jid, g.name)), passed.get((jid, g.name), 0))
+                  for g, e in zip(mine, earned, strict=True)]  # fmt: skip
+        # 2025-09 require_pass: a group whose required groups were not all passed scores 0.
+        not_passed = unpassed(ran.get(jid, []), {g.name: g.size for g in mine})
+        earned = [0.0 if blocked(g.requires, not_passed) else e
                   for g, e in zip(mine, earned, strict=True)]  # fmt: skip
         result[s.id] = tuple(100.0 * points / total for points in earned)
     return result
