@@ -343,6 +343,7 @@ def test_the_rounds_staff_see_a_round_fights_report(app):
     assert not boss_access.runs(kid, fight) and not boss_access.runs(make_user(), fight)
 
 
+@pytest.mark.parametrize("stack", ["postgres"], indirect=True)  # row locks: PostgreSQL
 def test_an_escape_paid_while_a_verdict_commits_keeps_the_verdicts_xp(app, fight):
     from tests.app.gamification.test_ledger import while_a_verdict_holds_the_player
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from app.contests import state
@@ -56,6 +57,7 @@ def test_a_round_finalized_while_frozen_pays_at_the_unfreeze(app):
     assert db.session.scalar(select(XpEntry.id).where(XpEntry.source == "contest")) is not None
 
 
+@pytest.mark.parametrize("stack", ["postgres"], indirect=True)  # row locks: PostgreSQL
 def test_medals_paid_while_a_verdict_commits_keep_the_verdicts_xp(app):
     from app.models import Round
     from tests.app.gamification.test_ledger import while_a_verdict_holds_the_player

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -286,6 +287,7 @@ def test_a_verdict_racing_another_on_the_same_player_is_recorded_again_not_lost(
     assert (player.xp, player.solved) == (60 + 10 + 60, 2)  # neither verdict's totals lost
 
 
+@pytest.mark.parametrize("stack", ["postgres"], indirect=True)  # row locks: PostgreSQL
 def test_two_verdicts_of_one_user_finishing_together_both_pay_without_a_rejudge(app, monkeypatch):
     """Two workers record two verdicts of one user at once (real threads, real database): the
     one whose guarded Player write loses the race records again on the new row, in its own
@@ -293,14 +295,11 @@ def test_two_verdicts_of_one_user_finishing_together_both_pay_without_a_rejudge(
     import os
     import threading
 
-    import pytest
-
     from app.gamification import verdict_state
     from app.models import Judgement
     from worker import jobs
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks and concurrent writers: PostgreSQL")
+    assert db.engine.dialect.name == "postgresql"  # row locks and concurrent writers
     app.config["JUDGE_MAX_ATTEMPTS"] = 1  # a lost race would end in IE at once
     app.config["JUDGE_ENGINE_WAIT_SECONDS"] = 0
     monkeypatch.setattr(jobs, "_connections_of", os.getpid())  # threads share the pool
@@ -355,11 +354,9 @@ def while_a_verdict_holds_the_player(app, user_id: int, work) -> None:
     import threading
     import time
 
-    import pytest
     from sqlalchemy import update
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("row locks and concurrent writers: PostgreSQL")
+    assert db.engine.dialect.name == "postgresql"  # the callers run on PostgreSQL only
     db.session.commit()
     db.session.remove()
     errors: list[BaseException] = []

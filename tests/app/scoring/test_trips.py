@@ -15,11 +15,13 @@ from app.scoring import trips
 from app.stores import store_down
 from tests.factories import make_user
 
+# The pipeline is PostgreSQL's (SQLite runs the statements one by one).
+pytestmark = pytest.mark.parametrize("stack", ["postgres"], indirect=True)
+
 
 def _postgres_connection():  # type: ignore[no-untyped-def]
     connection = db.session().connection()
-    if connection.dialect.name != "postgresql":
-        pytest.skip("the pipeline is PostgreSQL's")
+    assert connection.dialect.name == "postgresql"
     return connection
 
 
