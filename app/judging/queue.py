@@ -16,14 +16,14 @@ from flask import current_app
 from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from sqlalchemy import func, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.judging import runner, service
-from app.models import Challenge, Judgement, utcnow
+from app.models import Challenge, Judgement, TestCase, utcnow
 from app.stores import bound_lock_holding, get_queue, get_redis, retry_transaction
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,10 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
     enqueued_at in SQL, where requeue_stale finds it and sends it once Redis is back.
     """
     try:
-        # After the caller's commit these reads go to the database again, which may just have
-        # gone away: the committed row is then the outbox, never an error for the request.
+        # After the caller's commit these reads may go to the database again, which may just
+        # have gone away: the committed row is then the outbox, never an error for the request.
         judgement_id, attempts = judgement.id, judgement.attempts
-        timeout = _job_timeout(judgement)
+        challenge_id = judgement.submission.challenge_id
     except SQLAlchemyError:
         db.session.rollback()
         log.warning(
@@ -68,6 +68,12 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
             sa_inspect(judgement).identity,
             exc_info=True,
         )
+        return False
+    try:
+        timeout = _job_timeout(challenge_id)
+    except SQLAlchemyError:  # on a connection of its own: the caller's objects stay loaded
+        log.warning("could not read judgement %s's limits; requeue_stale will", judgement_id,
+                    exc_info=True)  # fmt: skip
         return False
     try:
         get_queue("judge").enqueue(
@@ -88,12 +94,21 @@ def enqueue_judgement(judgement: Judgement, *, at_front: bool = False) -> bool:
     return True
 
 
-def _job_timeout(judgement: Judgement) -> int:
-    """Seconds RQ gives the job: every test at its wall limit, and then some."""
-    challenge = db.session.get(Challenge, judgement.submission.challenge_id)
-    tests = len(challenge.tests) if challenge else 1
-    wall_s = (2 * (challenge.time_limit_ms if challenge else 2000) + 1000) / 1000
-    return int(300 + 1.5 * tests * wall_s)
+def _job_timeout(challenge_id: int) -> int:
+    """Seconds RQ gives the job: every test at its wall limit, and then some. Read on a
+    connection of its own, so that a database gone away after the caller's commit costs no
+    rollback of the caller's session, which would expire the objects its answer is built from
+    (a committed submission answered with a 503, and sent again)."""
+    tests = select(func.count(TestCase.id)).where(TestCase.challenge_id == Challenge.id)
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            select(Challenge.time_limit_ms, tests.scalar_subquery()).where(
+                Challenge.id == challenge_id
+            )
+        ).first()
+    limit_ms, count = (row[0], row[1]) if row is not None else (2000, 1)
+    wall_s = (2 * limit_ms + 1000) / 1000
+    return int(300 + 1.5 * count * wall_s)
 
 
 def _mark_enqueued(judgement: Judgement) -> None:

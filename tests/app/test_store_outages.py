@@ -194,3 +194,49 @@ def test_a_signed_in_user_gets_the_503_page_when_the_database_goes_away(
         page = other.get(path)
         assert page.status_code == 503, page.get_data(as_text=True)[:500]
         assert "Service unavailable" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("stack", ["postgres"], indirect=True)
+def test_a_submission_committed_just_before_postgres_goes_away_is_a_201(app, stack):
+    """The database goes away between the submission's commit and its enqueue: the answer is
+    still the 201 (the row is kept; the sweep enqueues it), never a 503 the student would
+    answer by sending it again."""
+    target = urlsplit(stack.database_url)
+    proxy = CuttableProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    proxied = stack.database_url.replace(f":{target.port}/", f":{proxy.port}/", 1)
+    other = create_app(config_for(stack, DATABASE_URL=proxied, SUBMISSION_RATE_PER_MINUTE=0))
+    flushed_a_judgement: list[Judgement] = []
+
+    def note_flush(session: Session, context: object) -> None:
+        flushed_a_judgement.extend(j for j in session.new if isinstance(j, Judgement))
+
+    def cut_after_commit(session: Session) -> None:
+        if flushed_a_judgement:  # committed: the database goes away before the enqueue
+            proxy.cut()
+
+    try:
+        with other.app_context():
+            headers = {"Authorization": f"Bearer {create_token(make_user())}"}
+            challenge = make_challenge()
+            slug = challenge.slug
+            db.session.remove()  # the challenge's tests are read again after the commit
+            event.listen(Session, "after_flush", note_flush)
+            event.listen(Session, "after_commit", cut_after_commit)
+            try:
+                response = other.test_client().post(
+                    "/api/v1/submissions",
+                    json={"challenge": slug, "language": "python3", "source": SOURCE},
+                    headers=headers,
+                )
+            finally:
+                event.remove(Session, "after_flush", note_flush)
+                event.remove(Session, "after_commit", cut_after_commit)
+            proxy.open.set()
+            assert response.status_code == 201, response.get_data(as_text=True)
+            db.session.remove()
+            judgement = db.session.get(Judgement, response.get_json()["judgement"]["id"])
+            assert (judgement.status, judgement.enqueued_at) == ("queued", None)  # the outbox
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        proxy.close()
