@@ -297,18 +297,7 @@ with open("memo.txt", "w") as out:
 number = int(input())
 if not fresh:
     raise SystemExit(3)
-lo, hi = 1, 100
-while True:
-    mid = (lo + hi) // 2
-    print(mid, flush=True)
-    reply = input()
-    if reply == "correct":
-        break
-    if reply == "higher":
-        lo = mid + 1
-    else:
-        hi = mid - 1
-"""
+""" + PY_SEARCH
 # Round 1 as PY_ROUNDS; round 2: guesses 0 forever (WA) or sleeps (TLE).
 PY_ROUNDS_WRONG = PY_ROUNDS.replace(
     "if not fresh:",
