@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.clics import contest_data, groups, objects
@@ -237,12 +238,23 @@ def after(items: list[Event], since: Key | None) -> Iterator[Event]:
     return (e for e in items if since is None or e.key > since)
 
 
-# The last few derivations in this process, by (round, role, until, what the rows hold): many
-# clients reading one feed in the same second share one derivation. Only a speed-up: a miss
-# derives again from SQL, and the fingerprint keeps a changed round from being served stale.
-_RECENT: OrderedDict[tuple[Any, ...], list[Event]] = OrderedDict()
+# The last few derivations of this app in this process, by (round, role, until, what the rows
+# hold): many clients reading one feed in the same second share one derivation. Only a
+# speed-up: a miss derives again from SQL, and the fingerprint keeps a changed round from being
+# served stale. Kept per app, not per module: another app on another database (a test's, which
+# reuses row ids and times) must never be served this one's events.
 _RECENT_SIZE = 8
 _LOCK = threading.Lock()
+
+
+def _recent() -> OrderedDict[tuple[Any, ...], list[Event]]:
+    """This app's derivations (call under _LOCK)."""
+    found: OrderedDict[tuple[Any, ...], list[Event]] = current_app.extensions.setdefault(
+        "clics_feed_recent", OrderedDict()
+    )
+    return found
+
+
 FAR_FUTURE = datetime(9999, 1, 1)
 
 
@@ -271,11 +283,12 @@ def shared_events(round_: Round, role: Role, until: datetime) -> list[Event]:
     the same rows (the others wait for it), cut at each one's own until."""
     key = (round_.id, role, until.replace(microsecond=0), fingerprint(round_))
     with _LOCK:
-        found = _RECENT.get(key)
+        recent = _recent()
+        found = recent.get(key)
         if found is None:
             found = events(round_, role, FAR_FUTURE)
-            _RECENT[key] = found
-            while len(_RECENT) > _RECENT_SIZE:
-                _RECENT.popitem(last=False)
+            recent[key] = found
+            while len(recent) > _RECENT_SIZE:
+                recent.popitem(last=False)
     limit = micros(until)
     return [e for e in found if e.key[0] <= limit]

@@ -169,3 +169,27 @@ def _pending(round_):
     return db.session.scalar(
         select(Submission).join(Judgement).where(Submission.round_id == round_.id,
                                                  Judgement.status == "queued"))  # fmt: skip
+
+
+def test_another_app_on_a_wiped_database_is_never_served_this_ones_events(app, stack):
+    """A shared derivation belongs to its app: another app (here a test's, on a database wiped
+    and refilled, so the round has the same id and times) derives its own round's events."""
+    from app import create_app
+    from app.clics.feed import shared_events
+    from app.clics.roles import SPECTATOR
+    from tests.conftest import _empty, config_for
+    from tests.factories import make_round
+
+    moment = utcnow().replace(microsecond=0)
+    with time_machine.travel(moment.replace(tzinfo=UTC), tick=False):
+        first = make_round(name="Spring Open")
+        assert shared_events(first, SPECTATOR, moment)[0].data["name"] == "Spring Open"
+        held = (first.id, first.created_at)
+        db.session.remove()  # no open transaction in the way of the wipe
+        other = create_app(config_for(stack))
+        _empty(other)
+        with other.app_context():
+            second = make_round(name="Autumn Open")
+            assert (second.id, second.created_at) == held
+            assert shared_events(second, SPECTATOR, moment)[0].data["name"] == "Autumn Open"
+            db.session.remove()
