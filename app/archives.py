@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -24,6 +25,10 @@ class Caps:
 
 
 RATIO_FLOOR = 1024 * 1024
+# What zipfile raises on a damaged archive besides BadZipFile: a corrupt deflate stream, a
+# truncated member, a bad header field or name, an unknown compression method or encryption.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, IndexError, NotImplementedError,
+           RuntimeError, OSError)  # fmt: skip
 
 
 def _clean(name: str, where: str) -> str:
@@ -66,7 +71,7 @@ def read_zip(data: bytes, caps: Caps = Caps(), label: str = "package") -> dict[s
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except DAMAGED as error:
         raise ValidationError(f"{label}: not a valid zip file ({error})") from error
     files: dict[str, bytes] = {}
     total = 0
@@ -79,7 +84,7 @@ def read_zip(data: bytes, caps: Caps = Caps(), label: str = "package") -> dict[s
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ValidationError(f"{name}: symbolic links are not allowed in a package")
-            if info.is_dir() or not name or _ignored(name):
+            if not name or info.is_dir() or _ignored(name):
                 continue
             if info.file_size > caps.file_bytes:
                 raise ValidationError(f"{name}: larger than {caps.file_bytes} bytes uncompressed")
@@ -92,7 +97,7 @@ def read_zip(data: bytes, caps: Caps = Caps(), label: str = "package") -> dict[s
             try:
                 with archive.open(info) as stream:
                     content = stream.read(limit + 1)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
+            except DAMAGED as error:
                 raise ValidationError(f"{name}: cannot be read from the zip ({error})") from error
             if len(content) > limit:
                 raise ValidationError(f"{name}: expands beyond the package size limits")
