@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.judging import verdicts
+from app.judging.group_dependencies import SAMPLE, blocked
 from app.judging.outcome import JudgeOutcome, TestOutcome
 from app.models import Challenge
 from worker import interactive, multipass
@@ -87,12 +88,20 @@ def judge_source(
         checker = _checker_for(challenge)
         passes = challenge.validation_passes()
         interactive_run = challenge.is_interactive()
+        not_passed: set[str] = set()  # groups (`sample`) with a test not accepted or not run
         try:
             for test in tests:
+                requires = challenge.requires_of(test.group) if test.group else ()
+                if not run_all and blocked(requires, not_passed):
+                    # 2025-09 "Group dependencies": not run; its tests count as not accepted.
+                    not_passed.add(test.group)
+                    continue
                 clock = time.perf_counter()
                 outcome = _run_test(sandbox, checker, test, limits, passes, interactive_run)
                 outcome.judge_us = int((time.perf_counter() - clock) * 1_000_000)
                 results.append(outcome)
+                if outcome.verdict != "AC":
+                    not_passed.add(test.group or SAMPLE)
                 if on_test is not None:
                     on_test(outcome, len(tests))
                 if outcome.verdict != "AC" and challenge.stop_on_first_failure and not run_all:

@@ -132,8 +132,12 @@ def test_a_group_passed_without_its_required_group_scores_nothing(app, runner, t
     require_sandbox()
     challenge = import_package(write_tree(tmp_path / "double", package())).challenge
     small = judge.judge_source(challenge, "python3", SMALL_ONLY)
-    assert [t.verdict for t in small.tests] == ["AC", "WA", "AC", "AC"], small.tests
-    assert small.score == 0.0  # g2 passed, but g1 (which it requires) was not
+    # g1 failed, so g2, which requires it, is not run (the spec's "Group dependencies").
+    assert [(t.group, t.verdict) for t in small.tests] == [("", "AC"), ("g1", "WA")], small.tests
+    assert small.score == 0.0
+    shown = judge.judge_source(challenge, "python3", SMALL_ONLY, run_all=True)  # an author's
+    assert [t.verdict for t in shown.tests] == ["AC", "WA", "AC", "AC"], shown.tests
+    assert shown.score == 0.0  # g2 passed, but g1 (which it requires) was not
     big = judge.judge_source(challenge, "python3", BIG_ONLY)
     assert big.score == 40.0
     full = judge.judge_source(challenge, "python3", FULL)
