@@ -17,7 +17,6 @@ from app.extensions import db
 from app.gamification import badges, events, ledger, players, verdict_state, xp
 from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.judging.consequences import Judged
-from app.models import utcnow
 
 _PENDING = "codedev.gamification.pending"
 
@@ -61,7 +60,9 @@ def _apply(event: Judged) -> None:
         if language not in player.languages:
             player.languages = [*player.languages, language]
     accepted = event.judgement.final_verdict == "AC"
-    if (accepted or settled.amount > 0) and players.count_streak(player, state.course, utcnow()):
+    if _counts_day(event, tried) and players.count_streak(
+        player, state.course, submission.created_at
+    ):
         outcome.events.append(
             events.streak_updated(
                 player.streak_current,
@@ -87,6 +88,22 @@ def _apply(event: Judged) -> None:
     verdict_state.save(state)
     if outcome.events or outcome.notices:
         db.session.info.setdefault(_PENDING, {})[judgement_id] = outcome
+
+
+def _counts_day(event: Judged, tried: list[ledger.Attempt]) -> bool:
+    """Whether this verdict counts its submission's day for the streak: an accept, or a higher
+    best score (not more XP: that rounds down), that the submission's earlier verdict did not
+    already give. A rejudge or an override that only confirms counts nothing; one that newly
+    accepts or raises the best counts the day the student submitted, never the day staff
+    acted (the caller counts at the submission's created_at). A day at or before the last
+    counted one changes nothing (streaks.record), so a late correction can extend a streak
+    but never hand out today, nor mend a streak it broke in the meantime."""
+    previous = event.previous
+    newly_accepted = event.judgement.final_verdict == "AC" and (
+        previous is None or previous.verdict != "AC"
+    )
+    before = xp.best_of(previous.verdict, previous.score) if previous is not None else None
+    return newly_accepted or ledger.raised_best(tried, event.submission.id, before)
 
 
 def announce_verdict(event: Judged) -> None:

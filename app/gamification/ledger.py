@@ -243,3 +243,14 @@ def rejected_before(tried: list[Attempt], submission_id: int) -> int:
     return sum(
         1 for a in tried if a.submission_id < submission_id and a.verdict not in ("AC", IE, None)
     )
+
+
+def raised_best(tried: list[Attempt], submission_id: int, previous_best: float | None) -> bool:
+    """Whether a submission's new judgement raised the user's best progress at the challenge
+    (previous_best: what its judgement that counted before showed; None for its first).
+    Scores are compared, not the XP paid: payable rounds down, so a 10-XP challenge going
+    from 50 to 55 pays nothing and still improved."""
+    before = [a.best for a in tried if a.submission_id != submission_id]
+    if previous_best is not None:
+        before.append(previous_best)
+    return max((a.best for a in tried), default=0.0) > max(before, default=0.0)

@@ -119,8 +119,8 @@ def rest_check(course: StreakRules | None, weekly: bool) -> streaks.IsRest:
 
 
 def count_streak(player: StreakHolder, course: StreakRules | None, moment: datetime) -> bool:
-    """Count the period of moment (an accepted or improved submission); whether the streak
-    changed."""
+    """Count the period of moment (when an accepted or improved submission was made, not when
+    it was judged); whether the streak changed."""
     weekly = bool(course and course.weekly_streaks)
     if weekly != player.streak_weekly:  # days and weeks don't mix: a new kind starts anew
         player.streak_weekly, player.streak_current, player.streak_last = weekly, 0, None

@@ -1,7 +1,8 @@
 """Streak rules: calendar days (or weeks) in the user's IANA time zone, freezes, rest days.
 
 - A period (a day, or an ISO week when the course counts weekly) counts on at least one
-  accepted or improved submission in it. Periods are whole numbers: a day's ordinal, or the
+  accepted or improved submission made in it (made, not judged: a verdict after midnight
+  counts the day the student sent it). Periods are whole numbers: a day's ordinal, or the
   ordinal of its week's Monday // 7, so "the next period" is always +1.
 - Periods between two counted ones that are rest days (marked by the teacher) never break a
   streak and use no freeze. Any other missed period uses a freeze if one is held (automatic);

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.gamification import badges, streaks, xp
+from app.gamification import badges, ledger, streaks, xp
 from app.gamification.badges import Facts, Threshold
 from app.gamification.streaks import Streak
 
@@ -68,6 +68,22 @@ def test_partial_progress_pays_the_increase_and_sums_to_the_best(difficulty, sco
         total += xp.increase(difficulty, best, max(best, score))
         best = max(best, score)
     assert total == xp.payable(difficulty, best) <= xp.full_xp(difficulty)
+
+
+@given(STEPS)
+def test_a_best_is_raised_by_score_whatever_the_xp_it_pays(steps):
+    counting: dict[int, float] = {}
+    for submission, verdict, score in steps:
+        best_before = max(counting.values(), default=0.0)
+        previous = counting.get(submission)
+        counting[submission] = xp.best_of(verdict, score)
+        tried = [ledger.Attempt(s, "python3", None, best) for s, best in counting.items()]
+        raised = ledger.raised_best(tried, submission, previous)
+        assert raised == (max(counting.values()) > best_before)
+    # A 10-XP challenge from 50 to 55 pays nothing (5.5 rounds down to 5) and still improved.
+    assert xp.increase("beginner", 50.0, 55.0) == 0
+    tried = [ledger.Attempt(1, "c", "WA", 50.0), ledger.Attempt(2, "c", "WA", 55.0)]
+    assert ledger.raised_best(tried, 2, None) and not ledger.raised_best(tried, 2, 55.0)
 
 
 def test_an_accept_is_a_full_solve_whatever_its_score():

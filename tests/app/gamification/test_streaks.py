@@ -1,16 +1,19 @@
 """Streaks through real verdicts: the course's zone, weekly streaks, rest days, freezes,
-and a zone change that can't fake a day."""
+a zone change that can't fake a day, and the day counted being the submission's own (not the
+judging's, nor a rejudge's or an override's)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import time_machine
 
 from app.extensions import db
 from app.gamification import service
 from app.models import Player
-from tests.app.gamification.test_ledger import submit
+from app.submissions import staff
+from app.submissions.service import create_submission
+from tests.app.gamification.test_ledger import GOOD, judge, submit, total
 from tests.factories import enroll, make_challenge, make_course, make_user
 
 
@@ -23,6 +26,12 @@ def streak(user) -> tuple[int, int]:
     db.session.expire_all()
     player = db.session.get(Player, user.id)
     return player.streak_current, player.streak_freezes
+
+
+def last_day(user) -> str:
+    """The last counted day, as an ISO date."""
+    db.session.expire_all()
+    return date.fromordinal(db.session.get(Player, user.id).streak_last).isoformat()
 
 
 def test_days_are_counted_in_the_courses_zone(app):
@@ -90,3 +99,64 @@ def test_jumping_east_after_a_zone_change_gets_no_extra_day(app):
     # The old zone still says Monday for a week: the streak is 2 (Sun, Mon), not a jump.
     player = db.session.get(Player, user.id)
     assert (player.streak_current, player.streak_last) == (2, datetime(2026, 11, 30).toordinal())
+
+
+def test_a_submission_just_before_midnight_counts_its_day_though_judged_after(app):
+    user = make_user()
+    with at("2026-11-30T12:00:00"):
+        submit(user, make_challenge())
+    with at("2026-12-01T23:59:00"):
+        late = create_submission(user, make_challenge(), "python3", GOOD)
+    with at("2026-12-02T00:01:00"):  # judged the next day: the 1st still counts, not the 2nd
+        judge(late.judgements[0].id)
+    assert streak(user) == (2, 0) and last_day(user) == "2026-12-01"
+
+
+def test_a_rejudge_or_an_override_that_only_confirms_counts_no_day(app):
+    teacher, user = make_user(role="teacher"), make_user()
+    challenge = make_challenge(owner_id=teacher.id)
+    with at("2026-12-01T12:00:00"):
+        accepted = submit(user, challenge)
+        partial = submit(user, make_challenge(owner_id=teacher.id), "WA", 40.0)
+    with at("2026-12-02T12:00:00"):
+        judge(staff.rejudge_one(teacher, accepted.id).id, "AC")
+        judge(staff.rejudge_one(teacher, partial.id).id, "WA", 40.0)
+        staff.override_verdict(teacher, accepted.id, "AC", "confirmed")
+    assert streak(user) == (1, 0) and last_day(user) == "2026-12-01"
+
+
+def test_a_rejudge_that_newly_accepts_counts_the_day_it_was_submitted(app):
+    teacher, user = make_user(role="teacher"), make_user()
+    with at("2026-12-01T12:00:00"):
+        submit(user, make_challenge(owner_id=teacher.id))
+    with at("2026-12-02T12:00:00"):
+        wronged = submit(user, make_challenge(owner_id=teacher.id), "WA")
+    assert last_day(user) == "2026-12-01"
+    with at("2026-12-04T12:00:00"):  # the checker is fixed two days later
+        judge(staff.rejudge_one(teacher, wronged.id).id, "AC")
+    # The 2nd counts (the day the student solved it), not the 4th: no free day, no broken run.
+    assert streak(user) == (2, 0) and last_day(user) == "2026-12-02"
+
+
+def test_an_override_that_newly_accepts_counts_the_day_it_was_submitted(app):
+    teacher, user = make_user(role="teacher"), make_user()
+    with at("2026-12-01T12:00:00"):
+        submit(user, make_challenge(owner_id=teacher.id))
+    with at("2026-12-02T12:00:00"):
+        wronged = submit(user, make_challenge(owner_id=teacher.id), "WA")
+    with at("2026-12-05T12:00:00"):
+        staff.override_verdict(teacher, wronged.id, "AC", "checker bug")
+    assert streak(user) == (2, 0) and last_day(user) == "2026-12-02"
+
+
+def test_a_higher_score_counts_its_day_though_it_pays_no_more_xp(app):
+    user, challenge = make_user(), make_challenge(difficulty="beginner")  # 10 XP
+    with at("2026-12-01T12:00:00"):
+        submit(user, challenge, "WA", 50.0)  # pays 5
+    with at("2026-12-02T12:00:00"):
+        submit(user, challenge, "WA", 55.0)  # 5.5 rounds down to 5: pays nothing more
+    assert total(user.id) == 5
+    assert streak(user) == (2, 0) and last_day(user) == "2026-12-02"
+    with at("2026-12-03T12:00:00"):
+        submit(user, challenge, "WA", 55.0)  # no higher: no day
+    assert last_day(user) == "2026-12-02"
