@@ -64,7 +64,8 @@ def populate(rng: random.Random, n: int, s: int) -> tuple[list[int], list[tuple[
     levels = list(xp.XP_BY_DIFFICULTY)
     released = utcnow() - timedelta(days=120)  # before every submission (no early birds)
     rows = [{"slug": f"bench-{i}", "title": f"Bench {i}", "owner_id": teacher.id,
-             "difficulty": rng.choice(levels), "published": True, "created_at": released}
+             "difficulty": rng.choice(levels), "published": True, "created_at": released,
+             "published_at": released}
             for i in range(CHALLENGES)]  # fmt: skip
     challenges = list(zip(
         db.session.scalars(insert(Challenge).returning(Challenge.id, sort_by_parameter_order=True), rows),

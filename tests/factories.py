@@ -20,6 +20,7 @@ from app.models import (
     TestCase,
     TestResult,
     User,
+    utcnow,
 )
 
 _counter = itertools.count(1)
@@ -70,13 +71,17 @@ def store_blob(data: bytes) -> str:
 
 
 def make_challenge(tests: list[tuple[str, str]] | None = None, **overrides: Any) -> Challenge:
-    """A published challenge; tests are (input, answer) pairs, the first one a sample."""
+    """A published challenge (released when it was made, unless published_at says when);
+    tests are (input, answer) pairs, the first one a sample."""
     n = next(_counter)
+    published = overrides.pop("published", True)
+    if published:
+        overrides.setdefault("published_at", overrides.get("created_at") or utcnow())
     challenge = Challenge(
         slug=overrides.pop("slug", f"challenge-{n}"),
         title=overrides.pop("title", f"Challenge {n}"),
         statement_md=overrides.pop("statement_md", "Add two numbers."),
-        published=overrides.pop("published", True),
+        published=published,
         **overrides,
     )
     db.session.add(challenge)

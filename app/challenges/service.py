@@ -27,6 +27,7 @@ from app.models import (
     TestCase,
     TestGroup,
     User,
+    utcnow,
 )
 from app.models.challenge import CHECKERS, DIFFICULTIES
 
@@ -321,7 +322,9 @@ def set_published(user: User, slug: str, published: bool) -> Challenge:
     challenge = editable_challenge(user, slug)
     if published:
         _check_publishable(challenge)
-    challenge.published = published
+        _publish(challenge)
+    else:
+        challenge.published = False
     db.session.commit()
     return challenge
 
@@ -336,9 +339,17 @@ def validate_and_publish(challenge: Challenge) -> ValidationReport:
     report = validate_now(challenge)
     if report.ok:
         _check_publishable(challenge)
-        challenge.published = True
+        _publish(challenge)
         db.session.commit()
     return report
+
+
+def _publish(challenge: Challenge) -> None:
+    """Show it to students; the first time, stamp its release (published_at), which the
+    early-bird badge counts from: created_at is when the draft was begun, often days before."""
+    challenge.published = True
+    if challenge.published_at is None:
+        challenge.published_at = utcnow()
 
 
 def _check_publishable(challenge: Challenge, *, validated: bool = True) -> None:

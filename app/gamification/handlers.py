@@ -10,6 +10,8 @@ What changed is kept in the session's info under the judgement's id between the 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Contended
@@ -43,7 +45,9 @@ def _apply(event: Judged) -> None:
     if submission.user_id is None or not event.counts:
         return
     user_id, challenge_id = submission.user_id, submission.challenge_id
-    state = verdict_state.read(user_id, challenge_id, submission.round_id)
+    state = verdict_state.read(
+        user_id, challenge_id, submission.round_id, submission.participant_id
+    )
     if state is None or not state.gamified:
         return
     judgement_id = event.judgement.id
@@ -81,7 +85,7 @@ def _apply(event: Judged) -> None:
         first_accept=settled.first_accept and accepted,
         hard=state.difficulty in xp.HARD_DIFFICULTIES,
         rejected_before=ledger.rejected_before(tried, submission.id),
-        minutes_since_release=(submission.created_at - state.released).total_seconds() / 60,
+        minutes_since_release=_minutes_since(state.released, submission.created_at),
         firsts=int(submission.round_id is not None and state.first_public_id == submission.id),
     )
     award_badges(player, facts, judgement_id, outcome)
@@ -104,6 +108,10 @@ def _counts_day(event: Judged, tried: list[ledger.Attempt]) -> bool:
     )
     before = xp.best_of(previous.verdict, previous.score) if previous is not None else None
     return newly_accepted or ledger.raised_best(tried, event.submission.id, before)
+
+
+def _minutes_since(released: datetime | None, moment: datetime) -> float | None:
+    return None if released is None else (moment - released).total_seconds() / 60
 
 
 def announce_verdict(event: Judged) -> None:

@@ -3,7 +3,8 @@
 This runs inside every verdict's transaction, so it costs one statement each way and loads no
 ORM entity: the read joins the challenge, the course that sets the user's rules (the
 challenge's, else the user's home course), the Player row, the round problem's first solve,
-and the challenge's attempts and XP paid (one row each, ledger.state_rows);
+the round's and the participant's start (the challenge's release in a round), and the
+challenge's attempts and XP paid (one row each, ledger.state_rows);
 the write is one UPDATE of the Player row (one INSERT for a new player). The UPDATE is guarded
 by the row's `updated_at` as read: two verdicts of one user racing on it can't lose one's
 totals; the later one raises Contended and the recording's retry_transaction runs the whole
@@ -35,7 +36,16 @@ from sqlalchemy.orm import aliased
 from app.errors import Contended
 from app.extensions import db
 from app.gamification import ledger
-from app.models import Challenge, Course, Enrollment, Player, RoundProblem, utcnow
+from app.models import (
+    Challenge,
+    Course,
+    Enrollment,
+    Participant,
+    Player,
+    Round,
+    RoundProblem,
+    utcnow,
+)
 
 
 @dataclass
@@ -82,7 +92,7 @@ class VerdictState:
 
     title: str
     difficulty: str
-    released: datetime
+    released: datetime | None  # release_of; None: never released (a draft outside a round)
     in_course: bool  # the challenge belongs to a course (whose switch then decides)
     course: CourseRules | None  # the challenge's course, else the user's home course
     first_public_id: int | None  # the round problem's public first solve, if any
@@ -97,14 +107,14 @@ class VerdictState:
         return not self.in_course or self.course is None or self.course.gamification
 
 
-def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState | None:
+def read(
+    user_id: int, challenge_id: int, round_id: int | None, participant_id: int | None = None
+) -> VerdictState | None:
     """The verdict's state in one round trip; None for an unknown challenge."""
+    keys = {"user_id": user_id, "challenge_id": challenge_id, "round_id": round_id}
     rows = (
         db.session.connection()
-        .execute(
-            _read_statement(),
-            {"user_id": user_id, "challenge_id": challenge_id, "round_id": round_id},
-        )
+        .execute(_read_statement(), {**keys, "participant_id": participant_id})
         .all()
     )
     if not rows:
@@ -120,17 +130,34 @@ def read(user_id: int, challenge_id: int, round_id: int | None) -> VerdictState 
         rules = CourseRules(bool(row.gamification), row.course_zone or "",
                             bool(row.weekly_streaks), list(row.rest_days or []))  # fmt: skip
     public = (row.firsts or {}).get("public") or {}
+    released = release_of(row.published_at, row.round_mode, row.round_starts_at, row.own_start)
     return VerdictState(
-        row.title, row.difficulty, row.created_at, row.course_id is not None, rules,
+        row.title, row.difficulty, released, row.course_id is not None, rules,
         public.get("id"), _copy(stored) if stored else PlayerState(user_id), stored,
         row.updated_at, ledger.parse_state(r[-width:] for r in rows),
     )  # fmt: skip
+
+
+def release_of(
+    published_at: datetime | None,
+    round_mode: str | None,
+    round_starts_at: datetime | None,
+    own_start: datetime | None,
+) -> datetime | None:
+    """When the challenge was released to this submission: its first publishing, or in a
+    round the round's start (a timed round's: the participant's own Start, when its problems
+    open for them) when that is later, as a round's problems stay secret until it starts.
+    A virtual replay counts from the round's start: its problems were out long before.
+    None when neither is known (a draft outside a round: no student could have seen it)."""
+    opened = own_start if round_mode == "timed" and own_start is not None else round_starts_at
+    return max((t for t in (published_at, opened) if t is not None), default=None)
 
 
 @cache
 def _read_statement() -> Select[Any]:
     """Built once per process (building and keying a statement costs more than running it)."""
     user_id = bindparam("user_id", type_=Integer)
+    round_id = bindparam("round_id", type_=Integer)
     home = (
         select(Enrollment.course_id)
         .join(Course, Course.id == Enrollment.course_id)
@@ -143,7 +170,9 @@ def _read_statement() -> Select[Any]:
     paid = ledger.state_rows()
     return (
         select(
-            Challenge.title, Challenge.difficulty, Challenge.created_at, Challenge.course_id,
+            Challenge.title, Challenge.difficulty, Challenge.published_at, Challenge.course_id,
+            Round.mode.label("round_mode"), Round.starts_at.label("round_starts_at"),
+            Participant.started_at.label("own_start"),
             course.id.label("rules_id"), course.gamification, course.time_zone.label("course_zone"),
             course.weekly_streaks, course.rest_days, RoundProblem.firsts,
             Player.updated_at, *(getattr(Player, name) for name in STATE_COLUMNS), *paid.c,
@@ -153,7 +182,10 @@ def _read_statement() -> Select[Any]:
         .outerjoin(Player, Player.user_id == user_id)
         # `= NULL` matches nothing: outside a round there is no first solve to read.
         .outerjoin(RoundProblem, (RoundProblem.challenge_id == Challenge.id)
-                   & (RoundProblem.round_id == bindparam("round_id", type_=Integer)))
+                   & (RoundProblem.round_id == round_id))
+        .outerjoin(Round, Round.id == round_id)
+        .outerjoin(Participant, (Participant.id == bindparam("participant_id", type_=Integer))
+                   & (Participant.round_id == Round.id))
         .join(paid, true())  # never empty: its part 1 is always one row
         .where(Challenge.id == bindparam("challenge_id", type_=Integer))
         .order_by(paid.c.part, paid.c.submission_id, paid.c.judgement_id)

@@ -55,6 +55,9 @@ class Challenge(Base):
     # ICPC style: stop at the first failing test. Otherwise run all for a partial score.
     stop_on_first_failure: Mapped[bool] = mapped_column(default=True)
     published: Mapped[bool] = mapped_column(default=False)
+    # When it was first published: its release (the early-bird badge counts from it); hiding
+    # and publishing again keeps it. None for a draft never published.
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
     # Problem-package metadata with no column of its own (uuid, credits, source, license,
     # time multipliers, whether verify still has to set the time limit).
     package_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -157,16 +157,6 @@ def test_a_comeback_after_five_rejections(app):
     assert "comeback" in held and "first-try-hard" not in held
 
 
-def test_early_bird_within_ten_minutes_of_release(app):
-    early, late = make_user(), make_user()
-    fresh = make_challenge()
-    old = make_challenge(created_at=utcnow() - timedelta(minutes=11))
-    submit(early, fresh)
-    submit(late, old)
-    held = set(db.session.execute(select(BadgeAward.user_id, BadgeAward.badge_id)).tuples())
-    assert (early.id, "early-bird") in held and (late.id, "early-bird") not in held
-
-
 VERDICT = st.sampled_from(["AC", "WA", "TLE", "CE"])
 # Steps: a new submission (in one of three languages) or a rejudge of an earlier one.
 STEP = st.tuples(st.sampled_from(["submit", "rejudge", "override"]), st.integers(0, 5),

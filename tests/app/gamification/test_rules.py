@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from app.gamification import badges, ledger, streaks, xp
 from app.gamification.badges import Facts, Threshold
 from app.gamification.streaks import Streak
+from app.gamification.verdict_state import release_of
 
 DIFFICULTY = st.sampled_from(list(xp.XP_BY_DIFFICULTY) + ["unknown"])
 SCORE = st.floats(min_value=0, max_value=100, allow_nan=False)
@@ -84,6 +85,19 @@ def test_a_best_is_raised_by_score_whatever_the_xp_it_pays(steps):
     assert xp.increase("beginner", 50.0, 55.0) == 0
     tried = [ledger.Attempt(1, "c", "WA", 50.0), ledger.Attempt(2, "c", "WA", 55.0)]
     assert ledger.raised_best(tried, 2, None) and not ledger.raised_best(tried, 2, 55.0)
+
+
+def test_release_is_the_publishing_or_a_later_start_of_the_round():
+    published, start, own = datetime(2026, 12, 1), datetime(2026, 12, 3), datetime(2026, 12, 4)
+    assert release_of(published, None, None, None) == published
+    assert release_of(None, None, None, None) is None  # a draft outside a round
+    assert release_of(published, "contest", start, None) == start
+    later = datetime(2026, 12, 5)  # published after the round began
+    assert release_of(later, "contest", start, None) == later
+    assert release_of(None, "contest", start, None) == start  # secret until its round
+    assert release_of(published, "timed", start, own) == own  # their own Start opens it
+    assert release_of(published, "timed", start, None) == start
+    assert release_of(published, "assignment", start, own) == start  # only timed rounds
 
 
 def test_an_accept_is_a_full_solve_whatever_its_score():
