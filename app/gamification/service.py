@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.errors import ValidationError
 from app.extensions import db
@@ -35,14 +36,24 @@ def course_of(challenge: Challenge) -> Course | None:
 
 def visible_to(user_id: int) -> bool:
     """Gamification shows unless every course the user is in switched it off."""
-    switches = list(
+    return user_id not in switched_off({user_id})
+
+
+def switched_off(user_ids: Collection[int]) -> set[int]:
+    """Those of these users every (not archived) course of whom switched gamification off:
+    they see no game and stand on no board. A user in no course plays."""
+    if not user_ids:
+        return set()
+    on = func.max(case((Course.gamification.is_(True), 1), else_=0))
+    return set(
         db.session.scalars(
-            select(Course.gamification)
-            .join(Enrollment, Enrollment.course_id == Course.id)
-            .where(Enrollment.user_id == user_id, Course.archived.is_(False))
+            select(Enrollment.user_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(Enrollment.user_id.in_(user_ids), Course.archived.is_(False))
+            .group_by(Enrollment.user_id)
+            .having(on == 0)
         )
     )
-    return not switches or any(switches)
 
 
 def header_state(user_id: int) -> HeaderState:
