@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import url_for
@@ -12,7 +13,7 @@ from sqlalchemy import case, func, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.gamification import badges, players, streaks, xp
+from app.gamification import badges, boss_banners, players, streaks, xp
 from app.models import BadgeAward, Challenge, Course, Enrollment, Player, utcnow
 
 PSEUDONYM_MAX = 40
@@ -70,11 +71,14 @@ def header_state(user_id: int) -> HeaderState:
 
 
 def header_context() -> dict[str, Any]:
-    """Template context: `game`, the header's state, for a signed-in user who sees it, and
-    `challenge_board_url` for a challenge page's link to its leaderboard."""
+    """Template context for a signed-in user who sees the game: `game`, the header's state;
+    `challenge_board_url` for a challenge page's link to its leaderboard; `boss_banners`, the
+    running fights they fight in (boss_banners.running, given a course_id or challenge_id)."""
     if not current_user.is_authenticated or not visible_to(current_user.id):
-        return {"game": None, "challenge_board_url": lambda challenge: None}
-    return {"game": header_state(current_user.id), "challenge_board_url": challenge_board_url}
+        return {"game": None, "challenge_board_url": lambda challenge: None,
+                "boss_banners": lambda **where: []}  # fmt: skip
+    return {"game": header_state(current_user.id), "challenge_board_url": challenge_board_url,
+            "boss_banners": partial(boss_banners.running, current_user.id)}  # fmt: skip
 
 
 def challenge_board_url(challenge: Challenge) -> str | None:
