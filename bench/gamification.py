@@ -220,7 +220,7 @@ def deliver(app, boss_id: int) -> list[float]:
         for index in range(HITS + 1):
             stamps.clear()
             clock = time.perf_counter()
-            counted = boss.add_damage(boss_id, 0.5)
+            counted = boss.publish_damage(boss_id, 0.5 * (index + 1))
             publish(
                 boss_channel(boss_id), boss_events.hit(fight, Hit("test:1", 0.5), "Kid", counted)
             )

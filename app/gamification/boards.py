@@ -2,31 +2,44 @@
 
 Policy (Hanus & Fox 2015: absolute public rankings discourage the bottom of a class):
 - A course's board is *relative* by default: the viewer and three neighbours above and
-  below. The teacher may switch it to the top N or to the full board; staff see it all.
-- A player who opted out is on no board anyone else sees; a pseudonym replaces the name.
-- Nobody sees a board of a course whose teacher switched gamification off.
+  below. The teacher may switch it to the top N or to the full board; staff see it all. The
+  board of a course's challenge follows the same choice.
+- The global and language boards and a practice challenge's show the top 50 (the global one
+  and a challenge's the viewer's own row too).
+- A player is named by their pseudonym, else their first name (a course's staff see full
+  names); one who opted out is on no board anyone else sees.
+- Nobody sees a board of a course whose teacher switched gamification off; on the boards of
+  no course, a user every course of whom switched it off is not shown.
+- A contest freeze is a boundary: a challenge's board counts a round's submission only when
+  that round's board shows its result to the viewer (app/scoring/freeze.py).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.contests.access import is_staff_of, participant_of
+from app.courses.access import can_manage
 from app.extensions import db
-from app.gamification import ledger
+from app.gamification import ledger, players, service
 from app.models import (
     Challenge,
     Course,
     Enrollment,
     LanguageXpEntry,
     Player,
-    Submission,
+    Round,
     User,
     XpEntry,
 )
+from app.scoring import freeze
+from app.scoring.attempts import clocks
+from app.scoring.types import Attempt
 
 NEIGHBOURS = 3
 MODES = ("relative", "top", "full")
@@ -68,22 +81,32 @@ def window(length: int, me: int | None, mode: str, top_n: int) -> range:
 
 def _entries(
     rows: Sequence[tuple[int, float, datetime | None]], viewer_id: int | None,
-    mode: str = "full", top_n: int = GLOBAL_TOP,
+    mode: str = "full", top_n: int = GLOBAL_TOP, *, own_row: bool = False,
+    full_names: bool = False, of_course: bool = False,
 ) -> list[Entry]:  # fmt: skip
-    shown = _shown_players({user_id for user_id, _, _ in rows}, viewer_id)
+    """The board's rows this viewer sees (window(); own_row: and theirs, below the rest)."""
+    shown = _shown_players({user_id for user_id, _, _ in rows}, viewer_id, full_names, of_course)
     visible = [row for row in rows if row[0] in shown]
     board = ranked(visible)
     me = next((i for i, row in enumerate(board) if row[1] == viewer_id), None)
+    indexes = list(window(len(board), me, mode, top_n))
+    if own_row and me is not None and me not in indexes:
+        indexes.append(me)
     return [
         Entry(rank, user_id, shown[user_id], value, at, user_id == viewer_id)
-        for rank, user_id, value, at in (board[i] for i in window(len(board), me, mode, top_n))
+        for rank, user_id, value, at in (board[i] for i in indexes)
     ]
 
 
-def _shown_players(user_ids: set[int], viewer_id: int | None) -> dict[int, str]:
-    """Names to show of these users: a pseudonym if set; opted-out ones only to themselves."""
+def _shown_players(
+    user_ids: set[int], viewer_id: int | None, full_names: bool, of_course: bool
+) -> dict[int, str]:
+    """Names to show of these users (players.shown_name; full ones to a course's staff);
+    opted-out ones only to themselves; on a board of no course, none of those who play in no
+    course (service.switched_off)."""
     if not user_ids:
         return {}
+    quiet = set() if of_course else service.switched_off(user_ids)
     rows = db.session.execute(
         select(User.id, User.name, User.email, Player.pseudonym, Player.hidden)
         .outerjoin(Player, Player.user_id == User.id)
@@ -91,9 +114,13 @@ def _shown_players(user_ids: set[int], viewer_id: int | None) -> dict[int, str]:
     )
     names = {}
     for user_id, name, email, pseudonym, hidden in rows:
-        if hidden and user_id != viewer_id:
+        if user_id in quiet or (hidden and user_id != viewer_id):
             continue
-        names[user_id] = pseudonym or name or email.split("@", 1)[0]
+        names[user_id] = (
+            pseudonym or name or email.split("@", 1)[0]
+            if full_names
+            else players.shown_name(name, pseudonym)
+        )
     return names
 
 
@@ -103,10 +130,7 @@ def global_board(viewer_id: int | None) -> list[Entry]:
         select(Player.user_id, Player.xp, Player.updated_at).where(Player.xp > 0)
     )
     board = [(user_id, float(total), None) for user_id, total, _ in rows]
-    entries = _entries(board, viewer_id, "top", GLOBAL_TOP)
-    if viewer_id is not None and not any(entry.me for entry in entries):
-        entries += [e for e in _entries(board, viewer_id, "relative", 0) if e.me]
-    return entries
+    return _entries(board, viewer_id, "top", GLOBAL_TOP, own_row=True)
 
 
 def language_board(language: str, viewer_id: int | None) -> list[Entry]:
@@ -133,32 +157,58 @@ def course_board(course: Course, viewer_id: int, *, staff: bool) -> list[Entry]:
     members = db.session.scalars(students.where(Enrollment.role == "student"))
     board = [(user_id, totals.get(user_id, 0.0), None) for user_id in members]
     mode = "full" if staff else course.board_mode
-    return _entries(board, viewer_id, mode, course.board_top_n)
+    return _entries(board, viewer_id, mode, course.board_top_n, full_names=staff, of_course=True)
 
 
-def challenge_board(challenge: Challenge, viewer_id: int | None) -> list[Entry]:
-    """Best score, then the time it was first reached (earlier is better)."""
-    user_ids = db.session.scalars(
-        select(Submission.user_id)
-        .where(Submission.challenge_id == challenge.id, Submission.kind == "submit")
-        .distinct()
-    ).all()
-    created = {
-        submission_id: at
-        for submission_id, at in db.session.execute(
-            select(Submission.id, Submission.created_at).where(
-                Submission.challenge_id == challenge.id
-            )
-        )
-    }
-    board = []
-    for user_id in user_ids:
-        if user_id is None:
+def challenge_board(challenge: Challenge, viewer: User | None) -> list[Entry]:
+    """Best score, then the time it was first reached (earlier is better), of what this viewer
+    may see; a course's challenge as that course's board shows it."""
+    course = db.session.get(Course, challenge.course_id) if challenge.course_id else None
+    if course is not None and not course.gamification:
+        return []
+    tried = ledger.tries_of(challenge.id)
+    hidden = _frozen_for(viewer, tried)
+    best: dict[int, tuple[float, datetime]] = {}
+    for attempt in tried:
+        held = best.get(attempt.user_id)  # tries come oldest first: the first to reach counts
+        if attempt.submission_id not in hidden and (held is None or attempt.best > held[0]):
+            best[attempt.user_id] = (attempt.best, attempt.created_at)
+    board = [(user_id, value, at) for user_id, (value, at) in best.items()]
+    viewer_id = viewer.id if viewer is not None else None
+    if course is None:
+        return _entries(board, viewer_id, "top", GLOBAL_TOP, own_row=True)
+    staff = viewer is not None and can_manage(viewer, course)
+    mode = "full" if staff else course.board_mode
+    return _entries(board, viewer_id, mode, course.board_top_n, full_names=staff, of_course=True)
+
+
+def _frozen_for(viewer: User | None, tried: list[ledger.Tried]) -> set[int]:
+    """The submissions whose results this viewer may not see yet: made in a round after its
+    freeze (on the participant's own clock), unless it was thawed, the viewer is its staff or
+    the submission is their own participant's (freeze.hidden, as the round's board)."""
+    by_round: dict[int, list[ledger.Tried]] = defaultdict(list)
+    for attempt in tried:
+        if attempt.round_id is not None:
+            by_round[attempt.round_id].append(attempt)
+    hidden: set[int] = set()
+    for round_id, sent in by_round.items():
+        round_ = db.session.get(Round, round_id)
+        if round_ is None or round_.freeze_at is None or round_.thawed_at is not None:
+            continue  # the round's board shows every result to everyone
+        if is_staff_of(viewer, round_):
             continue
-        tried = ledger.attempts(user_id, challenge.id)
-        if not tried:
-            continue
-        best = max(a.best for a in tried)
-        at = min(created[a.submission_id] for a in tried if a.best == best)
-        board.append((user_id, best, at))
-    return _entries(board, viewer_id, "top", GLOBAL_TOP)
+        own = participant_of(viewer, round_)
+        who = freeze.Viewer("participant", own.id) if own is not None else freeze.PUBLIC
+        on_clock = clocks(round_)
+        for attempt in sent:
+            clock = on_clock.get(attempt.participant_id or 0)
+            if clock is None:  # its participant was removed: the round's own clock
+                start = round_.starts_at
+                freeze_seconds: float | None = (round_.freeze_at - start).total_seconds()
+            else:
+                start, freeze_seconds = clock.start, clock.freeze
+            at = (attempt.created_at - start).total_seconds()
+            seen = Attempt(attempt.submission_id, attempt.participant_id or 0, "", at, None)
+            if freeze.hidden(seen, freeze_seconds, who, thawed=False):
+                hidden.add(attempt.submission_id)
+    return hidden

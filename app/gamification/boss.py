@@ -1,7 +1,11 @@
 """Boss Fights: start one, its hits on the verdict's transaction, its HP (the end: boss_end).
 
-The BossHit rows are the record (one per boss, user and target); the HP on Redis
-(`boss:damage:<id>`) is a counter of their sum, rebuilt from SQL whenever it is missing.
+The BossHit rows are the record (one per boss, user and target). The damage on Redis
+(`boss:damage:<id>`, set to 0 at the start) is the highest total of them read from SQL: each
+hit publishes the total its own transaction read under the fight's row lock, and a page that
+finds the key missing publishes what SQL holds. Damage only grows, so the highest total is the
+newest: two hits announced in either order, or a rebuild racing a hit, neither count a hit
+twice nor lose one (an increment on a key another process is rebuilding from SQL did both).
 """
 
 from __future__ import annotations
@@ -41,6 +45,15 @@ log = logging.getLogger(__name__)
 _PENDING = "codedev.gamification.boss"
 # Submissions on a boss's challenges while it runs: one per user every 30 s.
 RATE_SECONDS = 30
+# A fight lasts at most 240 minutes: its counter outlives it by far, then Redis forgets it.
+COUNTER_SECONDS = 24 * 3600
+# Raise the counter to ARGV[1] unless it holds more already; what it holds after.
+_RAISE_TO = """
+local held = redis.call('GET', KEYS[1])
+if held and tonumber(held) >= tonumber(ARGV[1]) then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]
+"""
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,7 @@ def start(owner: User, spec: BossSpec, now: datetime | None = None) -> BossFight
     )  # fmt: skip
     db.session.add(boss)
     db.session.commit()
+    publish_damage(boss.id, 0.0)
     publish(boss_channel(boss.id), boss_events.state(boss, 0.0, now))
     return boss
 
@@ -221,7 +235,7 @@ def announce_hits(event: Judged) -> None:
         boss = db.session.get(BossFight, boss_id)
         if boss is None:
             continue
-        counted = add_damage(boss_id, sum(h.damage for h in new))
+        counted = publish_damage(boss_id, dealt)
         name = players.board_name(user_id)
         for hit in new:
             publish(boss_channel(boss_id), boss_events.hit(boss, hit, name, counted))
@@ -229,24 +243,21 @@ def announce_hits(event: Judged) -> None:
             publish(boss_channel(boss_id), boss_events.state(boss, dealt, utcnow()))
 
 
-def add_damage(boss_id: int, damage: float) -> float:
-    """Add to the Redis counter (rebuilt from SQL if missing); the damage it now holds."""
-    key = f"boss:damage:{boss_id}"
+def publish_damage(boss_id: int, dealt: float) -> float:
+    """Raise the Redis counter to a damage total read from SQL (never lower it); the damage it
+    holds now. Redis down: the total given, and the counter is set again by a later hit."""
     try:
-        connection = get_redis()
-        if connection.exists(key):
-            return float(connection.incrbyfloat(key, damage))  # type: ignore[arg-type]
-        return rebuild(boss_id)
+        held = get_redis().eval(_RAISE_TO, 1, f"boss:damage:{boss_id}", repr(float(dealt)),
+                                COUNTER_SECONDS)  # fmt: skip
+        return float(held)  # type: ignore[arg-type]
     except redis.RedisError:
         log.warning("boss %s: Redis counter not updated", boss_id, exc_info=True)
-        return damage_of(boss_id)
+        return dealt
 
 
 def rebuild(boss_id: int) -> float:
     """Set the Redis counter from the SQL rows (after a Redis restart or a lost update)."""
-    dealt = damage_of(boss_id)
-    get_redis().set(f"boss:damage:{boss_id}", dealt, ex=24 * 3600)
-    return dealt
+    return publish_damage(boss_id, damage_of(boss_id))
 
 
 def current_damage(boss_id: int) -> float:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Float,
@@ -96,6 +97,38 @@ def attempts(user_id: int, challenge_id: int) -> list[Attempt]:
             counting[submission_id] = Attempt(
                 submission_id, language, final, xp.best_of(final, score)
             )
+    return list(counting.values())
+
+
+class Tried(NamedTuple):
+    """A real submission of a challenge as its leaderboard reads it: who sent it, in practice
+    or in which round, when, and the best its counting judgement shows."""
+
+    submission_id: int
+    user_id: int
+    round_id: int | None
+    participant_id: int | None
+    created_at: datetime
+    best: float
+
+
+def tries_of(challenge_id: int) -> list[Tried]:
+    """Every user's real submissions of a challenge with a counting (the newest finished)
+    judgement, oldest first, in one query."""
+    rows = db.session.execute(
+        select(
+            Submission.id, Submission.user_id, Submission.round_id, Submission.participant_id,
+            Submission.created_at, Judgement.verdict, Judgement.override_verdict, Judgement.score,
+        )
+        .join(Judgement, Judgement.submission_id == Submission.id)
+        .where(Submission.challenge_id == challenge_id, Submission.kind == "submit",
+               Submission.user_id.is_not(None), Judgement.status.in_(("done", "failed")))
+        .order_by(Submission.id, Judgement.id)
+    )  # fmt: skip
+    counting: dict[int, Tried] = {}
+    for submission_id, user_id, round_id, participant_id, at, verdict, override, score in rows:
+        best = xp.best_of(override or verdict, score)
+        counting[submission_id] = Tried(submission_id, user_id, round_id, participant_id, at, best)
     return list(counting.values())
 
 

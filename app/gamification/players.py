@@ -15,6 +15,9 @@ from app.gamification.streaks import Streak
 from app.models import Course, Enrollment, Player, User
 from app.stores import bound_lock_holding
 
+# The name of a player who left the boards, or who has no name to show.
+ANONYMOUS = "A classmate"
+
 
 class StreakHolder(Protocol):
     """A Player row or its plain copy (verdict_state.PlayerState): what a streak reads."""
@@ -147,15 +150,22 @@ def shown_streak(player: StreakHolder, course: StreakRules | None, now: datetime
 
 
 def board_name(user_id: int) -> str:
-    """How a user is named where the class sees them: the pseudonym, else the first name;
-    "A classmate" for one who left the boards."""
+    """How a user is named where the class sees them (shown_name); "A classmate" for one who
+    left the boards."""
     row = db.session.execute(
-        select(User.name, User.email, Player.pseudonym, Player.hidden)
+        select(User.name, Player.pseudonym, Player.hidden)
         .outerjoin(Player, Player.user_id == User.id)
         .where(User.id == user_id)
     ).first()
     if row is None or row.hidden:
-        return "A classmate"
-    if row.pseudonym:
-        return str(row.pseudonym)
-    return str((row.name or row.email.split("@", 1)[0]).split(" ")[0])
+        return ANONYMOUS
+    return shown_name(row.name, row.pseudonym)
+
+
+def shown_name(name: str | None, pseudonym: str | None) -> str:
+    """A user's name on a board or a fight others see: the pseudonym, else the first name.
+    Never the full name or the email's local part (often the full name, or a student id)."""
+    if pseudonym:
+        return pseudonym
+    first = (name or "").split()
+    return first[0] if first else ANONYMOUS

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.gamification import badges, players, streaks, xp
+from app.gamification import badges, boss_banners, players, streaks, xp
 from app.models import BadgeAward, Challenge, Course, Enrollment, Player, utcnow
 
 PSEUDONYM_MAX = 40
@@ -35,14 +37,24 @@ def course_of(challenge: Challenge) -> Course | None:
 
 def visible_to(user_id: int) -> bool:
     """Gamification shows unless every course the user is in switched it off."""
-    switches = list(
+    return user_id not in switched_off({user_id})
+
+
+def switched_off(user_ids: Collection[int]) -> set[int]:
+    """Those of these users every (not archived) course of whom switched gamification off:
+    they see no game and stand on no board. A user in no course plays."""
+    if not user_ids:
+        return set()
+    on = func.max(case((Course.gamification.is_(True), 1), else_=0))
+    return set(
         db.session.scalars(
-            select(Course.gamification)
-            .join(Enrollment, Enrollment.course_id == Course.id)
-            .where(Enrollment.user_id == user_id, Course.archived.is_(False))
+            select(Enrollment.user_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .where(Enrollment.user_id.in_(user_ids), Course.archived.is_(False))
+            .group_by(Enrollment.user_id)
+            .having(on == 0)
         )
     )
-    return not switches or any(switches)
 
 
 def header_state(user_id: int) -> HeaderState:
@@ -59,11 +71,14 @@ def header_state(user_id: int) -> HeaderState:
 
 
 def header_context() -> dict[str, Any]:
-    """Template context: `game`, the header's state, for a signed-in user who sees it, and
-    `challenge_board_url` for a challenge page's link to its leaderboard."""
+    """Template context for a signed-in user who sees the game: `game`, the header's state;
+    `challenge_board_url` for a challenge page's link to its leaderboard; `boss_banners`, the
+    running fights they fight in (boss_banners.running, given a course_id or challenge_id)."""
     if not current_user.is_authenticated or not visible_to(current_user.id):
-        return {"game": None, "challenge_board_url": lambda challenge: None}
-    return {"game": header_state(current_user.id), "challenge_board_url": challenge_board_url}
+        return {"game": None, "challenge_board_url": lambda challenge: None,
+                "boss_banners": lambda **where: []}  # fmt: skip
+    return {"game": header_state(current_user.id), "challenge_board_url": challenge_board_url,
+            "boss_banners": partial(boss_banners.running, current_user.id)}  # fmt: skip
 
 
 def challenge_board_url(challenge: Challenge) -> str | None:

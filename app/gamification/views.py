@@ -16,6 +16,7 @@ from app.judging import languages as judge_languages
 bp = Blueprint("gamification", __name__)
 
 OFF = "Gamification is switched off for this course."
+OFF_EVERYWHERE = "Gamification is switched off in your courses."
 
 
 @bp.route("/profile")
@@ -64,6 +65,8 @@ def change_board_choice() -> Response:
 @login_required
 def leaderboards() -> str:
     """The global board, or one language's (?language=)."""
+    if not service.visible_to(current_user.id):
+        raise NotFound(OFF_EVERYWHERE)
     language = request.args.get("language", "")
     languages = judge_languages.ids()
     if language and language not in languages:
@@ -82,9 +85,12 @@ def challenge_board(slug: str) -> str:
     course = service.course_of(challenge)
     if course is not None and not course.gamification:
         raise NotFound(OFF)
-    entries = boards.challenge_board(challenge, current_user.id)
+    if course is None and not service.visible_to(current_user.id):
+        raise NotFound(OFF_EVERYWHERE)
+    entries = boards.challenge_board(challenge, current_user)
     return render_template("gamification/board.html", entries=entries, title=challenge.title,
-                           score=True)  # fmt: skip
+                           score=True, course=course,
+                           staff=course is not None and can_manage(current_user, course))  # fmt: skip
 
 
 @bp.route("/courses/<int:course_id>/leaderboard")

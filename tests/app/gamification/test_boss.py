@@ -146,6 +146,38 @@ def test_the_redis_counter_is_rebuilt_from_sql(fight):
     assert boss.current_damage(boss_fight.id) == 2.0
 
 
+def test_the_counter_is_set_at_the_start(fight):
+    boss_fight, *_ = fight
+    assert float(get_redis().get(f"boss:damage:{boss_fight.id}")) == 0.0
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)], ids=["in-order", "out-of-order"])
+def test_two_hits_committed_at_once_on_a_missing_counter_count_once(app, fight, order):
+    """Two workers commit a hit each before either updates Redis, whose key is gone: the
+    first to get there rebuilt it from SQL (both hits) and the second added its own again."""
+    from app.judging.consequences import AFTER_COMMIT, register
+
+    boss_fight, _, kids, challenge = fight
+    held = []  # the hits' after-commit handlers, run once both are committed
+    register(app, AFTER_COMMIT, held.append, real_only=True,
+             name=f"{boss.announce_hits.__module__}.{boss.announce_hits.__qualname__}")  # fmt: skip
+    get_redis().delete(f"boss:damage:{boss_fight.id}")
+    submit(kids[0], challenge, ["AC", "WA", "WA", "WA"])
+    submit(kids[1], challenge, ["AC", "AC", "WA", "WA"])
+    pubsub = get_redis().pubsub()
+    pubsub.subscribe(boss_channel(boss_fight.id))
+    pubsub.get_message(timeout=1)
+    for index in order:
+        boss.announce_hits(held[index])
+    left = []
+    while (message := pubsub.get_message(timeout=0.5)) is not None:
+        left.append(json.loads(message["data"])["hp_left"])
+    pubsub.close()
+    assert boss.damage_of(boss_fight.id) == 3.0
+    assert boss.current_damage(boss_fight.id) == 3.0  # what the projector reads
+    assert left[-1] == pytest.approx(7.2 - 3.0)  # the feed ends on what SQL holds
+
+
 def test_pages_projector_and_access(fight, client, auth):
     boss_fight, teacher, (kid, *_), _ = fight
     stranger = make_user()

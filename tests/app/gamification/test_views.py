@@ -158,7 +158,7 @@ def test_the_language_board_counts_each_language_and_the_challenge_board_best_th
         ("Third", 10.0),
     ]
     assert [(e.name, e.value) for e in boards.language_board("c", None)] == [("First", 25.0)]
-    board = boards.challenge_board(challenge, third.id)
+    board = boards.challenge_board(challenge, third)
     assert [(e.rank, e.name, e.value) for e in board] == [
         (1, "First", 100.0), (2, "Second", 100.0), (3, "Third", 40.0),
     ]  # fmt: skip
