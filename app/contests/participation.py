@@ -24,13 +24,19 @@ def join(user: User, round_: Round, invite_code: str | None = None) -> Participa
     existing = participant_of(user, round_)
     if existing is not None:
         return existing
+    check_may_join(user, round_, invite_code)
+    return _create(round_, user.name, [user])
+
+
+def check_may_join(user: User, round_: Round, invite_code: str | None = None) -> None:
+    """Refuse, as join would, a user who may not register alone; stores nothing (a caller
+    that may still refuse joins only once it won't)."""
     if is_staff_of(user, round_):
         raise Forbidden("The round's staff do not take part in it.")
     if not may_see_round(user, round_, invite_code):
         raise NotFound("No such round, or it is not open to you.")
     if round_.team_size > 1:
         raise Forbidden("This round is for teams: your teacher puts you in one.")
-    return _create(round_, user.name, [user])
 
 
 def create_team(staff: User, round_: Round, name: str, members: Sequence[User]) -> Participant:

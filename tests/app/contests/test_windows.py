@@ -51,6 +51,7 @@ def test_a_contest_takes_submissions_only_inside_its_window(setup):
     student = make_user()
     with at(T0 - timedelta(seconds=1)), pytest.raises(Conflict, match="has not started"):
         submit(student, challenge, contest)
+    assert db.session.scalar(select(func.count(Participant.id))) == 0  # not registered either
     with at(T0):
         inside = submit(student, challenge, contest)
     with at(T0 + timedelta(hours=1)), pytest.raises(Conflict, match="The round is over"):
