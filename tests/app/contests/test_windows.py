@@ -128,8 +128,9 @@ def test_concurrent_start_presses_open_one_window(app, setup):
 def test_an_assignment_closes_at_its_cutoff_and_counts_late_credit(setup):
     teacher, challenge = setup
     course = make_course(owner=teacher)
-    student = make_user()
+    student, absent = make_user(), make_user(name="Zed Absent")
     enroll(course, student)
+    enroll(course, absent)  # never submits: graded 0 all the same
     homework = make_round(
         teacher, [challenge], mode="assignment", visibility="course", course_id=course.id,
         starts_at=T0, due_at=T0 + timedelta(days=7), ends_at=T0 + timedelta(days=9),
@@ -148,6 +149,7 @@ def test_an_assignment_closes_at_its_cutoff_and_counts_late_credit(setup):
     grades = list(csv.reader(io.StringIO(boards.grades_csv(homework))))
     assert grades[0] == ["student", "email", "A (100)", "total", "late_credit_applied"]
     assert grades[1][1:] == [student.email, "50", "50", "A 50%"]
+    assert grades[2:] == [["Zed Absent", absent.email, "0", "0", ""]]
 
 
 def test_a_language_outside_the_rounds_list_is_refused(setup):
