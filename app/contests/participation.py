@@ -13,6 +13,7 @@ from app.contests.access import is_staff_of, may_see_round, participant_of
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.models import Participant, ParticipantMember, Round, User, utcnow
+from app.scoring import cache
 from app.scoring import live as board_live
 
 TEAM_NAME_MAX = 120
@@ -141,5 +142,8 @@ def extend(staff: User, round_: Round, participant_id: int, minutes: int) -> Par
     participant.extra_minutes = minutes
     if minutes:
         notices.extension_granted(participant, round_, minutes)
+    # The window moved: what the participant sent may now count at another credit.
+    cache.refresh_participant(round_.id, participant.id)
     db.session.commit()
+    board_live.announce_rows(round_.id, [participant.id])
     return participant
