@@ -10,6 +10,9 @@ const banner = document.getElementById("freeze-banner");
 const ticker = document.getElementById("ticker");
 const clock = document.getElementById("board-clock");
 const projector = root.classList.contains("projector");
+// A board of one language or one section is ranked among its own rows: the socket's updates
+// carry the whole board's rows and ranks, so such a page reads its board again instead.
+const filtered = "filtered" in root.dataset;
 let board = null;
 let offset = 0;
 
@@ -17,6 +20,26 @@ function showState(round) {
   root.dataset.state = round.state;
   if (banner) banner.hidden = !round.frozen;
   if (clock) clock.dataset.target = round.state === "scheduled" ? round.starts_at : round.ends_at;
+}
+
+// One read of the board at a time; asks made meanwhile become one more read after it.
+let reading = null;
+let readAgain = false;
+function reread() {
+  if (reading) {
+    readAgain = true;
+    return;
+  }
+  reading = live
+    .reload()
+    .catch(() => {})
+    .finally(() => {
+      reading = null;
+      if (readAgain) {
+        readAgain = false;
+        reread();
+      }
+    });
 }
 
 function announce(text) {
@@ -46,8 +69,10 @@ const live = followBoard({
   },
   onEvent(event) {
     if (!board) return;
-    if (event.type === "scoreboard.update") applyUpdate(table, board, event);
-    else if (event.type === "contest.state") live.reload();
+    if (event.type === "scoreboard.update") {
+      if (filtered) reread();
+      else applyUpdate(table, board, event);
+    } else if (event.type === "contest.state") reread();
     else if (event.type === "announcement") announce(event.text);
   },
   onMode(mode) {
