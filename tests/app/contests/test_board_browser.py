@@ -1,7 +1,10 @@
-"""The scoreboard in Chromium: a board of one language or one section stays that board when
-live updates come in."""
+"""The scoreboard and the projector in Chromium: a page left open follows the round's start
+and freeze by the clock alone, and a board of one language or one section stays that board
+when live updates come in."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 
@@ -9,7 +12,7 @@ from app.courses.service import set_section
 from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome
-from app.models import Round, User
+from app.models import Round, User, utcnow
 from app.submissions.service import create_submission
 from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
@@ -31,6 +34,36 @@ def judged(
         submission.judgements[0].id, JudgeOutcome(verdict, 100.0 if verdict == "AC" else 0.0)
     )
     db.session.remove()
+
+
+def test_an_open_board_and_projector_start_and_freeze_on_time(app, live_server, chromium):
+    now = utcnow()
+    round_ = make_round(starts_at=now + timedelta(seconds=6),
+                       freeze_at=now + timedelta(seconds=10))  # fmt: skip
+    urls = {"projector": f"{live_server.url}/rounds/{round_.id}/projector/{round_.projector_key}",
+            "board": f"{live_server.url}/rounds/{round_.id}/board"}  # fmt: skip
+    db.session.remove()
+
+    context = chromium.new_context(viewport=LAPTOP)
+    try:
+        pages = {name: context.new_page() for name in urls}
+        for name, page in pages.items():
+            page.goto(urls[name])
+            page.locator("#scoreboard[data-loaded=true]").wait_for()
+            assert page.get_attribute("#scoreboard", "data-state") == "scheduled"
+            assert page.locator("[data-testid=freeze-banner]").is_hidden()
+        for page in pages.values():  # no event comes: the pages read the board at the start
+            page.locator("#scoreboard[data-state=started]").wait_for(timeout=WAIT_MS)
+            page.wait_for_function(  # counting down to the end now, not stuck at the start
+                "() => document.getElementById('board-clock').textContent.startsWith('01:59')",
+                timeout=WAIT_MS,
+            )
+            assert page.locator("[data-testid=freeze-banner]").is_hidden()
+        for page in pages.values():
+            page.locator("[data-testid=freeze-banner]").wait_for(state="visible", timeout=WAIT_MS)
+            assert page.get_attribute("#scoreboard", "data-state") == "frozen"
+    finally:
+        context.close()
 
 
 def rows(page) -> dict[str, dict[str, str]]:
