@@ -54,6 +54,18 @@ class RoundHome:
     submissions: list[Submission] = field(default_factory=list)
 
     @property
+    def may_start(self) -> bool:
+        """A timed round's Start button: for a student whose window is not open yet, whether
+        or not they stand on the round already (a question, a refused submission or the
+        staff's team registers them before Start)."""
+        return (
+            not self.staff
+            and self.round.mode == "timed"
+            and self.round.starts_at <= self.now < self.round.ends_at
+            and (self.participant is None or self.participant.started_at is None)
+        )
+
+    @property
     def countdown(self) -> dict[str, Any]:
         """What the countdown counts to, by the server's clock (the page corrects for skew)."""
         if self.now < self.round.starts_at:

@@ -13,6 +13,7 @@ from app.contests.access import is_staff_of, may_see_round, participant_of
 from app.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
 from app.models import Participant, ParticipantMember, Round, User, utcnow
+from app.scoring import cache
 from app.scoring import live as board_live
 
 TEAM_NAME_MAX = 120
@@ -24,13 +25,19 @@ def join(user: User, round_: Round, invite_code: str | None = None) -> Participa
     existing = participant_of(user, round_)
     if existing is not None:
         return existing
+    check_may_join(user, round_, invite_code)
+    return _create(round_, user.name, [user])
+
+
+def check_may_join(user: User, round_: Round, invite_code: str | None = None) -> None:
+    """Refuse, as join would, a user who may not register alone; stores nothing (a caller
+    that may still refuse joins only once it won't)."""
     if is_staff_of(user, round_):
         raise Forbidden("The round's staff do not take part in it.")
     if not may_see_round(user, round_, invite_code):
         raise NotFound("No such round, or it is not open to you.")
     if round_.team_size > 1:
         raise Forbidden("This round is for teams: your teacher puts you in one.")
-    return _create(round_, user.name, [user])
 
 
 def create_team(staff: User, round_: Round, name: str, members: Sequence[User]) -> Participant:
@@ -135,5 +142,8 @@ def extend(staff: User, round_: Round, participant_id: int, minutes: int) -> Par
     participant.extra_minutes = minutes
     if minutes:
         notices.extension_granted(participant, round_, minutes)
+    # The window moved: what the participant sent may now count at another credit.
+    cache.refresh_participant(round_.id, participant.id)
     db.session.commit()
+    board_live.announce_rows(round_.id, [participant.id])
     return participant

@@ -123,6 +123,13 @@ def _check_mode(spec: RoundSpec) -> None:
         if not 0 < credit < 1:
             raise _refuse("credit_windows", "A late credit is between 0 and 100% (exclusive).")
         previous = until
+    # The hard cutoff is where the last credit ends: a gap would refuse submissions as closed
+    # while the countdown still says the assignment closes later.
+    if previous != spec.ends_at:
+        if not spec.credit_windows:
+            raise _refuse("due_at", "Without a late credit window the due date is the hard "
+                                    "cutoff: set them equal, or add a window up to the cutoff.")  # fmt: skip
+        raise _refuse("credit_windows", "The last credit window must end at the hard cutoff.")
 
 
 def _check_problems(problems: list[ProblemSpec]) -> None:

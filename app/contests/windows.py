@@ -9,8 +9,9 @@ from app.models import Participant, Round
 from app.scoring.windows import window_of
 
 
-def check_open(round_: Round, participant: Participant, at: datetime) -> float:
-    """The credit a submission at `at` gets, or Conflict saying why the window is closed."""
+def check_open(round_: Round, participant: Participant | None, at: datetime) -> float:
+    """The credit a submission at `at` gets, or Conflict saying why the window is closed
+    (participant None: a user not registered yet, whose window is the round's own)."""
     if round_.finalized_at is not None:
         raise Conflict("This round is finalized: it takes no more submissions.", code="closed")
     window = window_of(round_, participant)

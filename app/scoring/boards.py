@@ -23,7 +23,15 @@ import redis
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Challenge, Enrollment, Participant, ParticipantMember, Round, ScoreRow
+from app.models import (
+    Challenge,
+    Enrollment,
+    Participant,
+    ParticipantMember,
+    Round,
+    ScoreRow,
+    User,
+)
 from app.scoring.attempts import all_attempts, rules_of
 from app.scoring.awards import awards as award_list
 from app.scoring.board import Board, compute_board
@@ -396,7 +404,8 @@ def resolver_json(round_: Round, now: Any) -> dict[str, Any]:
 
 def grades_csv(round_: Round) -> str:
     """The grade export: one line per student, each problem's points (late credit applied),
-    the total, and which problems got late credit."""
+    the total, and which problems got late credit; the course's students who never took
+    part follow, with 0."""
     out = io.StringIO()
     writer = csv.writer(out)
     problems = round_.problems
@@ -416,4 +425,20 @@ def grades_csv(round_: Round) -> str:
         for member in participants[clock.id].members:
             writer.writerow([_safe(member.user.name), _safe(member.user.email),
                              *[f"{s:g}" for s in scores], f"{sum(scores):g}", "; ".join(late)])  # fmt: skip
+    for student in absent_students(round_):
+        writer.writerow([_safe(student.name), _safe(student.email), *["0"] * len(problems), "0",
+                         ""])  # fmt: skip
     return out.getvalue()
+
+
+def absent_students(round_: Round) -> list[User]:
+    """The students of the round's course who are on no participant of it, by name."""
+    if round_.course_id is None:
+        return []
+    present = select(ParticipantMember.user_id).where(ParticipantMember.round_id == round_.id)
+    return list(db.session.scalars(
+        select(User).join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.course_id == round_.course_id, Enrollment.role == "student",
+               User.id.not_in(present))
+        .order_by(User.name, User.id)
+    ))  # fmt: skip

@@ -2,7 +2,7 @@
 
 A finished judgement (a Judged event, in the recording transaction) recomputes one cell and
 one row per audience; a new submission in a round does the same, so the board shows it
-pending at once. `rebuild` recomputes a round from its submissions: after a thaw, an edit,
+pending at once; an extension recomputes that participant's cells. `rebuild` recomputes a round from its submissions: after a thaw, an edit,
 or by hand; tests compare the two. First-to-solve marks are kept in marks.py; what a viewer
 reads is decided in boards.py; what is read, in attempts.py.
 """
@@ -96,13 +96,33 @@ def refresh(submission: Submission) -> None:
     caller's transaction."""
     if submission.round_id is None or submission.participant_id is None:
         return
+    _refresh_cell(submission.round_id, submission.participant_id, submission.challenge_id)
+
+
+def refresh_participant(round_id: int, participant_id: int) -> None:
+    """Recompute every cell of one participant (their window moved: an extension changes the
+    credit of what they sent), in the caller's transaction."""
+    # The round's problems are locked first, in order, as rebuild does: a verdict on another
+    # of this participant's problems meanwhile waits for its problem, not for our rows.
+    problems = db.session.scalars(
+        select(RoundProblem.challenge_id).where(RoundProblem.round_id == round_id)
+        .order_by(RoundProblem.position).with_for_update()
+    ).all()  # fmt: skip
+    sent = set(db.session.scalars(select(Submission.challenge_id).where(
+        Submission.round_id == round_id, Submission.participant_id == participant_id,
+        Submission.kind == "submit")))  # fmt: skip
+    for challenge_id in problems:
+        if challenge_id in sent:
+            _refresh_cell(round_id, participant_id, challenge_id)
+
+
+def _refresh_cell(round_id: int, participant_id: int, challenge_id: int) -> None:
     # Columns and Core statements on the session's connection: loading and flushing ORM
     # objects cost a verdict more than the database does. The verdict's own write goes first.
     session = db.session()
     session.flush()
     connection = session.connection()
-    keys = {"round_id": submission.round_id, "participant_id": submission.participant_id,
-            "challenge_id": submission.challenge_id}  # fmt: skip
+    keys = {"round_id": round_id, "participant_id": participant_id, "challenge_id": challenge_id}
     # One query for the round, the participant, the problem and the participant's rows, locked
     # in that order: verdicts on one problem run one after the other (its counts and marks), and
     # two verdicts of one participant too, the second reading the first's result (in its own
@@ -116,7 +136,7 @@ def refresh(submission: Submission) -> None:
         found = connection.execute(_LOCKING[False], keys).all()
         if not found:
             return
-        stored = _rows_for_update(connection, submission.round_id, submission.participant_id)
+        stored = _rows_for_update(connection, round_id, participant_id)
         sent = None
     head = found[0]
     round_ = Scheduled(*head[:_PARTICIPANT_AT])

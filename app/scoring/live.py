@@ -39,8 +39,13 @@ def announce(submission: Submission) -> None:
     """After the commit: the board's cached JSON is stale, and its watchers hear whose row."""
     if submission.round_id is None or submission.participant_id is None:
         return
-    bump(submission.round_id)
-    publish(contest_channel(submission.round_id), changed([submission.participant_id]))
+    announce_rows(submission.round_id, [submission.participant_id])
+
+
+def announce_rows(round_id: int, participant_ids: list[int]) -> None:
+    """After the commit: these participants' rows changed (a verdict, an extension)."""
+    bump(round_id)
+    publish(contest_channel(round_id), changed(participant_ids))
 
 
 def changed(participant_ids: list[int]) -> dict[str, Any]:

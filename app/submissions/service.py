@@ -9,7 +9,7 @@ from flask import current_app
 from app import programs
 from app.challenges.access import may_see_challenge
 from app.contests.access import participant_of, visible_round
-from app.contests.participation import join
+from app.contests.participation import check_may_join, join
 from app.contests.rounds import allows_language, problem_for
 from app.contests.windows import check_open
 from app.errors import NotFound, TooMany, ValidationError
@@ -56,6 +56,8 @@ def create_submission(
         program = programs.several(language, source, entry)
     check_rate(user, rate_limit_for(challenge))
     run_checks(user, challenge, kind)
+    if round_ is not None and participant is None:
+        participant = join(user, round_)  # registered by the first submission that is kept
     submission = Submission(
         user_id=user.id,
         challenge_id=challenge.id,
@@ -78,14 +80,19 @@ def create_submission(
     return submission
 
 
-def _participant_in(user: User, round_: Round, challenge: Challenge, language: str) -> Participant:
+def _participant_in(
+    user: User, round_: Round, challenge: Challenge, language: str
+) -> Participant | None:
     """Who submits in this round, once the round, its problem, its language list and the
-    participant's window allow it (the window by the server's clock)."""
+    participant's window allow it (the window by the server's clock); None for a user who may
+    join it and has not yet. Nothing is stored: a refused submission registers nobody."""
     visible_round(user, round_.id)
     problem_for(round_, challenge)
     if not allows_language(round_, language):
         raise ValidationError(f"The language {language!r} is not allowed in this round.")
-    participant = participant_of(user, round_) or join(user, round_)
+    participant = participant_of(user, round_)
+    if participant is None:
+        check_may_join(user, round_)
     check_open(round_, participant, utcnow())
     return participant
 

@@ -247,6 +247,27 @@ def test_a_sections_board_ranks_only_its_students(app, runner):
     assert sections(course.id) == ["Lab 1", "Lab 2"]
 
 
+def test_a_language_board_ranks_by_that_languages_submissions_only(app, client):
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(owner_id=teacher.id)
+    contest = make_round(teacher, [challenge])
+    ann, ben = make_user(name="Ann"), make_user(name="Ben")
+    judge(create_submission(ben, challenge, "python3", GOOD, round_=contest), "WA")
+    judge(create_submission(ben, challenge, "cpp", GOOD, round_=contest), "AC")
+    judge(create_submission(ann, challenge, "python3", GOOD, round_=contest), "AC")
+
+    def board(language: str) -> tuple[dict, list]:
+        body = client.get(f"/rounds/{contest.id}/board.json?language={language}").json
+        shown = {r["name"]: (r["rank"], r["solved"], r["cells"]["A"]["judged"]) for r in body["rows"]}
+        return shown, [(p["solved"], p["tried"]) for p in body["problems"]]
+
+    assert board("python3") == ({"Ann": (1, 1, 1), "Ben": (2, 0, 1)}, [(1, 2)])
+    assert board("cpp") == ({"Ben": (1, 1, 1), "Ann": (2, 0, 0)}, [(1, 1)])
+    whole = board("cobol")  # not a language the judge knows: the whole board
+    assert whole == ({"Ann": (1, 1, 1), "Ben": (2, 1, 2)}, [(2, 2)])  # Ben's WA: a penalty
+
+
 def test_sockets_of_one_audience_build_a_notices_frame_once(contest, app, monkeypatch):
     round_id, bob = contest["round"].id, _pid(contest["round"], "Bob")
     built = []

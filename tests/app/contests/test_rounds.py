@@ -59,8 +59,15 @@ def spec(**overrides) -> RoundSpec:
              "credit_windows": [(T0 + timedelta(minutes=90), 1.5)]},
             "credit_windows",
         ),
-        ({"mode": "assignment", "due_at": T0 + timedelta(hours=1),
+        ({"mode": "assignment", "due_at": T0 + timedelta(hours=2),
           "freeze_at": T0 + timedelta(minutes=5)}, "freeze_at"),
+        # A gap before the hard cutoff (no credit in it): the cutoff ends the last credit.
+        ({"mode": "assignment", "due_at": T0 + timedelta(hours=1)}, "due_at"),
+        (
+            {"mode": "assignment", "due_at": T0 + timedelta(hours=1),
+             "credit_windows": [(T0 + timedelta(minutes=90), 0.8)]},
+            "credit_windows",
+        ),
     ],
 )  # fmt: skip
 def test_bad_rounds_are_refused_naming_the_field(overrides, field):

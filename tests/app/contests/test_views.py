@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from app.contests import clarifications, participation
+from app.errors import Conflict
 from app.extensions import db
 from app.models import Participant, Round, Submission, utcnow
+from app.submissions.service import create_submission
 from tests.conftest import submit
 from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
@@ -75,6 +79,33 @@ def test_a_student_starts_a_timed_round_and_submits_in_it(client, auth, app):
     home = client.get(f"/rounds/{quiz.id}")
     assert 'data-testid="status-A"' in home.text and "judging" in home.text
     assert client.get(f"/rounds/{quiz.id}/clock.json").json["state"] == "started"
+
+
+@pytest.mark.parametrize("before_start", ["asked a question", "was refused a submission",
+                                          "was put in a team"])  # fmt: skip
+def test_a_timed_rounds_start_stays_until_the_student_presses_it(client, auth, app, before_start):
+    """Whatever registers a student before Start, the page offers Start until it is pressed."""
+    app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
+    teacher = make_user(role="teacher")
+    challenge = make_challenge(owner_id=teacher.id, published=False)
+    quiz = make_round(teacher, [challenge], mode="timed", duration_minutes=30,
+                      team_size=2 if before_start == "was put in a team" else 1)  # fmt: skip
+    student = make_user()
+    if before_start == "asked a question":
+        clarifications.ask(student, quiz, None, "Which room are we in?")
+    elif before_start == "was refused a submission":
+        with pytest.raises(Conflict, match="Press Start"):
+            create_submission(student, challenge, "python3", GOOD, round_=quiz)
+        assert db.session.scalar(select(func.count(Participant.id))) == 0  # nothing stored
+    else:
+        participation.create_team(teacher, quiz, "Pair", [student, make_user()])
+    auth.login(student.email)
+    home = client.get(f"/rounds/{quiz.id}").text
+    assert 'data-testid="start"' in home and "The problems open when you press Start" in home
+    assert submit(client, f"/rounds/{quiz.id}/start", {}, page=f"/rounds/{quiz.id}").status_code == 302
+    home = client.get(f"/rounds/{quiz.id}").text
+    assert 'data-testid="start"' not in home and 'data-testid="problem-A"' in home
+    assert db.session.scalar(select(func.count(Participant.id))) == 1
 
 
 def test_outside_the_window_the_api_answers_409_and_stores_nothing(client, auth, app):

@@ -16,8 +16,11 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.judging import service
 from app.judging.outcome import JudgeOutcome
-from app.models import Participant, Submission
-from app.scoring import boards
+from app.models import Participant, Round, Submission
+from app.scoring import boards, cache
+from app.scoring import live as board_live
+from app.scoring.freeze import STAFF
+from app.scoring.live import CHANGED
 from app.submissions.service import create_submission
 from tests.factories import enroll, make_challenge, make_course, make_round, make_user
 
@@ -51,6 +54,7 @@ def test_a_contest_takes_submissions_only_inside_its_window(setup):
     student = make_user()
     with at(T0 - timedelta(seconds=1)), pytest.raises(Conflict, match="has not started"):
         submit(student, challenge, contest)
+    assert db.session.scalar(select(func.count(Participant.id))) == 0  # not registered either
     with at(T0):
         inside = submit(student, challenge, contest)
     with at(T0 + timedelta(hours=1)), pytest.raises(Conflict, match="The round is over"):
@@ -127,8 +131,9 @@ def test_concurrent_start_presses_open_one_window(app, setup):
 def test_an_assignment_closes_at_its_cutoff_and_counts_late_credit(setup):
     teacher, challenge = setup
     course = make_course(owner=teacher)
-    student = make_user()
+    student, absent = make_user(), make_user(name="Zed Absent")
     enroll(course, student)
+    enroll(course, absent)  # never submits: graded 0 all the same
     homework = make_round(
         teacher, [challenge], mode="assignment", visibility="course", course_id=course.id,
         starts_at=T0, due_at=T0 + timedelta(days=7), ends_at=T0 + timedelta(days=9),
@@ -147,6 +152,44 @@ def test_an_assignment_closes_at_its_cutoff_and_counts_late_credit(setup):
     grades = list(csv.reader(io.StringIO(boards.grades_csv(homework))))
     assert grades[0] == ["student", "email", "A (100)", "total", "late_credit_applied"]
     assert grades[1][1:] == [student.email, "50", "50", "A 50%"]
+    assert grades[2:] == [["Zed Absent", absent.email, "0", "0", ""]]
+
+
+def test_an_extension_moves_the_board_and_the_grades_alike(setup, monkeypatch):
+    teacher, challenge = setup
+    course = make_course(owner=teacher)
+    student = make_user()
+    enroll(course, student)
+    homework = make_round(
+        teacher, [challenge], mode="assignment", visibility="course", course_id=course.id,
+        starts_at=T0, due_at=T0 + timedelta(days=1), ends_at=T0 + timedelta(days=2),
+        credit_windows=[(T0 + timedelta(days=2), 0.5)],
+    )  # fmt: skip
+    with at(T0 + timedelta(days=1, hours=1)):
+        late = submit(student, challenge, homework)
+        service.start_attempt(late.judgements[0].id, "test")
+        service.record_result(late.judgements[0].id, JudgeOutcome("AC", 100.0))
+
+    def board_score() -> float:
+        db.session.expire_all()
+        [standing] = boards.seen_board(db.session.get(Round, homework.id), STAFF).board.standings
+        return standing.row.score
+
+    def graded() -> list[str]:
+        return list(csv.reader(io.StringIO(boards.grades_csv(homework))))[1][2:]
+
+    assert board_score() == 50 and graded() == ["50", "50", "A 50%"]
+    published = []
+    monkeypatch.setattr(board_live, "publish", lambda channel, event: published.append(event))
+    participation.extend(teacher, homework, late.participant_id, 24 * 60)  # due a day later
+    assert board_score() == 100 and graded() == ["100", "100", ""]
+    assert [e["participant_ids"] for e in published if e["type"] == CHANGED] == [
+        [late.participant_id]
+    ]
+    incremental = boards.board_json(boards.seen_board(homework, STAFF), T0)
+    cache.rebuild(db.session.get(Round, homework.id))
+    db.session.commit()
+    assert boards.board_json(boards.seen_board(homework, STAFF), T0) == incremental
 
 
 def test_a_language_outside_the_rounds_list_is_refused(setup):
