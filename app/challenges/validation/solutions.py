@@ -65,9 +65,11 @@ def program_files(challenge: Challenge, solution: ReferenceSolution) -> dict[str
 
 
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
-    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE:
-    # each test it fails costs the whole time limit, so it stops at its first failure, as
-    # the challenge may, and the tests after that count as not caught by it.
+    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE
+    # (and a 2025-09 folder judged by its rules alone): each test it fails may cost the whole
+    # time limit, so it stops at its first failure, as the challenge may, and the tests after
+    # that count as not caught by it. submissions.yaml rules see the tests a judgement counts
+    # either way (spec_check.counted, as problemtools verifyproblem).
     all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
     outcome = judge_solution(challenge, solution, run_all=all_tests)
     tests = [
@@ -78,6 +80,7 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
             time_ms=test.time_ms,
             case_id=test.test_case_id,
             message=test.message or "",
+            score=test.score,
         )
         for test in outcome.tests
     ]
