@@ -250,9 +250,9 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     extension = (
         cfg.load_yaml(files[EXTENSION_FILE], EXTENSION_FILE) if EXTENSION_FILE in files else {}
     )
-    kept_dirs = ["attachments/", *(d + "/" for d in STATEMENT_DIRS)]
+    kept_dirs = ["attachments/", "include/", *(d + "/" for d in STATEMENT_DIRS)]
     if modern:
-        kept_dirs += ["solution/", "include/", "input_validators/"]
+        kept_dirs += ["solution/", "input_validators/"]
     kept = {
         path: data
         for path, data in files.items()
@@ -276,12 +276,11 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     if len(config.names) > 1:
         meta["names"] = dict(config.names)
     skipped = ["generators"]
-    if modern:
-        nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
-        if nested:
-            warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
-    else:
-        skipped += ["input_validators", "input_format_validators", "include"]
+    nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
+    if nested:
+        warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
+    if not modern:
+        skipped += ["input_validators", "input_format_validators"]
     for folder in skipped:
         if any(p.startswith(folder + "/") for p in files):
             warnings.append(f"{folder}/: not used by codedev (kept out of the import)")

@@ -35,13 +35,15 @@ def judge_solution(
         raise ServiceUnavailable(
             f"{solution.name}: the judge has no language {solution.language!r}."
         )
+    files = program_files(challenge, solution)
     try:
         return runner.judge_source(
             challenge,
             solution.language,
             solution.source,
             run_all=run_all,
-            files=program_files(challenge, solution),
+            files=files,
+            source_name=main_file_name(solution, files),
         )
     except runner.JUDGE_ERRORS as error:
         raise ServiceUnavailable(f"The judge could not run {solution.name}: {error}") from error
@@ -62,6 +64,14 @@ def program_files(challenge: Challenge, solution: ReferenceSolution) -> dict[str
         .all()
     )
     return {name: bytes(blobs[sha256]) for name, sha256 in kept.items() if sha256 in blobs}
+
+
+def main_file_name(solution: ReferenceSolution, files: dict[str, bytes] | None) -> str:
+    """The name of the solution's main file: a folder program's file holding its source, else
+    the solution's own (accepted/sum.py: sum.py), as a driver in include/ calls it."""
+    if files:
+        return next((name for name, data in files.items() if data == solution.source.encode()), "")
+    return solution.name.rsplit("/", 1)[-1]
 
 
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
