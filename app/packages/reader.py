@@ -237,9 +237,8 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     for kind in ("multi-pass", "interactive"):
         if kind in config.meta.get("type", ()) and checker != "custom":
             article = "an" if kind == "interactive" else "a"
-            raise ValidationError(
-                f"output_validator/: {article} {kind} problem needs an output validator"
-            )
+            folder = "output_validator" if modern else "output_validators"
+            raise ValidationError(f"{folder}/: {article} {kind} problem needs an output validator")
     solutions = example_submissions(files, warnings, modern=modern)
     for solution in solutions:
         solution.source = format2025.substitute(solution.source, constants)
@@ -258,6 +257,14 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         for path, data in files.items()
         if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
+    # An interactive problem's sample interactions, so an export has them back.
+    kept.update(
+        {
+            p: data
+            for p, data in files.items()
+            if p.startswith("data/") and p.endswith(".interaction")
+        }
+    )
     for path in [p for p in kept if p.startswith("include/")]:
         # Included files are compiled with submissions: constants substituted, as the spec says.
         kept[path] = format2025.substitute(
