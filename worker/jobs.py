@@ -66,6 +66,7 @@ def judge(judgement_id: int) -> str:
                     samples_only=submission.kind == "samples",
                     on_test=on_test,
                     files={n: t.encode() for n, t in submission.other_files.items()} or None,
+                    source_name=submission.source_name,
                 )
             # A consequence that must agree with the verdict and fails rolls the verdict back:
             # the attempt failed, and is retried as any failed attempt is. Recording is

@@ -16,7 +16,7 @@ from worker import interactive, multipass
 from worker.blobs import ensure_blob, fetch_blob
 from worker.checkers import Checker, make_checker
 from worker.checkers.custom import CustomChecker
-from worker.plan import PlannedTest, plan_tests, program_files, test_files
+from worker.plan import PlannedTest, plan_tests, test_files, with_includes
 from worker.sandbox import api
 
 STDERR_SNIPPET = 2000
@@ -65,8 +65,12 @@ def judge_source(
     sandbox_factory: SandboxFactory = default_sandbox,
     run_all: bool = False,
     files: dict[str, bytes] | None = None,
+    source_name: str = "",
 ) -> JudgeOutcome:
-    """Compile once, run the tests (ICPC style stops at the first failure unless run_all), score."""
+    """Compile once, run the tests (ICPC style stops at the first failure unless run_all), score.
+
+    files: the program's other files; source_name: its main file's name (kept for a driver
+    in include/, see plan.with_includes)."""
     # run_all shows which tests a wrong program fails (Validate); verdict and score still
     # follow the challenge's rule (see summarize), so only the list of tests grows.
     tests = plan_tests(challenge, samples_only)
@@ -81,7 +85,8 @@ def judge_source(
     results: list[TestOutcome] = []
     with sandbox_factory(language) as sandbox:
         timings["acquire_ms"] = _ms_since(started)
-        compiled = sandbox.compile(source, files=program_files(challenge, language, files))
+        main, beside = with_includes(challenge, language, source, files, source_name)
+        compiled = sandbox.compile(main, files=beside)
         timings["compile_ms"] = compiled.time_ms
         if not compiled.ok:
             return JudgeOutcome("CE", 0.0, compiled.output, timings=timings)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.models import Challenge, TestCase
 from worker.blobs import fetch_blob
+from worker.languages import get_language
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,41 @@ def program_files(
     """The files beside the source: a folder program's own, then the challenge's include/
     files for the language (include/<language>/, else include/default/), which win on a
     name collision, as the 2025-09 format says."""
-    merged = dict(files or {})
+    merged = {**(files or {}), **_included(challenge, language)}
+    return merged or None
+
+
+def with_includes(
+    challenge: Challenge,
+    language: str,
+    source: str,
+    files: dict[str, bytes] | None,
+    source_name: str = "",
+) -> tuple[str, dict[str, bytes] | None]:
+    """(main source, files beside it) of a program with the challenge's include/ files added
+    (program_files).
+
+    An included file named as the language's main file (main.py, main.cpp, Main.java, ...) is
+    a driver, as the format's "Included files" says: it is the main file and calls the
+    program's code, which is kept beside it under its own name (source_name), or under
+    `solution` and the language's extension when it has none or the driver's (a statement
+    with a driver tells students what the driver imports)."""
+    included = _included(challenge, language)
+    spec = get_language(language)
+    mains = spec.main_file_names()
+    driver = next((name for name in mains if name in included), None)
+    if driver is None:
+        return source, program_files(challenge, language, files)
+    own = next(
+        (name for name in (source_name, spec.source_file(source)) if name and name not in mains),
+        "solution" + spec.extensions[0],
+    )
+    merged = {**(files or {}), own: source.encode(), **included}
+    return merged.pop(driver).decode("utf-8", "replace"), merged
+
+
+def _included(challenge: Challenge, language: str) -> dict[str, bytes]:
+    """include/<language>/ (else include/default/) as {name: bytes}; subfolders are not added."""
     for folder in (f"include/{language}/", "include/default/"):
         found = {
             kept.path[len(folder) :]: kept.sha256
@@ -88,9 +123,8 @@ def program_files(
             if kept.path.startswith(folder) and "/" not in kept.path[len(folder) :]
         }
         if found:
-            merged.update({name: fetch_blob(sha256) for name, sha256 in found.items()})
-            break
-    return merged or None
+            return {name: fetch_blob(sha256) for name, sha256 in found.items()}
+    return {}
 
 
 def test_files(test: PlannedTest) -> dict[str, bytes]:

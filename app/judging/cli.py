@@ -51,7 +51,9 @@ def judge_file(slug: str, path: str, language: str | None, as_json: bool, all_te
         language = found.id
     with open(path, "rb") as stream:
         source = stream.read().decode("utf-8", "replace")
-    outcome = judge_source(challenge, language, source, run_all=all_tests)
+    outcome = judge_source(
+        challenge, language, source, run_all=all_tests, source_name=os.path.basename(path)
+    )
     db.session.rollback()
     if as_json:
         click.echo(json.dumps(outcome.public()))

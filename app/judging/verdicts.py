@@ -112,23 +112,35 @@ def score(
     nor does one whose required groups (require_pass) were not all passed.
     """
     if groups:
-        sizes = group_sizes or {}
         total_points = sum(max(group.points, 0.0) for group in groups)
         if total_points <= 0:
             return 0.0
-        earned = 0.0
-        known = {group.name: group.size for group in groups} | sizes
-        not_passed = unpassed([(t.group, t.verdict) for t in tests], known)
-        for group in groups:
-            if blocked(group.requires, not_passed):
-                continue  # a required group not passed: this one scores 0
-            mine = [(t.verdict, t.score) for t in tests if t.group == group.name]
-            earned += earned_points(group, mine, sizes.get(group.name, group.size))
+        earned = sum(group_earnings(tests, groups, group_sizes).values())
         return round(100.0 * earned / total_points, 4)
     if total_tests <= 0:
         return 0.0
     whole = GroupRule("", 100.0, "sum")
     return round(earned_points(whole, [(t.verdict, t.score) for t in tests], total_tests), 4)
+
+
+def group_earnings(
+    tests: Sequence[TestOutcome],
+    groups: Sequence[GroupRule],
+    group_sizes: dict[str, int] | None = None,
+) -> dict[str, float]:
+    """What each group earns, in its own points (earned_points); 0 for a group whose required
+    groups (require_pass) were not all passed."""
+    sizes = group_sizes or {}
+    known = {group.name: group.size for group in groups} | sizes
+    not_passed = unpassed([(t.group, t.verdict) for t in tests], known)
+    earned: dict[str, float] = {}
+    for group in groups:
+        if blocked(group.requires, not_passed):
+            earned[group.name] = 0.0
+            continue
+        mine = [(t.verdict, t.score) for t in tests if t.group == group.name]
+        earned[group.name] = earned_points(group, mine, sizes.get(group.name, group.size))
+    return earned
 
 
 def max_resources(tests: Sequence[TestOutcome]) -> tuple[int | None, int | None]:

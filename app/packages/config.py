@@ -23,7 +23,7 @@ VERDICT_FOLDERS = {
 # rejected, brute_force or an author's own): verify checks it by its submissions.yaml rules.
 BY_RULES = "RULES"
 FOLDER_FOR_VERDICT = {verdict: folder for folder, verdict in VERDICT_FOLDERS.items()}
-UNSUPPORTED_TYPES = ("interactive", "multi-pass", "submit-answer")
+UNSUPPORTED_TYPES = ("multi-pass", "submit-answer")
 
 
 @dataclass
@@ -74,6 +74,8 @@ def _words(value: Any, where: str, key: str) -> list[str]:
         return []
     if isinstance(value, str):
         return value.split()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]  # `validator_flags: 7`: YAML reads the one word as a number
     if isinstance(value, list) and all(isinstance(item, str | int | float) for item in value):
         return [str(item) for item in value]
     raise ValidationError(f"{where}: {key} must be a string or a list of strings")
@@ -107,21 +109,32 @@ def parse_older_problem_yaml(raw: dict[str, Any], where: str) -> ProblemConfig:
 
     kinds = _words(raw.get("type", "pass-fail"), where, "type")
     for kind in kinds:
+        if kind == "interactive" and config.version == LEGACY:
+            raise ValidationError(
+                f"{where}: type must be pass-fail or scoring; a legacy interactive problem "
+                "says `validation: custom interactive`"
+            )
         if kind in UNSUPPORTED_TYPES:
             hint = " in this format (it is in 2025-09)" if kind == "multi-pass" else ""
             raise ValidationError(f"{where}: {kind} problems are not supported by codedev{hint}")
-        if kind not in ("pass-fail", "scoring"):
+        if kind not in ("pass-fail", "scoring", "interactive"):
             raise ValidationError(f"{where}: unknown problem type {kind!r}")
     config.scoring = "scoring" in kinds
 
     validation = _words(raw.get("validation", "default"), where, "validation")
     if validation and validation[0] not in ("default", "custom"):
         raise ValidationError(f"{where}: validation must start with default or custom")
-    if "interactive" in validation:
-        raise ValidationError(f"{where}: interactive problems are not supported by codedev")
+    if "interactive" in validation and validation[0] != "custom":
+        raise ValidationError(f"{where}: validation: interactive needs custom (custom interactive)")
     config.custom_validation = bool(validation) and validation[0] == "custom"
     if "score" in validation:
         config.scoring = True
+    if "interactive" in kinds:  # 2023-07-draft: the type as written, for the export
+        config.meta["type"] = list(kinds)
+    elif "interactive" in validation:
+        # Legacy: the output validator is the interactor (worker/interactive.py), as a
+        # 2025-09 `type: [pass-fail, interactive]` problem's is.
+        config.meta["type"] = ["scoring" if config.scoring else "pass-fail", "interactive"]
     config.validator_flags = _words(raw.get("validator_flags"), where, "validator_flags")
 
     limits = raw.get("limits") or {}

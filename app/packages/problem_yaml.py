@@ -75,7 +75,7 @@ def problem_yaml(challenge: Challenge) -> dict[str, Any]:
 def _legacy(challenge: Challenge) -> dict[str, Any]:
     meta = challenge.package_meta or {}
     doc: dict[str, Any] = {}
-    if _scoring(challenge):
+    if _scoring(challenge) or "scoring" in (meta.get("type") or ()):
         doc["type"] = "scoring"
     doc["name"] = _names(challenge)
     doc["uuid"] = _uuid(challenge)
@@ -91,7 +91,7 @@ def _legacy(challenge: Challenge) -> dict[str, Any]:
         doc["source"] = source
     _common(challenge, doc, ("license", "rights_owner"))
     if challenge.checker == "custom":
-        doc["validation"] = "custom"
+        doc["validation"] = "custom interactive" if challenge.is_interactive() else "custom"
     if flags(challenge):
         doc["validator_flags"] = " ".join(flags(challenge))
     timing = meta.get("time_multipliers") or {}
@@ -127,7 +127,10 @@ def _time_limits(challenge: Challenge) -> dict[str, Any]:
 
 def _draft(challenge: Challenge) -> dict[str, Any]:
     doc: dict[str, Any] = {"problem_format_version": DRAFT}
-    if _scoring(challenge):
+    kinds = list((challenge.package_meta or {}).get("type") or ())
+    if kinds:  # an interactive problem's, as its package wrote it
+        doc["type"] = kinds[0] if len(kinds) == 1 else kinds
+    elif _scoring(challenge):
         doc["type"] = "scoring"
     doc["name"] = _names(challenge)
     doc["uuid"] = _uuid(challenge)

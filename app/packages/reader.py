@@ -237,9 +237,8 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     for kind in ("multi-pass", "interactive"):
         if kind in config.meta.get("type", ()) and checker != "custom":
             article = "an" if kind == "interactive" else "a"
-            raise ValidationError(
-                f"output_validator/: {article} {kind} problem needs an output validator"
-            )
+            folder = "output_validator" if modern else "output_validators"
+            raise ValidationError(f"{folder}/: {article} {kind} problem needs an output validator")
     solutions = example_submissions(files, warnings, modern=modern)
     for solution in solutions:
         solution.source = format2025.substitute(solution.source, constants)
@@ -250,14 +249,22 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     extension = (
         cfg.load_yaml(files[EXTENSION_FILE], EXTENSION_FILE) if EXTENSION_FILE in files else {}
     )
-    kept_dirs = ["attachments/", *(d + "/" for d in STATEMENT_DIRS)]
+    kept_dirs = ["attachments/", "include/", *(d + "/" for d in STATEMENT_DIRS)]
     if modern:
-        kept_dirs += ["solution/", "include/", "input_validators/"]
+        kept_dirs += ["solution/", "input_validators/"]
     kept = {
         path: data
         for path, data in files.items()
         if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
+    # An interactive problem's sample interactions, so an export has them back.
+    kept.update(
+        {
+            p: data
+            for p, data in files.items()
+            if p.startswith("data/") and p.endswith(".interaction")
+        }
+    )
     for path in [p for p in kept if p.startswith("include/")]:
         # Included files are compiled with submissions: constants substituted, as the spec says.
         kept[path] = format2025.substitute(
@@ -276,12 +283,11 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     if len(config.names) > 1:
         meta["names"] = dict(config.names)
     skipped = ["generators"]
-    if modern:
-        nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
-        if nested:
-            warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
-    else:
-        skipped += ["input_validators", "input_format_validators", "include"]
+    nested = sorted(p for p in files if p.startswith("include/") and p.count("/") > 2)
+    if nested:
+        warnings.append(f"{nested[0]}: include/ files in subfolders are not added")
+    if not modern:
+        skipped += ["input_validators", "input_format_validators"]
     for folder in skipped:
         if any(p.startswith(folder + "/") for p in files):
             warnings.append(f"{folder}/: not used by codedev (kept out of the import)")

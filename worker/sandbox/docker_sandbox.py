@@ -104,7 +104,9 @@ class DockerSandbox:
         limits = limits or compile_limits(self.language)
         self._source = source
         others = dict(files or {})
-        others.pop(self.language.source_file(source), None)  # the source is the main file
+        # A file of the main's name is the main itself (a folder program's entry): an included
+        # driver of that name was made the source before this (plan.with_includes).
+        others.pop(self.language.source_file(source), None)
         self._with_files = bool(others)
         self._set_cgroup(*box_cgroup(self.language, limits))
         header = {

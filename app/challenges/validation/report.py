@@ -26,6 +26,7 @@ class TestRun:
     time_ms: int
     case_id: int | None = None
     message: str = ""
+    score: float | None = None  # the output validator's score (TestOutcome.score)
 
 
 @dataclass

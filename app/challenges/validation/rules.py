@@ -64,6 +64,8 @@ class JudgedRun:
     score: float | None = None  # in the package's points (secret's max_score)
     messages: list[str] = field(default_factory=list)
     compiled: bool = True
+    # Aggregated score per test data group path (secret, secret/<group>), in package points.
+    group_scores: dict[str, float] = field(default_factory=dict)
 
 
 def _expand(pattern: str) -> list[str]:
@@ -85,7 +87,12 @@ def matches(pattern: str, path: str) -> bool:
     """Whether path (or a folder above it) matches the glob: `*` stays within a name."""
     parts = path.split("/")
     prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
-    return any(_regex(p).match(prefix) for p in _expand(pattern) for prefix in prefixes)
+    return any(names(pattern, prefix) for prefix in prefixes)
+
+
+def names(pattern: str, path: str) -> bool:
+    """Whether the glob matches path itself (a group's `score` is its own, not its parent's)."""
+    return any(_regex(p).match(path) for p in _expand(pattern))
 
 
 def _verdicts(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -189,15 +196,34 @@ def check(rules: Iterable[Rule], run: JudgedRun) -> list[str]:
                 )
         if rule.required is not None and not any(v in rule.required for v in tests.values()):
             errors.append(f"{rule.where}: required one of {list(rule.required)} on some test")
-        if rule.score is not None and rule.tests is None:
-            low, high = rule.score
-            if run.score is None or not low - 1e-6 <= run.score <= high + 1e-6:
-                errors.append(
-                    f"{rule.where}: score must be in [{low:g}, {high:g}], got {run.score}"
-                )
+        if rule.score is not None:
+            errors += _score_errors(rule, rule.score, run)
         if rule.message and not any(rule.message in message for message in run.messages):
             errors.append(f"{rule.where}: no judge message contains {rule.message!r}")
     return errors
+
+
+def _score_errors(rule: Rule, score: tuple[float, float], run: JudgedRun) -> list[str]:
+    """The run's score, or under a test glob each group's it names (the spec: "the aggregated
+    score of a given test data group"), out of range; a glob naming no scored group is an
+    error too, never a rule silently skipped."""
+    low, high = score
+    if rule.tests is None:
+        found = {"": run.score}
+    else:
+        found = {g: s for g, s in run.group_scores.items() if names(rule.tests, g)}
+        if not found:
+            scored = ", ".join(sorted(run.group_scores)) or "none"
+            return [
+                f"{rule.where}: score is for test data groups with a score, and "
+                f"{rule.tests} names none of them ({scored})"
+            ]
+    return [
+        f"{rule.where}: score must be in [{low:g}, {high:g}], got {got}"
+        + (f" on {group}" if group != rule.tests and group else "")
+        for group, got in found.items()
+        if got is None or not low - 1e-6 <= got <= high + 1e-6
+    ]
 
 
 def time_role(rules: Iterable[Rule], path: str) -> tuple[bool, bool]:

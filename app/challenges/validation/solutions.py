@@ -35,13 +35,15 @@ def judge_solution(
         raise ServiceUnavailable(
             f"{solution.name}: the judge has no language {solution.language!r}."
         )
+    files = program_files(challenge, solution)
     try:
         return runner.judge_source(
             challenge,
             solution.language,
             solution.source,
             run_all=run_all,
-            files=program_files(challenge, solution),
+            files=files,
+            source_name=main_file_name(solution, files),
         )
     except runner.JUDGE_ERRORS as error:
         raise ServiceUnavailable(f"The judge could not run {solution.name}: {error}") from error
@@ -64,10 +66,20 @@ def program_files(challenge: Challenge, solution: ReferenceSolution) -> dict[str
     return {name: bytes(blobs[sha256]) for name, sha256 in kept.items() if sha256 in blobs}
 
 
+def main_file_name(solution: ReferenceSolution, files: dict[str, bytes] | None) -> str:
+    """The name of the solution's main file: a folder program's file holding its source, else
+    the solution's own (accepted/sum.py: sum.py), as a driver in include/ calls it."""
+    if files:
+        return next((name for name, data in files.items() if data == solution.source.encode()), "")
+    return solution.name.rsplit("/", 1)[-1]
+
+
 def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
-    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE:
-    # each test it fails costs the whole time limit, so it stops at its first failure, as
-    # the challenge may, and the tests after that count as not caught by it.
+    # A wrong solution runs every test, to learn which tests catch it; except an expected TLE
+    # (and a 2025-09 folder judged by its rules alone): each test it fails may cost the whole
+    # time limit, so it stops at its first failure, as the challenge may, and the tests after
+    # that count as not caught by it. submissions.yaml rules see the tests a judgement counts
+    # either way (spec_check.counted, as problemtools verifyproblem).
     all_tests = solution.expected_verdict in WRONG_VERDICTS - {"TLE"}
     outcome = judge_solution(challenge, solution, run_all=all_tests)
     tests = [
@@ -78,6 +90,7 @@ def _run(challenge: Challenge, solution: ReferenceSolution) -> SolutionRun:
             time_ms=test.time_ms,
             case_id=test.test_case_id,
             message=test.message or "",
+            score=test.score,
         )
         for test in outcome.tests
     ]

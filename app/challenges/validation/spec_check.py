@@ -2,8 +2,20 @@
 
 For such a challenge the folder verdict is not the test: every run must satisfy the rules
 that match it (the spec's default folder rules included), and the time limit must fit the
-spec's bounds. A submission that must time out is judged again under
+spec's "Problem timing": T_ac * ac_to_time_limit <= time_limit (a limit problem.yaml gives is
+checked, an error as problemtools makes it; one it leaves out is derived) and
+time_limit * time_limit_to_tle <= T_tle. A submission that must time out is judged again under
 time_limit * time_limit_to_tle and must still time out: that is `T_tle` >= that product.
+
+The rules see the tests a judgement counts. On a pass-fail problem (stop at the first
+failure) that is the tests up to and including the first one not accepted, whatever the
+folder: problemtools verifyproblem does the same (its groups default to `on_reject: break`, so
+its judge neither runs nor checks a test after a rejection, and `permitted` is checked on the
+tests it judged). A wrong_answer or run_time_error run goes on past its first failure only to
+find the tests that catch it (report.weak_tests); those later tests are not held against
+its rules, as they are not for a time_limit_exceeded, rejected or brute_force run, which
+stops there (each test it times out on costs a whole time limit). Scoring problems run and
+check every test.
 """
 
 from __future__ import annotations
@@ -12,9 +24,11 @@ import math
 from collections.abc import Callable
 
 from app.challenges.validation import rules
-from app.challenges.validation.report import SolutionRun, ValidationReport
+from app.challenges.validation.report import SolutionRun, TestRun, ValidationReport
 from app.challenges.validation.timing import derived_time_limit_ms, rule_for
 from app.extensions import db
+from app.judging import verdicts
+from app.judging.outcome import TestOutcome
 from app.models import Challenge, ReferenceSolution
 
 FORMAT = "2025-09"
@@ -51,17 +65,59 @@ def score_scale(challenge: Challenge) -> float:
     return 100.0
 
 
-def judged(run: SolutionRun, paths: dict[int, str], scale: float) -> rules.JudgedRun:
-    """A validation run as the rules see it."""
-    verdicts = {paths[t.case_id]: t.verdict for t in run.tests if t.case_id in paths}
-    times = {paths[t.case_id]: t.time_ms for t in run.tests if t.case_id in paths}
+def counted(challenge: Challenge, run: SolutionRun) -> list[TestRun]:
+    """The tests a judgement of the run counts (pipeline.summarize): under stop at the first
+    failure, those up to and including the first one not accepted (see the module doc)."""
+    if not challenge.stop_on_first_failure:
+        return list(run.tests)
+    failed = next((i for i, t in enumerate(run.tests) if t.verdict != "AC"), len(run.tests))
+    return run.tests[: failed + 1]
+
+
+def group_scores(
+    challenge: Challenge, tests: list[TestRun], score: float | None
+) -> dict[str, float]:
+    """The aggregated score of secret (the run's, in package points) and of each of its test
+    data groups (secret/<name>, in its own max_score) as the judge computed them."""
+    groups = [
+        verdicts.GroupRule(
+            group.name,
+            group.points,
+            challenge.aggregation_of(group.name),
+            requires=challenge.requires_of(group.name),
+        )
+        for group in challenge.groups
+    ]
+    sizes: dict[str, int] = {}
+    for case in challenge.tests:
+        if case.group is not None:
+            sizes[case.group.name] = sizes.get(case.group.name, 0) + 1
+    outcomes = [TestOutcome(0, t.name, t.group, t.verdict, score=t.score) for t in tests]
+    found = {
+        f"secret/{name}": round(points, 6)
+        for name, points in verdicts.group_earnings(outcomes, groups, sizes).items()
+    }
+    if score is not None:
+        found["secret"] = score
+    return found
+
+
+def judged(
+    challenge: Challenge, run: SolutionRun, paths: dict[int, str], scale: float
+) -> rules.JudgedRun:
+    """A validation run as the rules see it: the tests it counts (see counted)."""
+    tests = counted(challenge, run)
+    verdicts_by_path = {paths[t.case_id]: t.verdict for t in tests if t.case_id in paths}
+    times = {paths[t.case_id]: t.time_ms for t in tests if t.case_id in paths}
+    score = None if run.score is None else round(run.score * scale / 100.0, 6)
     return rules.JudgedRun(
         path=run.name,
-        verdicts=verdicts,
+        verdicts=verdicts_by_path,
         times_ms=times,
-        score=None if run.score is None else round(run.score * scale / 100.0, 6),
-        messages=[t.message for t in run.tests if t.message],
+        score=score,
+        messages=[t.message for t in tests if t.message],
         compiled=run.verdict != "CE",
+        group_scores=group_scores(challenge, tests, score),
     )
 
 
@@ -77,7 +133,7 @@ def apply_rules(
     paths = test_paths(challenge)
     scale = score_scale(challenge)
     timing = rule_for(challenge)
-    views = {run.name: judged(run, paths, scale) for run in report.runs}
+    views = {run.name: judged(challenge, run, paths, scale) for run in report.runs}
     for run in report.runs:
         run.rule_errors = rules.check(parsed, views[run.name])
     lower = [
@@ -96,12 +152,21 @@ def apply_rules(
             challenge.time_limit_ms = needed
             report.time_limit_ms = needed
             db.session.commit()  # before the reruns: each ends its transaction
+    elif not (challenge.package_meta or {}).get("time_limit_pending"):
+        slowest = max(lower)
+        if slowest * timing.ac_to_time_limit > challenge.time_limit_ms + 1e-9:
+            report.extra_errors.append(
+                f"problem.yaml: time_limit {challenge.time_limit_ms / 1000:g} s is below the "
+                f"slowest lower-bound run ({slowest} ms) x ac_to_time_limit "
+                f"({timing.ac_to_time_limit:g}) = {slowest * timing.ac_to_time_limit:g} ms: "
+                "the spec wants T_ac * ac_to_time_limit <= time_limit"
+            )
     high_ms = math.ceil(challenge.time_limit_ms * timing.time_limit_to_tle)
     for index, run in enumerate(report.runs):
         if not rules.time_role(parsed, run.name)[1] or run.rule_errors:
             continue
         slow = rerun(solutions[run.name], high_ms)
-        again = judged(slow, paths, scale)
+        again = judged(challenge, slow, paths, scale)
         if not any(v == "TLE" for v in again.verdicts.values()):
             run.rule_errors = [
                 f"{run.name}: ran within time_limit * time_limit_to_tle = {high_ms} ms, so "

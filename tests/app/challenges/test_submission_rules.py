@@ -90,3 +90,28 @@ def test_time_limit_roles() -> None:
 def test_bad_rules_name_the_file_and_key(text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=f"submissions/submissions.yaml: .*{message}"):
         rules.parse_rules(text)
+
+
+def test_a_score_under_a_test_group_is_that_groups_score() -> None:
+    """The spec's "Test data groups": `score` there bounds the group's aggregated score."""
+    parsed = rules.parse_rules(
+        "partial/p.py:\n  secret/group1:\n    score: 30\n  secret/*:\n    score: [0, 50]\n"
+        "partial/q.py:\n  sample:\n    score: 0\n"
+    )
+    scores = {"secret": 65.0, "secret/group1": 30.0, "secret/group2": 35.0}
+    good = rules.JudgedRun("partial/p.py", {"secret/group1/1": "AC"}, {}, 65.0)
+    good.group_scores = scores
+    assert rules.check(parsed, good) == []
+    bad = rules.JudgedRun("partial/p.py", {"secret/group1/1": "WA"}, {}, 70.0)
+    bad.group_scores = {**scores, "secret/group1": 0.0, "secret/group2": 70.0}
+    assert rules.check(parsed, bad) == [
+        "partial/p.py on secret/group1: score must be in [30, 30], got 0.0",
+        "partial/p.py on secret/*: score must be in [0, 50], got 70.0 on secret/group2",
+    ]
+    # A score on something that has none is reported, not skipped.
+    unscored = rules.JudgedRun("partial/q.py", {"sample/1": "AC"}, {}, 65.0)
+    unscored.group_scores = scores
+    assert rules.check(parsed, unscored) == [
+        "partial/q.py on sample: score is for test data groups with a score, and sample names "
+        "none of them (secret, secret/group1, secret/group2)"
+    ]

@@ -1,4 +1,5 @@
-"""Small 2025-09 packages for the tests, modelled on the spec's examples (passfail, maximal).
+"""Small 2025-09 packages for the tests, modelled on the spec's examples (passfail, maximal),
+and the interactive one's legacy and 2023-07-draft twins.
 
 Each is a dict of {path: text}; write_tree / zip_tree in builders.py put them on disk.
 """
@@ -249,6 +250,75 @@ def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
         "submissions/wrong_answer/ones.py": PY_ONES,
         "submissions/time_limit_exceeded/hang.py": PY_HANG,
     }
+    files.update(extra)
+    return files
+
+
+# The legacy spelling: the guesses allowed come from validator_flags (the validator's 4th
+# argument); an accept says how many it took.
+LEGACY_INTERACTOR = """\
+import sys
+secret = int(open(sys.argv[2]).read())
+limit = int(sys.argv[4])
+def judge(code, why):
+    with open(sys.argv[3] + "judgemessage.txt", "w") as out:
+        out.write(why)
+    sys.exit(code)
+for count in range(1, limit + 1):
+    line = sys.stdin.readline()
+    if not line:
+        judge(43, "no guess")
+    try:
+        guess = int(line)
+    except ValueError:
+        judge(43, "not a number")
+    if guess == secret:
+        print("correct", flush=True)
+        judge(42, f"{count} of {limit}")
+    print("higher" if guess < secret else "lower", flush=True)
+judge(43, "too many guesses")
+"""
+# In the legacy spec's notation: `>` from the submission, `<` to it.
+SAMPLE_INTERACTION = "> 50\n< lower\n> 25\n< higher\n> 37\n< higher\n> 43\n< lower\n" + (
+    "> 40\n< higher\n> 41\n< higher\n> 42\n< correct\n"
+)
+
+
+def legacy_interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """The guessing game as a legacy package: `validation: custom interactive`, the
+    interactor in output_validators/, at most 7 guesses by validator_flags."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": (
+            "name: Guess\nsource: Test Cup\nvalidation: custom interactive\n"
+            "validator_flags: 7\nlimits:\n  time_multiplier: 4\n"
+        ),
+        "problem_statement/problem.en.tex": "\\problemname{Guess}\nGuess the number from 1 "
+        "to 100 in 7 guesses: after each you hear higher, lower or correct.\n",
+        "output_validators/guess/guess.py": LEGACY_INTERACTOR,
+        "data/sample/1.in": "\n",
+        "data/sample/1.ans": "42\n",
+        "data/sample/1.interaction": SAMPLE_INTERACTION,
+        "data/secret/1.in": "\n",
+        "data/secret/1.ans": "7\n",
+        "data/secret/2.in": "\n",
+        "data/secret/2.ans": "100\n",
+        "submissions/accepted/search.py": PY_SEARCH,
+        "submissions/wrong_answer/ones.py": PY_ONES,
+    }
+    files.update(extra)
+    return files
+
+
+def draft_interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
+    """The guessing game in the 2023-07 draft: `type: interactive`."""
+    files = interactive_package(
+        **{
+            "problem.yaml": (
+                "problem_format_version: 2023-07-draft\ntype: interactive\nname: Guess\n"
+                "uuid: 4a6c8e0f-2b4d-4f6a-8c0e-1f3a5b7c9d0e\nlimits:\n  time_limit: 1\n"
+            )
+        }
+    )
     files.update(extra)
     return files
 

@@ -73,9 +73,9 @@ BAD_FOLDERS: list[tuple[str, Callable[[], dict[str, str | bytes]], str]] = [
         "validator flags",
     ),
     (
-        "interactive",
+        "interactive-without-interactor",
         lambda: _with(**{"problem.yaml": "name: X\nvalidation: custom interactive\n"}),
-        "problem.yaml",
+        "output_validators/: validation is custom but no validator is given",
     ),
     (
         "two-validators",

@@ -1,15 +1,19 @@
-"""Interactive problems (2025-09) in the real sandbox: the interactor beside the submission."""
+"""Interactive problems in the real sandbox: the interactor beside the submission (2025-09,
+and legacy `validation: custom interactive` and the 2023-07 draft's `type: interactive`)."""
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from app.errors import ValidationError
 from app.judging import runner as judge
-from app.packages import import_package
+from app.packages import export_package, import_package
 from tests.app.packages.builders import write_tree
 from tests.app.packages.builders2025 import (
     INTERACTOR,
@@ -19,8 +23,11 @@ from tests.app.packages.builders2025 import (
     PY_ROUNDS_HANG,
     PY_ROUNDS_WRONG,
     PY_SEARCH,
+    SAMPLE_INTERACTION,
+    draft_interactive_package,
     interactive_multipass_package,
     interactive_package,
+    legacy_interactive_package,
 )
 from tests.worker.judge_support import require_sandbox
 
@@ -140,3 +147,57 @@ def test_interactive_passes_beyond_the_limit_are_a_judge_error(app, tmp_path: Pa
     # Allowed three passes, the same test passes.
     roomy = _rounds(tmp_path, "roomy", passes=3, **{"data/secret/2.ans": "3\n"})
     assert judge.judge_source(roomy, "python3", PY_ROUNDS).verdict == "AC"
+
+
+def _exported(challenge) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(export_package(challenge))) as archive:
+        return {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+
+
+def test_legacy_and_draft_interactive_problems_import_and_export_as_they_came(
+    app, tmp_path: Path
+) -> None:
+    """Most archive problems are legacy: their interactor is output_validators/' program, its
+    flags validator_flags; an export writes them back in the package's own format."""
+    legacy = import_package(write_tree(tmp_path / "oldguess", legacy_interactive_package()))
+    challenge = legacy.challenge
+    assert challenge.is_interactive()
+    assert challenge.package_meta["type"] == ["pass-fail", "interactive"]
+    assert (challenge.checker, challenge.checker_options) == ("custom", {"args": ["7"]})
+    assert "data/sample/1.interaction" in {f.path for f in challenge.files}
+    files = _exported(challenge)
+    problem = yaml.safe_load(files["problem.yaml"])
+    assert "problem_format_version" not in problem and "type" not in problem
+    assert (problem["validation"], problem["validator_flags"]) == ("custom interactive", "7")
+    assert b"limit = int(sys.argv[4])" in files["output_validators/validator/validator.py"]
+    assert files["data/sample/1.interaction"] == SAMPLE_INTERACTION.encode()
+
+    draft = import_package(write_tree(tmp_path / "draftguess", draft_interactive_package()))
+    assert draft.challenge.is_interactive()
+    assert draft.challenge.package_meta["type"] == ["interactive"]
+    problem = yaml.safe_load(_exported(draft.challenge)["problem.yaml"])
+    assert (problem["problem_format_version"], problem["type"]) == ("2023-07-draft", "interactive")
+
+    without = legacy_interactive_package()
+    del without["output_validators/guess/guess.py"]
+    with pytest.raises(ValidationError, match="output_validators/: validation is custom"):
+        import_package(write_tree(tmp_path / "nointeractor", without))
+
+
+@pytest.mark.docker
+def test_a_legacy_interactive_package_is_judged_and_verified(app, runner, tmp_path: Path) -> None:
+    require_sandbox()
+    challenge = import_package(
+        write_tree(tmp_path / "oldguess", legacy_interactive_package())
+    ).challenge
+    accepted = judge.judge_source(challenge, "python3", PY_SEARCH)
+    assert accepted.verdict == "AC", accepted.tests
+    # validator_flags reached the interactor: 7 guesses allowed, 7 found in 6 of them.
+    assert [t.message for t in accepted.tests] == ["7 of 7", "6 of 7", "7 of 7"]
+    assert accepted.tests[0].output.startswith("< 50\n> lower\n")  # the solve page's transcript
+    wrong = judge.judge_source(challenge, "python3", PY_ONES)
+    assert (wrong.verdict, wrong.tests[0].message) == ("WA", "too many guesses")
+    result = runner.invoke(args=["problems", "verify", "oldguess"])
+    assert result.exit_code == 0, result.output
+    assert "ok accepted/search.py (python3): expected AC, got AC" in result.output
+    assert "ok wrong_answer/ones.py (python3): expected WA, got WA" in result.output

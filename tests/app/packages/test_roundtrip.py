@@ -24,9 +24,11 @@ from tests.app.packages.builders import (
 )
 from tests.app.packages.builders2025 import (
     custom_package,
+    draft_interactive_package,
     folders_package,
     interactive_multipass_package,
     interactive_package,
+    legacy_interactive_package,
     multipass_package,
     passfail_package,
     scoring_package,
@@ -97,6 +99,8 @@ PACKAGES = {
     "2025-interactive": interactive_package,
     "2025-interactive-multipass": interactive_multipass_package,
     "2025-folder-programs": folders_package,
+    "legacy-interactive": legacy_interactive_package,
+    "draft-interactive": draft_interactive_package,
 }
 
 
