@@ -11,7 +11,8 @@ from app.scoring.windows import window_of
 
 def check_open(round_: Round, participant: Participant, at: datetime) -> float:
     """The credit a submission at `at` gets, or Conflict saying why the window is closed."""
-    if round_.finalized_at is not None:
+    # A virtual run replays a finalized contest: its own window decides, not the round's state.
+    if round_.finalized_at is not None and not participant.is_replay:
         raise Conflict("This round is finalized: it takes no more submissions.", code="closed")
     window = window_of(round_, participant)
     if window is None:
@@ -23,8 +24,10 @@ def check_open(round_: Round, participant: Participant, at: datetime) -> float:
         )
     credit = window.credit_at(at)
     if credit is None:
-        what = "Your time is up" if round_.mode == "timed" else "The round is over"
-        if round_.mode == "assignment":
+        what = "The round is over"
+        if round_.mode == "timed" or participant.virtual:
+            what = "Your time is up"
+        elif round_.mode == "assignment":
             what = "The assignment is closed (past its cutoff)"
         raise Conflict(
             f"{what}: submissions closed at {window.closes:%Y-%m-%d %H:%M:%S} UTC.",
