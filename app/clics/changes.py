@@ -132,6 +132,8 @@ def _removed(session: Session, obj: Any) -> list[Change]:
         gone = _sent_gone(session, obj.round_id, Submission.challenge_id == obj.challenge_id)
         return [(obj.round_id, "problems", problem_id(obj), True), *gone]
     if isinstance(obj, Participant):
+        if obj.is_replay:  # a virtual run was never in the contest's feed: nothing to take back
+            return []
         gone = _sent_gone(session, obj.round_id, Submission.participant_id == obj.id)
         return [(obj.round_id, "teams", team_id(obj), True), *gone]
     if isinstance(obj, ParticipantMember):

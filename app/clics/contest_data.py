@@ -78,9 +78,11 @@ class ContestData:
 
 
 def load(round_: Round, *, with_runs: bool = True) -> ContestData:
-    """Read the round's rows: every real submission of a participant, on a round problem."""
+    """Read the round's rows: every real submission of a participant, on a round problem. A
+    virtual run is no part of the contest (it replays it afterwards): neither its team nor its
+    submissions are served or told in the feed (a package's hidden team was, and is)."""
     labels = {p.challenge_id: p.label for p in round_.problems}
-    participants = {p.id: p for p in round_.participants}
+    participants = {p.id: p for p in round_.participants if not p.is_replay}
     members: dict[int, list[User]] = defaultdict(list)
     for pid, user in db.session.execute(
         select(ParticipantMember.participant_id, User)
@@ -88,7 +90,8 @@ def load(round_: Round, *, with_runs: bool = True) -> ContestData:
         .where(ParticipantMember.round_id == round_.id)
         .order_by(ParticipantMember.id)
     ).tuples():
-        members[pid].append(user)
+        if pid in participants:
+            members[pid].append(user)
     sections: dict[int, str] = {}
     if round_.course_id is not None:
         sections = dict(db.session.execute(select(Enrollment.user_id, Enrollment.section).where(

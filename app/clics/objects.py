@@ -97,7 +97,8 @@ def group(section: str) -> dict[str, Any]:
 
 
 def team(participant: Participant, group_ids: list[str]) -> dict[str, Any]:
-    """One team object; a virtual participant (an after-the-fact replay) is hidden."""
+    """One team object; a virtual participant (a package's hidden team: a replay is never
+    served) is hidden."""
     extra = participant.clics or {}
     data = {"id": team_id(participant), "name": participant.name,
             "label": str(extra.get("label") or team_id(participant)),

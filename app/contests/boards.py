@@ -8,7 +8,7 @@ from typing import Any
 from app.contests.access import AnyUser, is_staff_of, participant_of, visible_round
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Round
+from app.models import Participant, Round
 from app.scoring.freeze import PUBLIC, STAFF, Viewer
 
 
@@ -20,6 +20,13 @@ def viewer_for(user: AnyUser, round_: Round) -> Viewer:
     if participant is not None:
         return Viewer("participant", participant.id)
     return PUBLIC
+
+
+def replay_of(user: AnyUser, round_: Round) -> Participant | None:
+    """The user's virtual run of this round, if that is how they stand on it: their board is
+    the run's own (app/scoring/virtual.py), not the official one."""
+    participant = participant_of(user, round_)
+    return participant if participant is not None and participant.is_replay else None
 
 
 def board_round(user: AnyUser, round_id: int) -> tuple[Round, Viewer]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,11 @@ def check_may_join(user: User, round_: Round, invite_code: str | None = None) ->
         raise NotFound("No such round, or it is not open to you.")
     if round_.team_size > 1:
         raise Forbidden("This round is for teams: your teacher puts you in one.")
+    if utcnow() >= round_.ends_at:
+        # A late submission must not put a new, empty row on the final board (nor use up the
+        # student's one standing on it, which a virtual run needs).
+        replay = " Start a virtual contest to replay it." if round_.mode == "contest" else ""
+        raise Conflict(f"The round is over: it takes no new participants.{replay}", code="closed")
 
 
 def create_team(staff: User, round_: Round, name: str, members: Sequence[User]) -> Participant:
@@ -68,8 +74,8 @@ def create_team_by_emails(staff: User, round_: Round, name: str, emails: str) ->
     return create_team(staff, round_, name, [users[email] for email in wanted])
 
 
-def _create(round_: Round, name: str, members: list[User]) -> Participant:
-    participant = Participant(round_id=round_.id, name=name[:TEAM_NAME_MAX])
+def _create(round_: Round, name: str, members: list[User], **columns: Any) -> Participant:
+    participant = Participant(round_id=round_.id, name=name[:TEAM_NAME_MAX], **columns)
     participant.members = [ParticipantMember(round_id=round_.id, user_id=m.id) for m in members]
     db.session.add(participant)
     try:
@@ -100,19 +106,20 @@ def start(user: User, round_: Round, now: datetime | None = None) -> Participant
 
 
 def start_virtual(user: User, round_: Round, now: datetime | None = None) -> Participant:
-    """Replay an ended contest in a window of one's own, ranked against the original."""
+    """Replay a finalized contest in a window of one's own, ranked against the original (its
+    results are final by then: the run is compared with what they stay)."""
     now = now or utcnow()
-    if round_.mode != "contest" or now < round_.ends_at:
-        raise Conflict("Only a contest that has ended can be replayed.")
+    if round_.mode != "contest" or round_.finalized_at is None:
+        raise Conflict("Only a contest whose results are final can be replayed.")
     if is_staff_of(user, round_) or not may_see_round(user, round_):
         raise Forbidden("You may not replay this contest.")
-    if participant_of(user, round_) is not None:
+    existing = participant_of(user, round_)
+    if existing is not None and existing.is_replay:
+        return existing  # a second press: the run goes on in its first window
+    if existing is not None:
         raise Conflict("You took part in this contest already.")
-    participant = _create(round_, f"{user.name} (virtual)", [user])
-    participant.virtual = True
-    db.session.commit()
-    _open_window(participant, now)
-    return participant
+    # Virtual and started in the one commit that makes it: never an unstarted virtual row.
+    return _create(round_, f"{user.name} (virtual)", [user], virtual=True, started_at=now)
 
 
 def _open_window(participant: Participant, now: datetime) -> None:

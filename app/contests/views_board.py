@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response as Redirect
 
 from app.contests import bp, state
 from app.contests.access import managed_round
-from app.contests.boards import board_round, projector_round
+from app.contests.boards import board_round, projector_round, replay_of
 from app.contests.clarifications import visible_clarifications
 from app.courses.service import sections
 from app.judging import languages
 from app.models import Round, utcnow
-from app.scoring import boards
+from app.scoring import boards, virtual
 from app.scoring.freeze import PUBLIC
 
 
@@ -29,7 +29,8 @@ def board(round_id: int) -> str:
     groups = sections(round_.course_id) if round_.course_id else []
     group = request.args.get("group") if request.args.get("group") in groups else None
     return render_template("contests/board.html", round=round_, language=language,
-                           languages=languages.choices(), groups=groups, group=group)  # fmt: skip
+                           languages=languages.choices(), groups=groups, group=group,
+                           replay=replay_of(current_user, round_))  # fmt: skip
 
 
 @bp.get("/<int:round_id>/board.json")
@@ -39,7 +40,10 @@ def board_json(round_id: int) -> Response:
     language = request.args.get("language") or None
     known = language if language and languages.is_known(language) else None
     group = request.args.get("group") or None
-    if known is None and group is None:  # the whole board: served from its cache
+    if known is None and group is None:  # the whole board: a run's own, or from the cache
+        run = replay_of(current_user, round_)
+        if run is not None:
+            return jsonify(virtual.replay_json(round_, run, utcnow()))
         return Response(
             boards.board_response(round_, viewer, utcnow()), mimetype="application/json"
         )

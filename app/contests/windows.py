@@ -12,7 +12,9 @@ from app.scoring.windows import window_of
 def check_open(round_: Round, participant: Participant | None, at: datetime) -> float:
     """The credit a submission at `at` gets, or Conflict saying why the window is closed
     (participant None: a user not registered yet, whose window is the round's own)."""
-    if round_.finalized_at is not None:
+    # A virtual run replays a finalized contest: its own window decides, not the round's state.
+    replay = participant is not None and participant.is_replay
+    if round_.finalized_at is not None and not replay:
         raise Conflict("This round is finalized: it takes no more submissions.", code="closed")
     window = window_of(round_, participant)
     if window is None:
@@ -24,8 +26,10 @@ def check_open(round_: Round, participant: Participant | None, at: datetime) -> 
         )
     credit = window.credit_at(at)
     if credit is None:
-        what = "Your time is up" if round_.mode == "timed" else "The round is over"
-        if round_.mode == "assignment":
+        what = "The round is over"
+        if round_.mode == "timed" or (participant is not None and participant.virtual):
+            what = "Your time is up"
+        elif round_.mode == "assignment":
             what = "The assignment is closed (past its cutoff)"
         raise Conflict(
             f"{what}: submissions closed at {window.closes:%Y-%m-%d %H:%M:%S} UTC.",

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.gamification import ledger, players
 from app.gamification.badges import Facts
 from app.gamification.outcomes import Outcome, award_badges, credit, send
-from app.models import Course, ParticipantMember, Round, utcnow
+from app.models import Course, Participant, ParticipantMember, Round, utcnow
 from app.scoring.boards import round_awards
 from app.scoring.freeze import PUBLIC
 
@@ -38,10 +38,12 @@ def settle_round(round_: Round) -> None:
     if not players.gamified(course):
         return
     members: dict[str, list[int]] = {}
+    # A virtual run is on no official board, so it wins nothing; its members are left out
+    # as well, so that no award can ever pay one.
     for participant_id, user_id in db.session.execute(
-        select(ParticipantMember.participant_id, ParticipantMember.user_id).where(
-            ParticipantMember.round_id == round_.id
-        )
+        select(ParticipantMember.participant_id, ParticipantMember.user_id)
+        .join(Participant, Participant.id == ParticipantMember.participant_id)
+        .where(ParticipantMember.round_id == round_.id, Participant.virtual.is_(False))
     ):
         members.setdefault(str(participant_id), []).append(user_id)
     outcomes: dict[int, Outcome] = {}

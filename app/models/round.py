@@ -150,6 +150,12 @@ class Participant(Base):
         back_populates="participant", cascade="all, delete-orphan", order_by="ParticipantMember.id"
     )
 
+    @property
+    def is_replay(self) -> bool:
+        """A virtual run of an ended contest, in a window of its own (an imported package's
+        hidden team is virtual too, but has no window and was part of the contest)."""
+        return self.virtual and self.started_at is not None
+
 
 class ParticipantMember(Base):
     """A user on a participant; a user stands on a round's board once."""

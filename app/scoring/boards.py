@@ -52,7 +52,7 @@ class Seen:
     round: Round
     board: Board
     names: dict[int, str]
-    virtual: set[int]
+    virtual: set[int]  # rows of virtual runs: only a replay's own board has one (its own)
     firsts: dict[str, int | None]  # label -> participant id of the first to solve
     titles: dict[int, str] = field(default_factory=dict)  # challenge id -> title
 
@@ -77,25 +77,27 @@ def in_group(round_: Round, group: str) -> set[int]:
 
 def seen_board(round_: Round, viewer: Viewer, language: str | None = None,
                group: str | None = None, cells_of: Iterable[int] | None = None) -> Seen:  # fmt: skip
-    """The board this viewer may see, from the cache (or, for a language's standings, from
-    that language's submissions); with a group, only its participants, ranked among them.
+    """The official board this viewer may see, from the cache (or, for a language's standings,
+    from that language's submissions); with a group, only its participants, ranked among them.
     cells_of: read the cells of these participants only (a live update); every row's totals
-    and rank are read all the same, from narrow columns."""
+    and rank are read all the same, from narrow columns. Virtual participants (a replay, a
+    package's hidden team) are not on it: they neither take a place nor move one, here, in
+    the CSV, the CLICS scoreboard or the awards (a replay's own board is virtual.py's)."""
     # Columns, not Participant objects: a live update of a 1,000-team board builds this.
-    listed = db.session.execute(select(Participant.id, Participant.name, Participant.virtual)
-                                .where(Participant.round_id == round_.id)
+    listed = db.session.execute(select(Participant.id, Participant.name)
+                                .where(Participant.round_id == round_.id,
+                                       Participant.virtual.is_(False))
                                 .order_by(Participant.id)).all()  # fmt: skip
-    names = {pid: name for pid, name, _ in listed}
+    names = {pid: name for pid, name in listed}
     if group is not None:
         members = in_group(round_, group)
         names = {pid: name for pid, name in names.items() if pid in members}
-    virtual = {pid for pid, _, is_virtual in listed if is_virtual}
     labels = [p.label for p in round_.problems]
     titles = dict(db.session.execute(select(Challenge.id, Challenge.title).where(
         Challenge.id.in_([p.challenge_id for p in round_.problems]))).tuples().all())  # fmt: skip
     audience = audience_of(viewer, round_)
     if language:
-        return _language_board(round_, viewer, language, names, virtual, labels, titles)
+        return _language_board(round_, viewer, language, names, labels, titles)
     own = viewer.participant_id if viewer.kind == "participant" else None
     audiences = {audience, "jury"} if own is not None else {audience}
 
@@ -130,11 +132,11 @@ def seen_board(round_: Round, viewer: Viewer, language: str | None = None,
     else:
         counts = problem_counts(cells, labels)
     board = Board(rank(rows, names, mode), cells, {}, counts)
-    return Seen(round_, board, names, virtual, firsts, titles)
+    return Seen(round_, board, names, set(), firsts, titles)
 
 
 def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[int, str],
-                    virtual: set[int], labels: list[str], titles: dict[int, str]) -> Seen:  # fmt: skip
+                    labels: list[str], titles: dict[int, str]) -> Seen:  # fmt: skip
     """The standings counting only submissions in one language (a language leaderboard)."""
     rules = rules_of(round_)
     attempts = []
@@ -147,10 +149,11 @@ def _language_board(round_: Round, viewer: Viewer, language: str, names: dict[in
     board = compute_board(attempts, rules, names, labels)
     solver = {a.submission_id: a.participant_id for a in attempts}
     firsts = {label: solver.get(sid) if sid else None for label, sid in board.first.items()}
-    return Seen(round_, board, names, virtual, firsts, titles)
+    return Seen(round_, board, names, set(), firsts, titles)
 
 
-def _iso(moment: Any) -> str | None:
+def iso(moment: Any) -> str | None:
+    """A stored time as the board JSON carries it (UTC, to the second)."""
     return None if moment is None else f"{moment:%Y-%m-%dT%H:%M:%S}Z"
 
 
@@ -185,10 +188,10 @@ def board_json(seen: Seen, now: Any, *, only: Iterable[int] | None = None) -> di
             "scoring": round_.scoring,
             "state": round_.state_at(now),
             "frozen": round_.is_frozen_at(now),
-            "starts_at": _iso(round_.starts_at),
-            "ends_at": _iso(round_.ends_at),
-            "freeze_at": _iso(round_.freeze_at),
-            "now": _iso(now),
+            "starts_at": iso(round_.starts_at),
+            "ends_at": iso(round_.ends_at),
+            "freeze_at": iso(round_.freeze_at),
+            "now": iso(now),
         },  # fmt: skip
         "problems": problems_json(seen),
         "rows": rows,
@@ -315,9 +318,7 @@ def clics_state(round_: Round, now: Any) -> dict[str, Any]:
 def round_awards(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
     """CLICS awards from the board this viewer sees (frozen for the public)."""
     seen = seen_board(round_, viewer if viewer.kind != "participant" else PUBLIC)
-    ranked = Board([s for s in seen.board.standings if s.row.participant_id not in seen.virtual],
-                   seen.board.cells, {}, seen.board.counts)  # fmt: skip
-    result = award_list(ranked, rules_of(round_).mode, gold=round_.gold_medals,
+    result = award_list(seen.board, rules_of(round_).mode, gold=round_.gold_medals,
                         silver=round_.silver_medals, bronze=round_.bronze_medals, solver_of={})  # fmt: skip
     for problem in round_.problems:  # the marks the viewer's board carries
         solver = seen.firsts.get(problem.label)
@@ -353,8 +354,7 @@ def group_winners(round_: Round, viewer: Viewer) -> list[dict[str, Any]]:
     found = []
     for section in round_sections(round_):
         seen = seen_board(round_, viewer, group=section)
-        winners = [s for s in seen.board.standings if s.rank == 1 and s.row.participant_id
-                   not in seen.virtual and (s.row.solved or s.row.score)]  # fmt: skip
+        winners = [s for s in seen.board.standings if s.rank == 1 and (s.row.solved or s.row.score)]
         found.append({"id": f"group-winner-{clics_group_id(section)}",
                       "citation": f"Winner of {section}",
                       "team_ids": [str(s.row.participant_id) for s in winners]})  # fmt: skip

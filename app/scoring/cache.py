@@ -152,7 +152,11 @@ def _refresh_cell(round_id: int, participant_id: int, challenge_id: int) -> None
         for audience, viewer in AUDIENCES.items()
     }  # fmt: skip
     writes, counts = _cells_written(rules, clock.id, problem, values, stored)
-    firsts = marks.refreshed(round_, problem, problem.firsts, attempts, rules)
+    firsts = None
+    if clock.virtual:  # not on the official board: its footer and marks stay as they are
+        counts = problem.counts or {}
+    else:
+        firsts = marks.refreshed(round_, problem, problem.firsts, attempts, rules)
     steps: list[trips.Step] = [(_ROW_WRITE, writes)] if writes else []
     changes: dict[str, Any] = {}
     if counts != (problem.counts or {}):
@@ -315,9 +319,9 @@ def _rebuild(round_: Round) -> None:
                     seen = visible(seen, freeze_seconds=clock.freeze, viewer=viewer, thawed=thawed)
                     value = cell(seen, rules, label)
                 cells[label] = value
-                tally[audience][label][0] += int(value.solved)
-                tally[audience][label][1] += int(_tried(value))
-                if not clock.virtual:  # virtual participants are not ranked for marks
+                if not clock.virtual:  # not on the official board: no count, no mark
+                    tally[audience][label][0] += int(value.solved)
+                    tally[audience][label][1] += int(_tried(value))
                     marked[audience][label] += [a for a in seen if marks.decisive(a, rules)]
             totals = row(clock.id, cells.values(), rules.mode)
             rows.append({"round_id": round_.id, "participant_id": clock.id, "audience": audience,

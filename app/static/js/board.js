@@ -40,7 +40,10 @@ export function renderRow(row, board) {
   tr.dataset.participant = String(row.participant_id);
   tr.append(element("td", "rank", String(row.rank)));
   const name = element("td", "name", row.name);
-  if (row.virtual) name.append(element("span", "badge", "virtual"));
+  if (row.virtual) {
+    tr.classList.add("virtual-row");
+    name.append(element("span", "badge", "virtual"));
+  }
   tr.append(name);
   const scoring = board.round.scoring;
   tr.append(element("td", "solved", scoring === "icpc" ? String(row.solved) : formatScore(row.score)));
@@ -115,8 +118,10 @@ export function applyUpdate(table, board, update) {
   }
 }
 
-/** Keep a board live: read it, follow the socket, read it again after each reconnect. */
-export function followBoard({ boardUrl, socketPath, onBoard, onEvent, onMode = () => {} }) {
+/** Keep a board live: read it, follow the socket, read it again after each reconnect. With
+ * pollSeconds (a virtual run's board, which moves with the run's own clock, not with events)
+ * it is read again on a timer instead. */
+export function followBoard({ boardUrl, socketPath, pollSeconds = 0, onBoard, onEvent, onMode = () => {} }) {
   let failures = 0;
   let socket = null;
 
@@ -124,6 +129,13 @@ export function followBoard({ boardUrl, socketPath, onBoard, onEvent, onMode = (
     const response = await fetch(boardUrl, { credentials: "same-origin", cache: "no-store" });
     if (!response.ok) throw new Error(`board: ${response.status}`);
     onBoard(await response.json());
+  }
+
+  if (pollSeconds > 0) {
+    const poll = () => load().then(() => onMode("live"), () => onMode("reconnecting"));
+    poll();
+    setInterval(poll, pollSeconds * 1000);
+    return { reload: load };
   }
 
   function open() {

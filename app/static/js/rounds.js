@@ -1,13 +1,17 @@
 // Round pages: times in the viewer's zone, balloon colours, confirmations, the host form's
 // mode-dependent fields, and a countdown by the server's clock (corrected for this browser's skew).
 
-for (const time of document.querySelectorAll("time[datetime]")) {
-  const moment = new Date(time.getAttribute("datetime"));
-  if (!Number.isNaN(moment.valueOf())) {
-    time.title = time.textContent;
-    time.textContent = moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+/** Show the times under root in the viewer's zone (the server's text stays as the title). */
+export function showLocalTimes(root = document) {
+  for (const time of root.querySelectorAll("time[datetime]")) {
+    const moment = new Date(time.getAttribute("datetime"));
+    if (!Number.isNaN(moment.valueOf())) {
+      time.title = time.textContent;
+      time.textContent = moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    }
   }
 }
+showLocalTimes();
 
 // Colours come from data attributes: the CSP refuses style="" in markup, not CSSOM.
 for (const element of document.querySelectorAll("[data-balloon]")) {

@@ -22,12 +22,19 @@ let offset = 0;
 let nextChange = null;
 let lastStateRead = 0;
 
-function showState(round) {
+function showState(fresh) {
+  const round = fresh.round;
   root.dataset.state = round.state;
   if (banner) banner.hidden = !round.frozen;
   if (clock) clock.dataset.target = round.state === "scheduled" ? round.starts_at : round.ends_at;
   nextChange = Date.parse(stateChangeAt(round) || "");
   if (Number.isNaN(nextChange)) nextChange = null;
+  if (fresh.virtual) {
+    // A virtual run counts down its own window; the board is the originals' at its minute.
+    if (clock) clock.dataset.target = fresh.virtual.ends_at;
+    const minute = document.getElementById("virtual-minute");
+    if (minute) minute.textContent = String(fresh.virtual.minute);
+  }
 }
 
 /** When the state the server gave next changes by the clock alone (null: only by the host). */
@@ -71,10 +78,11 @@ function announce(text) {
 const live = followBoard({
   boardUrl: root.dataset.boardUrl,
   socketPath: root.dataset.socket,
+  pollSeconds: Number(root.dataset.pollSeconds || 0),
   onBoard(fresh) {
     board = fresh;
     renderBoard(table, board);
-    showState(board.round);
+    showState(board);
     if (ticker && fresh.announcements) {
       ticker.replaceChildren();
       for (const text of [...fresh.announcements].reverse()) announce(text);

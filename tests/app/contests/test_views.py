@@ -165,3 +165,14 @@ def test_the_host_makes_a_team_on_the_monitor(client, auth):
            {"name": "Lambda", "members": "ada@example.org, BOB@example.org"}, page=monitor)
     team = db.session.scalar(select(Participant).where(Participant.round_id == contest.id))
     assert team.name == "Lambda" and {m.user_id for m in team.members} == {ada.id, bob.id}
+
+
+def test_the_monitor_refreshes_its_tables_not_the_page(client, auth):
+    teacher = make_user(role="teacher")
+    contest = make_round(teacher)
+    auth.login(teacher.email)
+    page = client.get(f"/rounds/{contest.id}/monitor").text
+    assert 'http-equiv="refresh"' not in page  # a reload would wipe an extension being typed
+    assert "js/monitor.js" in page
+    for part in ("queue", "participant-count", "participants", "recent"):
+        assert f'data-refresh="{part}"' in page

@@ -75,3 +75,20 @@ def test_medals_paid_while_a_verdict_commits_keep_the_verdicts_xp(app):
     )
     player = db.session.get(Player, ada_id)
     assert (player.xp, player.medals) == (before + 10 + 300 + 50, 1)  # neither lost
+
+
+def test_a_virtual_run_pays_no_contest_xp_and_moves_no_medal(app):
+    from app.models import Round
+    from tests.app.contests.replays import RUN, at, finalized_contest
+
+    replay = finalized_contest(app)  # finalized while frozen: it pays at the unfreeze
+    replay.run()  # Vi's run would win it: two problems in 65 minutes
+    with at(RUN + timedelta(days=1)):
+        state.thaw(None, db.session.get(Round, replay.round.id))
+    ids = {user.id: name for name, user in replay.people.items()}
+    rows = select(XpEntry.user_id, XpEntry.guard).where(XpEntry.source == "contest")
+    paid = {(ids[user_id], guard.split(":")[2]) for user_id, guard in db.session.execute(rows)}
+    assert paid == {("ada", "gold-medal"), ("ada", "first-to-solve-A"), ("bob", "silver-medal"),
+                    ("cy", "bronze-medal"), ("cy", "first-to-solve-B")}  # fmt: skip
+    vi = db.session.get(Player, replay.people["vi"].id)
+    assert vi is not None and vi.xp > 0 and not vi.medals  # her solves' own XP, no medal
