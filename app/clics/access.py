@@ -15,7 +15,7 @@ _COMMON = {
     "contest": ["id", "name", "formal_name", "start_time", "countdown_pause_time", "duration",
                 "scoreboard_freeze_duration", "scoreboard_type", "penalty_time"],
     "judgement-types": ["id", "name", "penalty", "solved"],
-    "languages": ["id", "name", "entry_point_required", "extensions"],
+    "languages": ["id", "name", "entry_point_required", "entry_point_name", "extensions"],
     "problems": ["id", "label", "name", "ordinal", "color", "rgb", "time_limit",
                  "test_data_count", "max_score"],
     "groups": ["id", "icpc_id", "name"],

@@ -4,13 +4,15 @@ them each role may see: the one place the CLICS endpoints and the event feed fil
 The freeze rule is scoring's (app/scoring/freeze.py `hidden`): a judgement (and its runs) of a
 submission made at or after the freeze is embargoed for the public and for every team but the
 one that sent it, until the thaw. Submissions themselves are public (the board shows them
-pending); their files are the jury's and the sending team's.
+pending); their files are the jury's and the sending team's. The problems are the jury's
+until the start.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -71,6 +73,11 @@ class ContestData:
         label = self.labels.get(sent.challenge_id, "")
         attempt = Attempt(sent.id, participant.id, label, at, None)
         return hidden(attempt, freeze_seconds(self.round, participant), role.viewer, thawed=False)
+
+    def points(self, sent: Submission) -> float:
+        """The points of a submission's problem (a judgement's score is served in them)."""
+        return next((p.points for p in self.round.problems if p.challenge_id == sent.challenge_id),
+                    100.0)  # fmt: skip
 
     def results_shown(self, role: Role, sent: Submission) -> bool:
         """Whether this role sees this submission's judgements now."""
@@ -197,6 +204,13 @@ def accounts(data: ContestData, role: Role) -> list[dict[str, Any]]:
     return found
 
 
+def problems_open(round_: Round, role: Role, now: datetime) -> bool:
+    """Whether this role sees the problems now: the jury always, the public and the teams from
+    the start (never while the start is unset), as codedev's pages open them
+    (app/contests/access.py `round_problem`)."""
+    return role.kind == "admin" or (now >= round_.starts_at and not objects.start_unset(round_))
+
+
 def problems(data: ContestData) -> list[dict[str, Any]]:
     return [objects.problem(data.round, p, i) for i, p in enumerate(data.round.problems, start=1)]
 
@@ -213,7 +227,8 @@ def submission(data: ContestData, sent: Submission, role: Role) -> dict[str, Any
 
 
 def judgements(data: ContestData, role: Role) -> list[dict[str, Any]]:
-    return [objects.judgement(data.round, j, submission_id(s), data.runs.get(j.id, []))
+    return [objects.judgement(data.round, j, submission_id(s), data.runs.get(j.id, []),
+                              points=data.points(s))
             for s in data.submissions if data.results_shown(role, s)
             for j in data.judgements.get(s.id, [])]  # fmt: skip
 
@@ -221,7 +236,7 @@ def judgements(data: ContestData, role: Role) -> list[dict[str, Any]]:
 def runs(data: ContestData, role: Role) -> list[dict[str, Any]]:
     return [objects.run(data.round, r, j)
             for s in data.submissions if data.results_shown(role, s)
-            for j in data.judgements.get(s.id, []) if j.status in ("done", "failed")
+            for j in data.judgements.get(s.id, []) if objects.judged(j)
             for r in data.runs.get(j.id, [])]  # fmt: skip
 
 

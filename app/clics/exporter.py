@@ -3,7 +3,8 @@ endpoint as JSON files, state.json, the scoreboard and the jury's event-feed.ndj
 
 Recorded results without sources: submissions carry no files (an import takes the
 judgements as the verdicts); with sources=True each source is added under
-submissions/<id>/files/, as the package format lays them out.
+submissions/<id>/files/ (its CLICS id, as submissions.json names it), as the package format
+lays them out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import zipfile
 from typing import Any
 
 from app.clics import contest_data, feed, objects, service
+from app.clics.ids import submission_id
 from app.clics.roles import JURY
 from app.extensions import db
 from app.models import Round, Submission, utcnow
@@ -48,7 +50,7 @@ def package_files(round_: Round, *, sources: bool = False) -> dict[str, bytes]:
             full = db.session.get(Submission, sent.id)
             assert full is not None
             for name, text in files_of(full):
-                files[f"submissions/{sent.id}/files/{name}"] = text.encode()
+                files[f"submissions/{submission_id(sent)}/files/{name}"] = text.encode()
     return files
 
 

@@ -115,8 +115,10 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     data = contest_data.load(round_)
     # Numbered by something of their own, not their place in a list: a problem or group added
     # later must not move the tokens of the others.
+    # The public and the teams get the problems at the start (the jury at once).
+    opened = base if role.kind == "admin" else max(base, micros(round_.starts_at))
     for problem, item in zip(round_.problems, contest_data.problems(data), strict=True):
-        add(base, 3, problem.id, 0, "problems", item["id"], item)
+        add(opened, 3, problem.id, 0, "problems", item["id"], item)
     for item in contest_data.groups(data):
         add(base, 4, _number(item["id"]), 0, "groups", item["id"], item)
     for item in groups.imported(round_, "organizations"):
@@ -147,13 +149,14 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
             end = max(start, micros(judged.finished_at or judged.created_at))
             if embargoed and thaw is not None:
                 start, end = max(start, thaw), max(end, thaw)
-            first = objects.judgement(round_, judged, item["id"], runs, as_started=True)
+            points = data.points(sent)
+            first = objects.judgement(round_, judged, item["id"], runs, True, points)
             add(start, 11, judged.id, 0, "judgements", first["id"], first)
-            if judged.status in ("done", "failed"):
+            if objects.judged(judged):
                 for result in runs:
                     run = objects.run(round_, result, judged)
                     add(end, 12, result.id, 0, "runs", run["id"], run)
-                done = objects.judgement(round_, judged, item["id"], runs)
+                done = objects.judgement(round_, judged, item["id"], runs, points=points)
                 add(end, 11, judged.id, 1, "judgements", done["id"], done)
     viewer, ids = contest_data.clarification_viewer(role), Ids.of(round_, messages=True)
     for row in contest_data.clarification_rows(round_):
@@ -203,6 +206,8 @@ def _changes(round_: Round, role: Role, base: int, shown: dict[tuple[str, str], 
         elif (type_, object_id) in shown:
             first, data = shown[(type_, object_id)]
             yield Event((max(at, first), kind, CHANGED, number), type_, object_id, data)
+        elif type_ == "problems" and role.kind != "admin" and moment < round_.starts_at:
+            continue  # deleted before the start: never shown to this role
         elif deleted and (role.kind == "admin" or type_ not in PRIVATE_KINDS):
             if type_ == "submissions":
                 results = gone() if results is None else results

@@ -5,7 +5,8 @@ submissions with the package's judgements as recorded results, clarifications an
 Recorded results: the package's judgements are the verdicts (none is judged again), a
 judgement type keeps its penalty and solved flags, and the latest judgement of a submission
 counts; one with no verdict that nothing replaces leaves its submission pending (stored as a
-failed judgement, which scoring counts as pending and the judge queue never picks up).
+failed judgement without a verdict, which scoring counts as pending, the judge queue never
+picks up and the API serves as still judging). A judging error stays one (pending, not a CE).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.clics.imported_languages import languages as package_languages
 from app.clics.imported_programs import program
 from app.clics.package_reader import ContestPackage, PackageError
 from app.errors import AppError
@@ -65,6 +67,8 @@ def verdict_of(type_id: str, types: dict[str, dict[str, Any]], ce_penalty: bool)
         return _VERDICT_OF_TYPE[type_id]
     penalty = flags.get("penalty", True)
     known = _VERDICT_OF_TYPE.get(type_id)
+    if known == "IE" and not penalty:
+        return "IE"  # a judging error: pending, whatever a CE costs here
     if known == "CE" and penalty == ce_penalty:
         return "CE"
     if not penalty:
@@ -143,6 +147,9 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
     challenge_of = _problems(package, round_, owner, score, kattis)
     round_.clics = {"groups": [_kept(g, GROUP_KEYS) for g in package.of("groups").values()],
                     "organizations": [_kept(o, ORGANIZATION_KEYS) for o in package.of("organizations").values()]}  # fmt: skip
+    languages = package_languages(package, warnings)
+    if languages:
+        round_.clics["languages"] = languages
     team_of = {}
     for team_id, team in package.of("teams").items():
         participant = Participant(round_id=round_.id, name=str(team.get("display_name") or team["name"])[:120],
@@ -175,7 +182,7 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
                 continue  # replaced by a later judgement
             if type_id is None:
                 submission.judgements.append(Judgement(
-                    status="failed", verdict="IE", created_at=begun, started_at=begun,
+                    status="failed", verdict=None, created_at=begun, started_at=begun,
                     finished_at=begun, worker="clics-import", external_id=str(item["id"]),
                     error="recorded without a verdict (contest package)"))  # fmt: skip
                 continue
@@ -247,7 +254,7 @@ def _problems(package: ContestPackage, round_: Round, owner: User, score: bool,
     id -> (label, challenge id)."""
     found: dict[str, tuple[str, int]] = {}
     ordered = sorted(
-        package.of("problems").items(), key=lambda kv: (kv[1].get("ordinal", 0), kv[0])
+        package.of("problems").items(), key=lambda kv: (kv[1].get("ordinal") or 0, kv[0])
     )
     tag = secrets.token_hex(3)
     labels: set[str] = set()

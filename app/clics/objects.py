@@ -9,9 +9,11 @@ where it gave them (app/clics/ids.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from app.clics.groups import imported
 from app.clics.ids import judgement_id, problem_id, submission_id, team_id
 from app.judging import languages as registry
 from app.models import Judgement, Participant, Round, RoundProblem, Submission, TestResult
@@ -70,11 +72,26 @@ def judgement_types(round_: Round) -> list[dict[str, Any]]:
 
 
 def languages(round_: Round) -> list[dict[str, Any]]:
-    """The languages of the round (every judge language when it names none)."""
-    allowed = set(round_.languages or registry.ids())
+    """The languages of the round: an imported contest's own, else the judge's it allows
+    (every one when it names none)."""
+    return imported(round_, "languages") or judge_languages(round_.languages or registry.ids())
+
+
+def judge_languages(allowed: Iterable[str]) -> list[dict[str, Any]]:
+    """These of the judge's languages, as CLICS languages."""
+    wanted = set(allowed)
     return [{"id": language.id, "name": language.name, "entry_point_required": False,
              "extensions": [extension.lstrip(".") for extension in language.extensions]}
-            for language in registry.all_languages() if language.id in allowed]  # fmt: skip
+            for language in registry.all_languages() if language.id in wanted]  # fmt: skip
+
+
+def language_id(round_: Round, stored: str) -> str:
+    """The served id of a submission's language: an imported contest's own (a package's alias
+    is stored as the judge's id, a long id cut to the column's 16 characters)."""
+    given = [str(item["id"]) for item in (round_.clics or {}).get("languages", [])]
+    if not given or stored in given:
+        return stored
+    return next((i for i in given if registry.from_code(i)[:16] == stored), stored)
 
 
 def problem(round_: Round, item: RoundProblem, ordinal: int) -> dict[str, Any]:
@@ -132,7 +149,7 @@ def submission(round_: Round, sent: Submission, problem: str, team: str,
     only for those who may read them."""
     href = f"contests/{round_.id}/submissions/{submission_id(sent)}/files"
     return {
-        "id": submission_id(sent), "language_id": sent.language, "problem_id": problem,
+        "id": submission_id(sent), "language_id": language_id(round_, sent.language), "problem_id": problem,
         "team_id": team, "time": abstime(sent.created_at),
         "contest_time": reltime(sent.created_at - round_.starts_at), "entry_point": sent.source_name or None,
         "files": [{"href": href, "mime": "application/zip", "filename": "files.zip"}]
@@ -144,11 +161,18 @@ def started_at(judgement: Judgement) -> datetime:
     return judgement.started_at or judgement.created_at
 
 
+def judged(item: Judgement) -> bool:
+    """Whether a judgement has its verdict: finished, but not one an imported package recorded
+    without a verdict (failed, so the judge never takes it up; served as still judging)."""
+    return item.status == "done" or (item.status == "failed" and item.verdict is not None)
+
+
 def judgement(round_: Round, item: Judgement, sent: str, runs: list[TestResult],
-              as_started: bool = False) -> dict[str, Any]:  # fmt: skip
-    """One judgement (of that CLICS submission id): a verdict once finished (failed = judging
-    error), null before; with as_started, as it was when it started (the feed's first event)."""
-    finished = item.status in ("done", "failed") and not as_started
+              as_started: bool = False, points: float = 100.0) -> dict[str, Any]:  # fmt: skip
+    """One judgement (of that CLICS submission id): a verdict once judged (failed = judging
+    error), null before; with as_started, as it was when it started (the feed's first event).
+    Its score is in the problem's points, as its max_score and the scoreboard are."""
+    finished = judged(item) and not as_started
     runs = runs if finished else []
     verdict = ("IE" if item.status == "failed" else item.final_verdict) if finished else None
     start = started_at(item)
@@ -162,7 +186,7 @@ def judgement(round_: Round, item: Judgement, sent: str, runs: list[TestResult],
         "max_run_time": round(max(r.time_ms for r in runs) / 1000, 3) if runs else None,
     }  # fmt: skip
     if not pass_fail(round_):
-        data["score"] = max(0.0, item.score) if finished else 0.0
+        data["score"] = round(points * max(0.0, item.score) / 100.0, 4) if finished else 0.0
     return data
 
 

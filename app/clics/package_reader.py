@@ -5,7 +5,8 @@ What a CCS is known to write beside the schema is taken with a warning: penalty_
 RELTIME, submissions without files, state events with some fields, problem ordinals from 0,
 unknown account types, objects updated many times or deleted, a judgement with no verdict
 that a later one replaces. What cannot be a contest is an error naming the file and line:
-an unknown reference, a duplicate id, times out of order, an unsafe or huge archive.
+an unknown reference, a duplicate id, times out of order, an object that is not one or lacks a
+field the importer needs (app/clics/package_shapes.py), an unsafe or huge archive.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from app.archives import Caps, read_package
+from app.clics import package_shapes
 from app.errors import ValidationError
 from app.scoring.times import parse_abstime, parse_reltime
 
@@ -64,6 +66,9 @@ def read_files(files: dict[str, bytes]) -> ContestPackage:
     """Check a package already read into {path: bytes} (an upload, a shadow's feed)."""
     files = _strip_top(files)
     package = ContestPackage(_contest(files), files=files)
+    package.where[("contest", "")] = next(
+        (n for n in ("contest.json", "contest.yaml") if n in files), "contest"
+    )
     if "event-feed.ndjson" in files and not any(
         f"{e}.json" in files for e in ("teams", "submissions")
     ):
@@ -74,6 +79,11 @@ def read_files(files: dict[str, bytes]) -> ContestPackage:
                 _read_array(package, endpoint, files[f"{endpoint}.json"])
         if "state.json" in files:
             package.state = _json(files["state.json"], "state.json")
+            if not isinstance(package.state, dict):
+                raise PackageError("state.json:1: the state must be a JSON object")
+    fault = package_shapes.fault(package)
+    if fault is not None:
+        raise PackageError(fault)
     _tolerate(package)
     _check(package)
     return package
@@ -106,6 +116,8 @@ def _contest(files: dict[str, bytes]) -> dict[str, Any]:
             raw = yaml.safe_load(files["contest.yaml"]) or {}
         except yaml.YAMLError as error:
             raise PackageError(f"contest.yaml: not YAML ({error})") from error
+        if not isinstance(raw, dict):
+            raise PackageError("contest.yaml: the contest must be a YAML mapping.")
         contest = {str(k).replace("-", "_"): v for k, v in raw.items()}
         if "scoreboard_freeze_length" in contest:
             contest["scoreboard_freeze_duration"] = contest.pop("scoreboard_freeze_length")
@@ -151,12 +163,20 @@ def _read_feed(package: ContestPackage, data: bytes) -> None:
     for number, line in enumerate(data.decode(errors="replace").splitlines(), start=1):
         if not line.strip():
             continue  # a keep-alive
-        event = _json(line.encode(), f"event-feed.ndjson:{number}")
-        kind, object_id, value = event.get("type"), event.get("id"), event.get("data")
         where = f"event-feed.ndjson:{number}"
+        event = _json(line.encode(), where)
+        if not isinstance(event, dict):
+            raise PackageError(f"{where}: an event must be a JSON object")
+        kind, object_id, value = event.get("type"), event.get("id"), event.get("data")
+        if kind in ("contest", "state") and not isinstance(value, dict | None):
+            raise PackageError(f"{where}: the {kind} event's data must be an object")
         if kind == "contest":
             package.contest = value or package.contest
+            package.where[("contest", "")] = where
         elif kind == "state":
+            fault = package_shapes.object_fault(value or {}, "state", where, "the state")
+            if fault is not None:
+                raise PackageError(fault)
             if value and set(value) < {
                 "started",
                 "frozen",
@@ -172,7 +192,14 @@ def _read_feed(package: ContestPackage, data: bytes) -> None:
             if object_id is None and isinstance(value, list):
                 package.of(kind).clear()
             for item in items:
-                key = str(object_id) if object_id is not None else str((item or {}).get("id"))
+                if not isinstance(item, dict | None) or (item is None and object_id is None):
+                    raise PackageError(f"{where}: a {kind} event's data must be an object")
+                given = object_id if object_id is not None else (item or {}).get("id")
+                if given in (None, ""):
+                    raise PackageError(f"{where}: a {kind} event names no id")
+                key = str(given)
+                if item is not None and item.get("id") is None:
+                    item = dict(item, id=given)  # the event's id is the object's
                 if key in package.of(kind):
                     updated.add((kind, key))
                 if item is None:
@@ -224,12 +251,7 @@ def _tolerate(package: ContestPackage) -> None:
 
 def _check(package: ContestPackage) -> None:
     """Refuse unknown references and times out of order, naming where."""
-    contest = package.contest
-    for key in ("name", "start_time", "duration"):
-        if not contest.get(key):
-            raise PackageError(f"contest: no {key}")
-    start = _time(contest["start_time"], "contest: start_time")
-    _duration(contest["duration"], "contest: duration")
+    start = parse_abstime(str(package.contest["start_time"]))  # its shape is checked
     refs = {"submissions": {"team_id": "teams", "problem_id": "problems"},
             "judgements": {"submission_id": "submissions"},
             "clarifications": {"from_team_id": "teams", "to_team_id": "teams",
@@ -278,12 +300,3 @@ def _time(value: Any, where: str) -> Any:
         return parse_abstime(str(value))
     except ValueError as error:
         raise PackageError(f"{where}: {value!r} is not a CLICS time") from error
-
-
-def _duration(value: Any, where: str) -> Any:
-    if isinstance(value, int | float):  # YAML reads 5:00:00 as sexagesimal seconds
-        return value
-    try:
-        return parse_reltime(str(value))
-    except ValueError as error:
-        raise PackageError(f"{where}: {value!r} is not a CLICS duration") from error

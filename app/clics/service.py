@@ -55,7 +55,8 @@ def collection(round_: Round, role: Role, endpoint: str, now: datetime,
     if endpoint == "awards":
         return awards(round_, role)
     data = data or contest_data.load(round_, with_runs=endpoint in ("runs", "judgements"))
-    readers = {"problems": lambda: contest_data.problems(data),
+    readers = {"problems": lambda: contest_data.problems(data)
+               if contest_data.problems_open(round_, role, now) else [],
                "groups": lambda: contest_data.groups(data),
                "teams": lambda: contest_data.teams(data),
                "persons": lambda: contest_data.persons(data, role),

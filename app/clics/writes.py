@@ -78,11 +78,15 @@ def _problem(round_: Round, body: dict[str, Any]) -> RoundProblem:
     return problem
 
 
-def _language(body: dict[str, Any]) -> str:
+def _language(round_: Round, body: dict[str, Any]) -> str:
+    """The judge's id of a language the contest serves (an imported contest's own ids are
+    the judge's by its aliases; one the judge doesn't know is refused)."""
     language = body.get("language_id")
-    if not isinstance(language, str) or not registry.is_known(language):
+    served = {item["id"] for item in objects.languages(round_)}
+    judge = registry.from_code(language) if isinstance(language, str) else ""
+    if language not in served or not registry.is_known(judge):
         raise ValidationError(f"Unknown language {language!r}.", field="language_id")
-    return language
+    return judge
 
 
 def submit(
@@ -98,7 +102,7 @@ def submit(
         team = Ids.of(round_).team(role.team_id)
         if body.get("team_id") not in (None, team):
             raise Forbidden("A team submits as itself only.")
-        problem, language, source = _problem(round_, body), _language(body), _source(body)
+        problem, language, source = _problem(round_, body), _language(round_, body), _source(body)
         sent = create_submission(
             user, problem.challenge, language, source, round_=round_, entry=_entry(body)
         )
@@ -122,7 +126,7 @@ def _jury_submission(round_: Round, body: dict[str, Any], put_id: str | None) ->
     team = db.session.get(Participant, pid) if pid is not None else None
     if team is None:
         raise ValidationError(f"No team {body.get('team_id')!r} in this contest.", field="team_id")
-    problem, language, source = _problem(round_, body), _language(body), _source(body)
+    problem, language, source = _problem(round_, body), _language(round_, body), _source(body)
     try:
         at = parse_abstime(str(body["time"]))
     except ValueError as error:
