@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("clics", __name__, url_prefix="/api/v1")
 
-from app.clics import changes, cli, views  # noqa: E402,F401
+from app.clics import changes, cli, views, visible  # noqa: E402,F401

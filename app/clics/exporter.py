@@ -1,5 +1,5 @@
-"""Write a round as a CLICS contest package: contest.json and the jury's view of every
-endpoint as JSON files, state.json, the scoreboard and the jury's event-feed.ndjson.
+"""Write a round as a CLICS contest package: api.json, contest.json and the jury's view of
+every endpoint as JSON files, state.json, the scoreboard and the jury's event-feed.ndjson.
 
 Recorded results without sources: submissions carry no files (an import takes the
 judgements as the verdicts); with sources=True each source is added under
@@ -33,7 +33,8 @@ def package_files(round_: Round, *, sources: bool = False) -> dict[str, bytes]:
     """The package's files by path."""
     now = utcnow()
     data = contest_data.load(round_)
-    files = {"contest.json": _dump(objects.contest(round_)),
+    files = {"api.json": _dump(objects.api_information()),
+             "contest.json": _dump(objects.contest(round_)),
              "state.json": _dump(service.state_at(round_, now)),
              "scoreboard.json": _dump(service.scoreboard(round_, JURY, now))}  # fmt: skip
     for endpoint in EXPORTED:

@@ -7,7 +7,9 @@ objects it references (a team before its submissions, a submission before its ju
 A judgement the role may not see yet (the freeze) is left out until the thaw, and then comes
 at the thaw's time, so a client that resumes after the thaw gets it. Only events older than
 CLICS_FEED_SETTLE_SECONDS are served: a row committed a moment after a later one was read
-still comes after the token a client holds.
+still comes after the token a client holds. A row committed later than that (a slow
+transaction, a jury's submission sent with a past time) is keyed by its commit, never by a
+time before it (app/clics/visible.py): a submission by its visible_at, and its judgements after.
 
 A change that leaves no time in its row (a staff override, a renamed problem, a deletion) is
 logged as a ClicsChange row in its own transaction (app/clics/changes.py); each one is an
@@ -137,7 +139,8 @@ def events(round_: Round, role: Role, until: datetime) -> list[Event]:
     _state_events(round_, base, add)
     thaw = micros(round_.thawed_at) if round_.thawed_at is not None else None
     for sent in data.submissions:
-        sent_at = max(team_at[sent.participant_id or 0], micros(sent.created_at))
+        seen = sent.visible_at or sent.created_at  # committed late: keyed by its commit
+        sent_at = max(team_at[sent.participant_id or 0], micros(sent.created_at), micros(seen))
         item = contest_data.submission(data, sent, role)
         add(sent_at, 10, sent.id, 0, "submissions", item["id"], item)
         embargoed = data.embargoed(role, sent)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from app.clics.contest_patch import UNSET_START
 from app.clics.imported_languages import languages as package_languages
 from app.clics.imported_programs import program
 from app.clics.package_reader import ContestPackage, PackageError
@@ -119,7 +120,10 @@ def _kattis_problems(package: ContestPackage, owner: User, warnings: list[str]) 
 def _store(package: ContestPackage, owner: User, visibility: str, warnings: list[str],
            kattis: dict[str, int]) -> Round:  # fmt: skip
     contest, state = package.contest, package.state
-    start = parse_abstime(str(contest["start_time"]))
+    # A contest not scheduled yet (start_time null; the reader refused one that ran) waits
+    # as a PATCH that clears its start leaves it, until the jury sets one.
+    unset = contest["start_time"] is None
+    start = UNSET_START if unset else parse_abstime(str(contest["start_time"]))
     end = start + _reltime(contest["duration"])
     freeze = contest.get("scoreboard_freeze_duration")
     freeze_at = end - _reltime(freeze) if freeze else None
@@ -150,6 +154,8 @@ def _store(package: ContestPackage, owner: User, visibility: str, warnings: list
     languages = package_languages(package, warnings)
     if languages:
         round_.clics["languages"] = languages
+    if unset:
+        round_.clics["start_unset"] = True
     team_of = {}
     for team_id, team in package.of("teams").items():
         participant = Participant(round_id=round_.id, name=str(team.get("display_name") or team["name"])[:120],

@@ -197,3 +197,12 @@ def run(round_: Round, item: TestResult, judged: Judgement) -> dict[str, Any]:
             "judgement_type_id": type_of(item.verdict), "time": abstime(at),
             "contest_time": reltime(at - round_.starts_at),
             "run_time": round(item.time_ms / 1000, 3)}  # fmt: skip
+
+
+VERSION_URL = "https://ccs-specs.icpc.io/2023-06/contest_api"
+
+
+def api_information() -> dict[str, Any]:
+    """What the base URL says of itself (the API's version, the provider): a package's api.json."""
+    return {"version": "2023-06", "version_url": VERSION_URL,
+            "provider": {"name": "codedev", "version": "0.1.0"}}  # fmt: skip

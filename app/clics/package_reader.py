@@ -1,5 +1,8 @@
 """Read a CLICS contest package (folder or .zip): contest.json or contest.yaml, then either the
-per-endpoint JSON files or an event-feed.ndjson, into plain objects by id, checked as a whole.
+per-endpoint JSON files (problems and accounts also as YAML) or an event-feed.ndjson, into
+plain objects by id, checked as a whole; zipped sources and problem packages are unpacked
+where the importer reads them (app/clics/package_layout.py). A contest whose start_time is
+null (not scheduled yet) is taken if nothing in it has happened yet.
 
 What a CCS is known to write beside the schema is taken with a warning: penalty_time as a
 RELTIME, submissions without files, state events with some fields, problem ordinals from 0,
@@ -19,7 +22,7 @@ from typing import Any
 import yaml
 
 from app.archives import Caps, read_package
-from app.clics import package_shapes
+from app.clics import package_layout, package_shapes
 from app.errors import ValidationError
 from app.scoring.times import parse_abstime, parse_reltime
 
@@ -75,12 +78,17 @@ def read_files(files: dict[str, bytes]) -> ContestPackage:
         _read_feed(package, files["event-feed.ndjson"])
     else:
         for endpoint in ENDPOINTS:
-            if f"{endpoint}.json" in files:
-                _read_array(package, endpoint, files[f"{endpoint}.json"])
+            name = package_layout.endpoint_file(files, endpoint)
+            if name is not None:
+                _read_array(package, endpoint, files[name], name)
         if "state.json" in files:
             package.state = _json(files["state.json"], "state.json")
             if not isinstance(package.state, dict):
                 raise PackageError("state.json:1: the state must be a JSON object")
+    try:
+        package.warnings += package_layout.unpack(package.files, package.objects)
+    except ValidationError as error:
+        raise PackageError(error.message) from error
     fault = package_shapes.fault(package)
     if fault is not None:
         raise PackageError(fault)
@@ -138,18 +146,26 @@ def _line_of(text: str, object_id: str, start: int) -> tuple[int, int]:
     return text.count("\n", 0, at) + 1, at + 1
 
 
-def _read_array(package: ContestPackage, endpoint: str, data: bytes) -> None:
-    name = f"{endpoint}.json"
-    items = _json(data, name)
-    if not isinstance(items, list):
-        raise PackageError(f"{name}:1: must be a JSON array")
+def _read_array(package: ContestPackage, endpoint: str, data: bytes, name: str) -> None:
+    """The objects of <endpoint>.json (or its YAML variant), each with where it is."""
+    if name.endswith(".yaml"):
+        try:
+            placed = package_layout.yaml_items(data, name)
+        except ValidationError as error:
+            raise PackageError(error.message) from error
+    else:
+        items = _json(data, name)
+        if not isinstance(items, list):
+            raise PackageError(f"{name}:1: must be a JSON array")
+        placed = [(item, 0) for item in items]  # each line found by its id below
     text, cursor = data.decode(errors="replace"), 0
     found = package.of(endpoint)
-    for index, item in enumerate(items, start=1):
+    for index, (item, line) in enumerate(placed, start=1):
         if not isinstance(item, dict) or item.get("id") in (None, ""):
             raise PackageError(f"{name}: item {index} has no id")
         object_id = str(item["id"])
-        line, cursor = _line_of(text, object_id, cursor)
+        if not line:
+            line, cursor = _line_of(text, object_id, cursor)
         if object_id in found:
             raise PackageError(f"{name}:{line}: duplicate id {object_id!r} "
                                f"(first at {package.where[(endpoint, object_id)]})")  # fmt: skip
@@ -251,7 +267,17 @@ def _tolerate(package: ContestPackage) -> None:
 
 def _check(package: ContestPackage) -> None:
     """Refuse unknown references and times out of order, naming where."""
-    start = parse_abstime(str(package.contest["start_time"]))  # its shape is checked
+    contest = package.contest
+    if "start_time" not in contest:
+        raise PackageError("contest: no start_time")
+    start = None
+    if contest["start_time"] is not None:
+        start = parse_abstime(str(contest["start_time"]))  # its shape is checked
+    else:  # not scheduled yet: imported waiting for its start, as a PATCH that clears it
+        ran = [e for e in ("submissions", "judgements", "clarifications") if package.of(e)]
+        if ran:
+            raise PackageError(f"contest: start_time is null (not scheduled), but the package "
+                               f"has {ran[0]}: a contest that ran needs its start time")  # fmt: skip
     refs = {"submissions": {"team_id": "teams", "problem_id": "problems"},
             "judgements": {"submission_id": "submissions"},
             "clarifications": {"from_team_id": "teams", "to_team_id": "teams",
@@ -291,7 +317,7 @@ def _check(package: ContestPackage) -> None:
         where = package.where.get(("submissions", object_id), "submissions")
         if not item.get("time") and not item.get("contest_time"):
             raise PackageError(f"{where}: submission {object_id!r} has no time")
-        if item.get("time") and _time(item["time"], where) < start:
+        if item.get("time") and start is not None and _time(item["time"], where) < start:
             raise PackageError(f"{where}: submission {object_id!r} comes before the contest starts")
 
 

@@ -67,7 +67,7 @@ KINDS: dict[Callable[[Any], bool], str] = {
     _reltime: "a CLICS RELTIME", _duration: "a RELTIME or seconds", _ids: "an array of ids",
     _texts: "an array of strings", _flag: "true or false",
 }  # fmt: skip
-REQUIRED = {"contest": ("name", "start_time", "duration"), "teams": ("name",),
+REQUIRED = {"contest": ("name", "duration"), "teams": ("name",),
             "submissions": ("team_id", "problem_id"), "judgements": ("submission_id",)}  # fmt: skip
 FIELDS: dict[str, dict[str, Callable[[Any], bool]]] = {
     "contest": {"name": _text, "formal_name": _text, "start_time": _time, "duration": _duration,

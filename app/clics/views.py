@@ -21,8 +21,6 @@ from app.extensions import db
 from app.models import Round, Submission, User, utcnow
 from app.programs import files_of
 
-VERSION_URL = "https://ccs-specs.icpc.io/2023-06/contest_api"
-
 
 @bp.after_request
 def _cors(response: Response) -> Response:
@@ -43,8 +41,7 @@ def _filtered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @bp.get("/")
 def api_information() -> Response:
     """CLICS API information: the version and the provider."""
-    return jsonify({"version": "2023-06", "version_url": VERSION_URL,
-                    "provider": {"name": "codedev", "version": "0.1.0"}})  # fmt: skip
+    return jsonify(objects.api_information())
 
 
 @bp.get("/contests")

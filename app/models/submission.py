@@ -55,6 +55,9 @@ class Submission(Base):
     )
     # The CLICS id an imported contest package gave it (served instead of the row id).
     external_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    # When it was committed, if well after created_at (a jury's submission at a past time, a
+    # slow transaction): the event feed keys it no earlier (app/clics/visible.py).
+    visible_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User | None] = relationship()
     challenge: Mapped[Challenge] = relationship()
