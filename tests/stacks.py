@@ -36,6 +36,46 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+CLAIM_KEY = "codedev:test-redis-db:{}"  # in database 0: which test process holds number N
+
+
+def claim_redis_db() -> int:
+    """A Redis database number (1-15) no other live test process on this machine holds.
+
+    Parallel test sessions (a CI run beside a developer's) must never share one: a test's
+    flushdb would delete the other's queued jobs. A claim names its process; one whose
+    process is gone is taken over.
+    """
+    admin = redis.Redis.from_url(f"{SERVICE_REDIS}/0", socket_connect_timeout=3)
+    mine = str(os.getpid())
+    for _ in range(2):
+        for number in range(1, 16):
+            key = CLAIM_KEY.format(number)
+            if admin.set(key, mine, nx=True):
+                return number
+            holder = admin.get(key)
+            if holder is not None and not _alive(int(holder)):
+                admin.delete(key)  # a claim of a process that is gone: free for the next pass
+    raise RuntimeError("all 15 test Redis databases are held by live test processes")
+
+
+def release_redis_db(number: int) -> None:
+    admin = redis.Redis.from_url(f"{SERVICE_REDIS}/0", socket_connect_timeout=3)
+    key = CLAIM_KEY.format(number)
+    if admin.get(key) == str(os.getpid()).encode():
+        admin.delete(key)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_postgres_stack() -> tuple[Stack, object]:
     """A fresh database on the local PostgreSQL and a Redis database number of our own."""
     try:
@@ -45,19 +85,20 @@ def start_postgres_stack() -> tuple[Stack, object]:
         raise
     name = f"codedev_test_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
-    # Parallel test sessions on one machine each take their own Redis database number.
-    number = 1 + (os.getpid() % 15)
-    redis_url = f"{SERVICE_REDIS}/{number}"
     try:
-        redis.Redis.from_url(redis_url, socket_connect_timeout=3).flushdb()
+        number = claim_redis_db()
     except redis.ConnectionError as error:
         missing(f"Redis at {SERVICE_REDIS}: {error}")
+        raise
+    redis_url = f"{SERVICE_REDIS}/{number}"
+    redis.Redis.from_url(redis_url, socket_connect_timeout=3).flushdb()
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     stack = Stack("postgres", f"{base}/{name}", redis_url)
 
     def stop() -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+        release_redis_db(number)
 
     return stack, stop
 
