@@ -110,6 +110,15 @@ class Challenge(Base):
             if kept.path.startswith(folder)
         }
 
+    def interaction_of(self, test: TestCase) -> str | None:
+        """The sha256 of a test's sample interaction (its package .interaction file), or None."""
+        path = f"{test.stem}.interaction"
+        return next((kept.sha256 for kept in self.files if kept.path == path), None)
+
+    def attachments(self) -> list[ChallengeFile]:
+        """The files students may download (the package's attachments/), by path."""
+        return [kept for kept in self.files if kept.is_public]
+
     def aggregation_of(self, group_name: str) -> str:
         """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""
         return str(

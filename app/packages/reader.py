@@ -212,12 +212,13 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
     meta = dict(config.meta)
     validators: list[Program] = []
-    inputs: dict[str, bytes] = {}  # the test cases' .files, kept by path
+    inputs: dict[str, bytes] = {}  # the test cases' .files and .interaction, kept by path
     if modern:
         tests, groups, root = _tests_2025(files, warnings, meta)
         validators = reader2025.input_validators(files, constants, warnings)
         inputs = reader2025.test_files(files, warnings)
         reader2025.check_validator_files(validators, inputs)
+        inputs.update(reader2025.interactions(files, warnings))
     else:
         tests, groups = _tests(files, warnings)
         root = _group_settings(files, "data") or cfg.GroupSettings()

@@ -236,6 +236,23 @@ def test_files(files: dict[str, bytes], warnings: list[str]) -> dict[str, bytes]
     return found
 
 
+def interactions(files: dict[str, bytes], warnings: list[str]) -> dict[str, bytes]:
+    """The test cases' .interaction files ({package path: bytes}): the statement shows one
+    instead of its sample's input and output; one with no test case beside it is left out
+    with a warning (the spec allows no file of a test case without its .in)."""
+    found: dict[str, bytes] = {}
+    for path, data in sorted(files.items()):
+        if not path.startswith(("data/sample/", "data/secret/")):
+            continue
+        if not path.endswith(".interaction"):
+            continue
+        if f"{path[: -len('.interaction')]}.in" in files:
+            found[path] = data
+        else:
+            warnings.append(f"{path}: no test case {path[: -len('.interaction')]}.in, so not used")
+    return found
+
+
 def check_validator_files(validators: list[Program], files: dict[str, bytes]) -> None:
     """A test's .files must not share a name with an input validator's own files (the spec
     puts both in the validator's working directory)."""

@@ -239,8 +239,12 @@ def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
         "statement/problem.en.md": "Guess the number from 1 to 100: after each guess you hear "
         "`higher`, `lower` or `correct`.\n",
         "output_validator/interactor.py": INTERACTOR,
+        "attachments/testing_tool.py": "# Plays the judge locally: python3 testing_tool.py -- prog\n",
         "data/sample/1.in": "\n",
         "data/sample/1.ans": "42\n",
+        # The statement shows this (2025-09 "Sample data"): `<` the judge's, `>` the program's.
+        "data/sample/1.interaction": ">50\n<lower\n>25\n<higher\n>37\n<higher\n>43\n<lower\n"
+        ">40\n<higher\n>41\n<higher\n>42\n<correct\n",
         "data/secret/1.in": "\n",
         "data/secret/1.ans": "7\n",
         "data/secret/2.in": "\n",
@@ -321,6 +325,9 @@ def interactive_multipass_package(passes: int = 2, **extra: str | bytes) -> dict
         "output_validator/interactor.py": ROUNDS_INTERACTOR,
         "data/sample/1.in": "1 42\n",
         "data/sample/1.ans": "2\n",
+        "data/sample/1.interaction": "<1\n>50\n<lower\n>25\n<higher\n>37\n<higher\n>43\n<lower\n"
+        ">40\n<higher\n>41\n<higher\n>42\n<correct\n---\n<2\n>50\n<higher\n>75\n<lower\n>62\n"
+        "<lower\n>56\n<lower\n>53\n<higher\n>54\n<higher\n>55\n<correct\n",
         "data/secret/1.in": "1 7\n",
         "data/secret/1.ans": "2\n",
         "data/secret/2.in": "1 100\n",
