@@ -161,10 +161,11 @@ def _checker(
 
 
 def _tests_2025(
-    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any]
+    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any], config: cfg.ProblemConfig
 ) -> tuple[list[ParsedTest], dict[str, float], cfg.GroupSettings]:
     """Tests and groups of a 2025-09 package; group settings kept in meta for the export."""
-    tree = reader2025.read_data(files, warnings)
+    context = reader2025.Context(config.scoring, config.meta.get("constants", {}))
+    tree = reader2025.read_data(files, warnings, context)
     tests = [
         ParsedTest(
             reader2025.test_name(stem, group),
@@ -214,7 +215,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     validators: list[Program] = []
     inputs: dict[str, bytes] = {}  # the test cases' .files and .interaction, kept by path
     if modern:
-        tests, groups, root = _tests_2025(files, warnings, meta)
+        tests, groups, root = _tests_2025(files, warnings, meta, config)
         validators = reader2025.input_validators(files, constants, warnings)
         inputs = reader2025.test_files(files, warnings)
         reader2025.check_validator_files(validators, inputs)
@@ -260,16 +261,15 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
     for path in [p for p in kept if p.startswith("include/")]:
-        # Included files are compiled with submissions: constants substituted, as the spec says.
-        kept[path] = format2025.substitute(
-            kept[path].decode("utf-8", "replace"), constants
-        ).encode()
+        # Included files are compiled with submissions: constants substituted, as the spec says
+        # (in text files: a binary one is kept byte for byte).
+        kept[path] = format2025.substitute_bytes(kept[path], constants)
     kept.update(inputs)
     for solution in solutions:
         # A folder program's files; constants substituted as in every example submission.
         kept.update(
             {
-                path: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+                path: format2025.substitute_bytes(data, constants)
                 for path, data in solution.files.items()
             }
         )

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.models import Challenge, ReferenceSolution
+from app.models import Blob, Challenge, ReferenceSolution
 from app.packages import export_package, import_package, import_zip_bytes
 from tests.app.packages.builders import write_tree, zip_tree
 from tests.app.packages.builders2025 import (
     PASSFAIL_YAML,
     SCORING_YAML,
     custom_package,
+    folders_package,
     passfail_package,
     scoring_package,
 )
@@ -87,6 +88,43 @@ def test_scoring_groups_aggregation_and_pending_time_limit(app, tmp_path: Path) 
     assert challenge.package_meta["time_multipliers"]["time_resolution"] == 0.5
     assert challenge.stop_on_first_failure is False
     assert challenge.aggregation_of("group2") == "sum"
+
+
+def test_constants_are_substituted_in_test_group_yaml(app, tmp_path: Path) -> None:
+    """2025-09 "Constants": test_group.yaml is one of the files they are replaced in (before
+    it is read as YAML); a test case's .yaml is test data, where they are not."""
+    files = scoring_package(
+        **{
+            "problem.yaml": SCORING_YAML + "constants:\n  small: 30\n  big: {value: 70}\n",
+            "data/secret/group1/test_group.yaml": "max_score: {{small}}\nargs: ['{{big}}']\n",
+            "data/secret/group2/test_group.yaml": "max_score: {{big.value}}\n",
+            "data/secret/group2/02.yaml": "args: ['{{small}}']\n",
+        }
+    )
+    challenge = import_package(write_tree(tmp_path / "constants", files)).challenge
+    assert [(g.name, g.points) for g in challenge.groups] == [("group1", 30.0), ("group2", 70.0)]
+    assert challenge.package_meta["run_args"] == {
+        "data/secret/group1/01": {"args": ["70"]},
+        "data/secret/group2/02": {"args": ["{{small}}"]},
+    }
+
+
+def test_constants_leave_binary_files_untouched(app, tmp_path: Path) -> None:
+    """Only files that are UTF-8 text get constants: an include/ or folder-program file of
+    other bytes is kept byte for byte (decoding it with replacement used to damage it)."""
+    binary = b"\x7fELF\xff\xfe{{max_n}}\x00\x80"
+    files = folders_package(
+        **{
+            "include/default/table.bin": binary,
+            "include/default/limits.txt": "{{max_n}}\n",
+            "submissions/accepted/two_files/table.bin": binary,
+        }
+    )
+    challenge = import_package(write_tree(tmp_path / "binary", files)).challenge
+    kept = {f.path: db.session.get(Blob, f.sha256).data for f in challenge.files}  # type: ignore[union-attr]
+    assert kept["include/default/table.bin"] == binary
+    assert kept["submissions/accepted/two_files/table.bin"] == binary
+    assert kept["include/default/limits.txt"] == b"1000000000\n"
 
 
 def test_custom_validator_and_include_are_kept(app, tmp_path: Path) -> None:

@@ -23,8 +23,11 @@ from tests.app.packages.builders import (
     write_tree,
 )
 from tests.app.packages.builders2025 import (
+    PASS_FAIL_GROUPS_YAML,
+    SCORING_GROUPS_YAML,
     custom_package,
     folders_package,
+    groups_package,
     interactive_multipass_package,
     interactive_package,
     multipass_package,
@@ -97,6 +100,15 @@ PACKAGES = {
     "2025-interactive": interactive_package,
     "2025-interactive-multipass": interactive_multipass_package,
     "2025-folder-programs": folders_package,
+    "2025-passfail-groups": lambda: groups_package(PASS_FAIL_GROUPS_YAML),
+    "2025-passfail-secret": lambda: groups_package(
+        SCORING_GROUPS_YAML,
+        **{
+            "data/secret/test_group.yaml": "score_aggregation: pass-fail\n",
+            "data/secret/big/test_group.yaml": "max_score: 60\n",
+            "data/secret/small/test_group.yaml": "max_score: 40\n",
+        },
+    ),
 }
 
 
