@@ -9,6 +9,7 @@ from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages import format2025, reader2025
+from app.packages.dropped import dropped_files
 from app.packages.examples import example_submissions
 from app.packages.latex import latex_to_markdown, problem_name
 from app.packages.parsed import ParsedPackage, ParsedTest, Program
@@ -254,7 +255,9 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     )
     kept_dirs = ["attachments/", *(d + "/" for d in STATEMENT_DIRS)]
     if modern:
-        kept_dirs += ["solution/", "include/", "input_validators/"]
+        # data/invalid_input/ too: the input validators were checked against it, and an
+        # export must carry it for the next import to check them again.
+        kept_dirs += ["solution/", "include/", "input_validators/", "data/invalid_input/"]
     kept = {
         path: data
         for path, data in files.items()
@@ -286,6 +289,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     for folder in skipped:
         if any(p.startswith(folder + "/") for p in files):
             warnings.append(f"{folder}/: not used by codedev (kept out of the import)")
+    warnings += dropped_files(files, modern=modern)
     return ParsedPackage(
         config=config,
         title=title,
