@@ -31,14 +31,16 @@ PASS_SEPARATOR = ("---", b"")  # between the passes of a transcript, as in a .in
 
 @dataclass
 class Interaction:
-    """Both runs and what went each way, in order (`>` to the submission, `<` from it)."""
+    """Both runs and what went each way, in order (`<` the interactor's output, read by the
+    submission; `>` the submission's output, as a .interaction file writes them)."""
 
     submission: api.RunResult
     interactor: api.RunResult
     transcript: list[tuple[str, bytes]] = field(default_factory=list)
 
     def transcript_text(self) -> str:
-        """Kattis .interaction style: `>` lines went to the submission, `<` lines came from it."""
+        """The 2025-09 .interaction style: `<` lines came from the judge (the interactor),
+        `>` lines from the submission."""
         lines: list[str] = []
         for direction, data in self.transcript:
             if (direction, data) == PASS_SEPARATOR:
@@ -125,8 +127,8 @@ def interact(
     else:
         submission.start_interactive(limits, program_args)
     threads = [
-        threading.Thread(target=read, args=(sub, inter, "<"), daemon=True),
-        threading.Thread(target=read, args=(inter, sub, ">"), daemon=True),
+        threading.Thread(target=read, args=(sub, inter, ">"), daemon=True),
+        threading.Thread(target=read, args=(inter, sub, "<"), daemon=True),
         threading.Thread(target=write, args=(sub,), daemon=True),
         threading.Thread(target=write, args=(inter,), daemon=True),
     ]

@@ -148,7 +148,14 @@ def summarize(
     sizes: dict[str, int] = {}
     for test in tests:
         sizes[test.group] = sizes.get(test.group, 0) + 1
-    score = verdicts.score(counted, len(tests), groups, sizes)
+    scored, total = counted, len(tests)
+    secret = {test.position for test in tests if not test.is_sample}
+    if challenge.is_scoring() and secret and not groups:
+        # 2025-09 "Samples and full feedback": samples do not count in a scoring problem's
+        # score (with groups they never did: no group holds them, and require_pass reads
+        # them); a sample run still shows one.
+        scored, total = [r for r in counted if r.position in secret], len(secret)
+    score = verdicts.score(scored, total, groups, sizes, challenge.secret_aggregation())
     time_ms, memory_kb = verdicts.max_resources(counted)
     return JudgeOutcome(verdict, score, compile_output, results, time_ms, memory_kb, timings)
 

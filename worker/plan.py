@@ -52,20 +52,22 @@ def plan_tests(challenge: Challenge, samples_only: bool = False) -> list[Planned
 
 def max_scores(challenge: Challenge, cases: list[TestCase]) -> dict[int, float]:
     """By position (from 1): the maximum score of each test that gets one (2025-09 "Scoring
-    problems"): in a sum group its points / size, in a min group its points, without groups
-    (a scoring problem) 100 / the number of tests. Samples and pass-fail groups get none."""
+    problems"): in a sum group its points / size, in a min group its points; without groups
+    (a scoring problem) 100 / the number of secret tests when data/secret sums, 100 when it
+    takes the minimum. Samples, pass-fail groups and a pass-fail data/secret get none."""
     sizes: dict[int, int] = {}
     for case in cases:
         if case.group_id is not None:
             sizes[case.group_id] = sizes.get(case.group_id, 0) + 1
-    scoring = "scoring" in ((challenge.package_meta or {}).get("type") or ())
+    secret = sum(1 for case in cases if not case.is_sample)
+    whole = challenge.secret_aggregation() if challenge.is_scoring() else "pass-fail"
     found: dict[int, float] = {}
     for index, case in enumerate(cases, start=1):
         if case.is_sample:
             continue
         if case.group is None:
-            if scoring and not challenge.groups:
-                found[index] = 100.0 / len(cases)
+            if whole != "pass-fail" and not challenge.groups:
+                found[index] = 100.0 / secret if whole == "sum" else 100.0
             continue
         rule = challenge.aggregation_of(case.group.name)
         if rule == "sum":

@@ -46,12 +46,16 @@ def _check_data(name: str, given: bytes, expected: bytes) -> None:
 
 
 def _move_files(challenge: Challenge, old: str, new: str | None) -> None:
-    """A test's .files input follows it to its new name or place (None: goes with it)."""
-    for kept in [k for k in challenge.files if k.path.startswith(f"{old}.files/")]:
+    """A test's .files input and .interaction follow it to its new name or place (None: go
+    with it)."""
+    for kept in [
+        k for k in challenge.files
+        if k.path.startswith(f"{old}.files/") or k.path == f"{old}.interaction"
+    ]:  # fmt: skip
         if new is None:
             challenge.files.remove(kept)
         elif new != old:
-            kept.path = f"{new}.files/{kept.path[len(old) + len('.files/') :]}"
+            kept.path = new + kept.path[len(old) :]
 
 
 def _renumber(challenge: Challenge) -> None:

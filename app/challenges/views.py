@@ -10,8 +10,10 @@ from werkzeug.wrappers import Response
 
 from app.challenges import bp, forms, testdata
 from app.challenges import service as challenges
+from app.challenges.attachments import attachments_of
 from app.challenges.files import statement_images
 from app.challenges.render import render_statement
+from app.challenges.samples import sample_views
 from app.errors import AppError, TooLarge, ValidationError
 from app.extensions import db
 from app.models import Blob
@@ -138,21 +140,13 @@ def create() -> str | Response:
 def show(slug: str) -> str:
     """A challenge's statement, samples and limits."""
     challenge = challenges.visible_challenge(current_user, slug)
-    samples = [
-        (t, db.session.get(Blob, t.input_sha256), db.session.get(Blob, t.answer_sha256))
-        for t in challenge.tests
-        if t.is_sample
-    ]
     editable = current_user.is_authenticated and challenges.can_edit(current_user, challenge)
     return render_template(
         "challenges/show.html",
         challenge=challenge,
         statement=render_statement(challenge),
-        samples=[
-            (t, i.data.decode(errors="replace"), a.data.decode(errors="replace"))
-            for t, i, a in samples
-            if i and a
-        ],  # fmt: skip
+        samples=sample_views(challenge),
+        attachments=attachments_of(challenge),
         editable=editable,
         form=forms.EmptyForm(),
     )

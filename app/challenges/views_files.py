@@ -1,12 +1,15 @@
-"""Statement images: upload and delete on the editor, and the URL statements load them from."""
+"""Statement images (upload and delete on the editor, the URL statements load them from) and
+attachments' downloads."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+import io
+
+from flask import flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.challenges import bp, forms
+from app.challenges import attachments, bp, forms
 from app.challenges import files as images
 from app.errors import AppError
 
@@ -56,3 +59,25 @@ def statement_file(slug: str, name: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response.make_conditional(request)
+
+
+@bp.get("/<slug>/attachments/<path:name>")
+def attachment(slug: str, name: str) -> Response:
+    """An attachment (a testing tool, say), to whoever may see the challenge; 404 otherwise."""
+    return send_attachment(attachments.visible_attachment(current_user, slug, name), name)
+
+
+def send_attachment(served: images.ServedFile, name: str) -> Response:
+    """An attachment's download (the solve page's route for a round's problem sends it too)."""
+    # send_file writes the download name safely (filename* for a name beyond ASCII).
+    response = send_file(
+        io.BytesIO(served.data),
+        mimetype=served.content_type,
+        as_attachment=True,
+        download_name=name.rsplit("/", 1)[-1],
+        etag=served.sha256,
+        conditional=True,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

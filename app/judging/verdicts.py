@@ -104,23 +104,36 @@ def score(
     total_tests: int,
     groups: Sequence[GroupRule] = (),
     group_sizes: dict[str, int] | None = None,
+    aggregation: str = "sum",
 ) -> float:
     """Fraction of tests passed x100, or the points of the groups whose tests all passed.
 
     Tests that never ran (after a stop at the first failure) count as failed. Group points
     are scaled so that all groups together are worth 100; a group with no tests earns nothing,
-    nor does one whose required groups (require_pass) were not all passed.
+    nor does one whose required groups (require_pass) were not all passed. Groups that carry
+    no points (a pass-fail problem's folders of tests) score as if there were none.
+    aggregation is data/secret's (2025-09): `pass-fail` gives 100 only when every group earned
+    all its points (without groups: every test passed), `min` without groups the least test.
     """
-    if groups:
-        total_points = sum(max(group.points, 0.0) for group in groups)
-        if total_points <= 0:
+    total_points = sum(max(group.points, 0.0) for group in groups)
+    if total_points <= 0:
+        if total_tests <= 0:
             return 0.0
-        earned = sum(group_earnings(tests, groups, group_sizes).values())
-        return round(100.0 * earned / total_points, 4)
-    if total_tests <= 0:
-        return 0.0
-    whole = GroupRule("", 100.0, "sum")
-    return round(earned_points(whole, [(t.verdict, t.score) for t in tests], total_tests), 4)
+        whole = GroupRule("", 100.0, aggregation)
+        return round(earned_points(whole, [(t.verdict, t.score) for t in tests], total_tests), 4)
+    if aggregation == "pass-fail":
+        sizes = group_sizes or {}
+        known = {group.name: group.size for group in groups} | sizes
+        not_passed = unpassed([(t.group, t.verdict) for t in tests], known)
+        passed = all(
+            known.get(group.name, 0) > 0
+            and group.name not in not_passed
+            and not blocked(group.requires, not_passed)
+            for group in groups
+        )
+        return 100.0 if passed else 0.0
+    earned = sum(group_earnings(tests, groups, group_sizes).values())
+    return round(100.0 * earned / total_points, 4)
 
 
 def group_earnings(

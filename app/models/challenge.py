@@ -16,6 +16,13 @@ CHECKERS = ("exact", "tokens", "custom")
 DIFFICULTIES = ("beginner", "easy", "medium", "hard", "expert")
 
 
+def secret_aggregation(package_meta: dict[str, Any] | None) -> str:
+    """How a problem's score follows from data/secret's groups or tests (2025-09
+    score_aggregation of data/secret): sum (the default), min or pass-fail."""
+    secret = ((package_meta or {}).get("test_groups") or {}).get("data/secret") or {}
+    return str(secret.get("score_aggregation", "sum"))
+
+
 class Blob(Base):
     """Test data stored once by its sha256 so every worker host can fetch and cache it."""
 
@@ -112,6 +119,23 @@ class Challenge(Base):
             for kept in self.files
             if kept.path.startswith(folder)
         }
+
+    def is_scoring(self) -> bool:
+        """Whether the package is a 2025-09 scoring problem (its samples do not count)."""
+        return "scoring" in ((self.package_meta or {}).get("type") or ())
+
+    def secret_aggregation(self) -> str:
+        """How the score follows from the groups or tests: sum, min or pass-fail (2025-09)."""
+        return secret_aggregation(self.package_meta)
+
+    def interaction_of(self, test: TestCase) -> str | None:
+        """The sha256 of a test's sample interaction (its package .interaction file), or None."""
+        path = f"{test.stem}.interaction"
+        return next((kept.sha256 for kept in self.files if kept.path == path), None)
+
+    def attachments(self) -> list[ChallengeFile]:
+        """The files students may download (the package's attachments/), by path."""
+        return [kept for kept in self.files if kept.is_public]
 
     def aggregation_of(self, group_name: str) -> str:
         """How a group's tests earn its points: pass-fail (default), min or sum (2025-09)."""

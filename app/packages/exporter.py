@@ -10,13 +10,16 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from app.challenges.files import STATEMENT_DIRS
 from app.challenges.validation.timing import LEGACY
 from app.extensions import db
 from app.judging import languages
 from app.models import Blob, Challenge, ReferenceSolution
 from app.packages.config import BY_RULES, FOLDER_FOR_VERDICT
+from app.packages.format2025 import substitute
+from app.packages.latex import latex_to_markdown
 from app.packages.problem_yaml import export_format, group_files, problem_yaml
-from app.packages.reader import EXTENSION_FILE
+from app.packages.reader import EXTENSION_FILE, STATEMENT_RE
 
 # A fixed timestamp keeps the bytes of two exports of the same challenge identical.
 _EPOCH = (2020, 1, 1, 0, 0, 0)
@@ -73,6 +76,25 @@ def _authored_folders(challenge: Challenge) -> dict[str, str]:
     return moved
 
 
+def _statement_language(path: str) -> str | None:
+    """The language of a statement file (statement/problem.<language>.md or .tex), or None."""
+    folder, _, base = path.rpartition("/")
+    match = STATEMENT_RE.match(base) if folder in STATEMENT_DIRS else None
+    return (match.group(1) or "en") if match else None
+
+
+def _unchanged_latex(challenge: Challenge, language: str) -> str | None:
+    """The path of the kept LaTeX statement the challenge's Markdown was made from, while it
+    is unchanged (an export writes it back instead); None once the Markdown was edited."""
+    constants = (challenge.package_meta or {}).get("constants", {})
+    for kept in challenge.files:
+        if kept.path.endswith(".tex") and _statement_language(kept.path) == language:
+            source = substitute(_blob(kept.sha256).decode("utf-8-sig", "replace"), constants)
+            if latex_to_markdown(source) == challenge.statement_md:
+                return kept.path
+    return None
+
+
 def package_files(challenge: Challenge) -> dict[str, bytes]:
     """The package as {path: bytes}, before zipping."""
     meta = challenge.package_meta or {}
@@ -80,9 +102,13 @@ def package_files(challenge: Challenge) -> dict[str, bytes]:
     files: dict[str, bytes] = {"problem.yaml": _dump(problem_yaml(challenge))}
     language = meta.get("statement_language", "en")
     statement_dir = "problem_statement" if version == LEGACY else "statement"
-    files[f"{statement_dir}/problem.{language}.md"] = challenge.statement_md.encode()
+    latex = _unchanged_latex(challenge, language)
+    if latex is None:
+        files[f"{statement_dir}/problem.{language}.md"] = challenge.statement_md.encode()
     moved = _authored_folders(challenge)
     for kept in challenge.files:
+        if _statement_language(kept.path) == language and kept.path != latex:
+            continue  # one statement file per language: the one written above, or the .tex
         folder = kept.path.rsplit("/", 1)[0]
         target = moved.get(folder, folder) + kept.path[len(folder) :]
         files.setdefault(target, _blob(kept.sha256))

@@ -203,6 +203,18 @@ def substitute(text: str, constants: dict[str, dict[str, Any]]) -> str:
     return CONSTANT_USE.sub(replace, text)
 
 
+def substitute_bytes(data: bytes, constants: dict[str, dict[str, Any]]) -> bytes:
+    """substitute() on a file's bytes when they are UTF-8 text; anything else (an image, a
+    compiled helper in include/) is returned untouched, byte for byte."""
+    if not constants:
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return substitute(text, constants).encode("utf-8")
+
+
 def parse_group_yaml(
     raw: dict[str, Any], where: str, warnings: list[str], *, folder: str
 ) -> cfg.GroupSettings:

@@ -92,7 +92,10 @@ def _apply(parsed: ParsedPackage, challenge: Challenge) -> None:
     if not isinstance(starter, dict) or not all(isinstance(v, str) for v in starter.values()):
         raise ValidationError("codedev.yaml: starter_code must map language to source text")
     challenge.starter_code = {str(k): v for k, v in starter.items()}
-    stop = extension.get("stop_on_first_failure", not (config.scoring or parsed.groups))
+    # A 2025-09 pass-fail problem's groups are not subtasks (no points): it stops at the first
+    # failure as any pass-fail problem; older formats' groups carry points.
+    scored = config.scoring or (parsed.groups and config.version != "2025-09")
+    stop = extension.get("stop_on_first_failure", not scored)
     challenge.stop_on_first_failure = bool(stop)
     meta = dict(parsed.meta)
     # The uuid tracks the problem across renames; legacy packages may have none yet.

@@ -199,17 +199,19 @@ def group_files(challenge: Challenge) -> dict[str, dict[str, Any]]:
     for folder in ("data/sample", "data/secret"):
         if folder in kept:
             out[f"{folder}/test_group.yaml"] = dict(kept[folder])
+    # A pass-fail problem's groups carry no points, and the spec forbids it scoring keys.
+    scoring = "scoring" in (meta.get("type") or ["scoring" if _scoring(challenge) else ""])
     total = sum(group.points for group in challenge.groups)
-    if challenge.groups and meta.get("format") != V2025 and total != 100:
+    if scoring and challenge.groups and meta.get("format") != V2025 and total != 100:
         # Authored points need not add up to the spec's default max_score of 100.
         out["data/secret/test_group.yaml"] = {"max_score": _number(total)}
     for group in challenge.groups:
         folder = f"data/secret/{group.name}"
-        out[f"{folder}/test_group.yaml"] = {
+        points = {
             "max_score": _number(group.points),
             "score_aggregation": aggregation.get(group.name, "pass-fail"),
-            **kept.get(folder, {}),
         }
+        out[f"{folder}/test_group.yaml"] = {**(points if scoring else {}), **kept.get(folder, {})}
     return out
 
 

@@ -9,6 +9,7 @@ from app.challenges.files import STATEMENT_DIRS
 from app.errors import ValidationError
 from app.packages import config as cfg
 from app.packages import format2025, reader2025
+from app.packages.dropped import dropped_files
 from app.packages.examples import example_submissions
 from app.packages.latex import latex_to_markdown, problem_name
 from app.packages.parsed import ParsedPackage, ParsedTest, Program
@@ -161,10 +162,11 @@ def _checker(
 
 
 def _tests_2025(
-    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any]
+    files: dict[str, bytes], warnings: list[str], meta: dict[str, Any], config: cfg.ProblemConfig
 ) -> tuple[list[ParsedTest], dict[str, float], cfg.GroupSettings]:
     """Tests and groups of a 2025-09 package; group settings kept in meta for the export."""
-    tree = reader2025.read_data(files, warnings)
+    context = reader2025.Context(config.scoring, config.meta.get("constants", {}))
+    tree = reader2025.read_data(files, warnings, context)
     tests = [
         ParsedTest(
             reader2025.test_name(stem, group),
@@ -212,12 +214,13 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     title = config.names.get(language) or source_name or next(iter(config.names.values()), "")
     meta = dict(config.meta)
     validators: list[Program] = []
-    inputs: dict[str, bytes] = {}  # the test cases' .files, kept by path
+    inputs: dict[str, bytes] = {}  # the test cases' .files and .interaction, kept by path
     if modern:
-        tests, groups, root = _tests_2025(files, warnings, meta)
+        tests, groups, root = _tests_2025(files, warnings, meta, config)
         validators = reader2025.input_validators(files, constants, warnings)
         inputs = reader2025.test_files(files, warnings)
         reader2025.check_validator_files(validators, inputs)
+        inputs.update(reader2025.interactions(files, warnings))
     else:
         tests, groups = _tests(files, warnings)
         root = _group_settings(files, "data") or cfg.GroupSettings()
@@ -251,7 +254,9 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     )
     kept_dirs = ["attachments/", "include/", *(d + "/" for d in STATEMENT_DIRS)]
     if modern:
-        kept_dirs += ["solution/", "input_validators/"]
+        # data/invalid_input/ too: the input validators were checked against it, and an
+        # export must carry it for the next import to check them again.
+        kept_dirs += ["solution/", "input_validators/", "data/invalid_input/"]
     kept = {
         path: data
         for path, data in files.items()
@@ -266,16 +271,15 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         }
     )
     for path in [p for p in kept if p.startswith("include/")]:
-        # Included files are compiled with submissions: constants substituted, as the spec says.
-        kept[path] = format2025.substitute(
-            kept[path].decode("utf-8", "replace"), constants
-        ).encode()
+        # Included files are compiled with submissions: constants substituted, as the spec says
+        # (in text files: a binary one is kept byte for byte).
+        kept[path] = format2025.substitute_bytes(kept[path], constants)
     kept.update(inputs)
     for solution in solutions:
         # A folder program's files; constants substituted as in every example submission.
         kept.update(
             {
-                path: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+                path: format2025.substitute_bytes(data, constants)
                 for path, data in solution.files.items()
             }
         )
@@ -291,6 +295,7 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
     for folder in skipped:
         if any(p.startswith(folder + "/") for p in files):
             warnings.append(f"{folder}/: not used by codedev (kept out of the import)")
+    warnings += dropped_files(files, modern=modern)
     return ParsedPackage(
         config=config,
         title=title,

@@ -21,6 +21,20 @@ from app.packages.programs import program_source
 GROUP_FILE = "test_group.yaml"
 # What the judge reads from a group's test_group.yaml; the rest is kept for the export.
 SCORING_KEYS = ("max_score", "score_aggregation")
+# 2025-09 "Pass-fail problems must not specify max_score, score_aggregation or require_pass".
+PASS_FAIL_FORBIDDEN = (*SCORING_KEYS, "require_pass")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What reading data/ needs of problem.yaml: its type and its constants."""
+
+    scoring: bool = False
+    constants: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def text(self, data: bytes) -> bytes:
+        """A test_group.yaml with its constants substituted (2025-09 "Constants")."""
+        return format2025.substitute_bytes(data, self.constants)
 
 
 @dataclass
@@ -38,10 +52,20 @@ class DataTree:
 
 
 def _settings(
-    files: dict[str, bytes], folder: str, tree_kept: dict[str, dict[str, Any]], warnings: list[str]
+    files: dict[str, bytes],
+    folder: str,
+    tree_kept: dict[str, dict[str, Any]],
+    warnings: list[str],
+    context: Context,
 ) -> cfg.GroupSettings:
     path = f"{folder}/{GROUP_FILE}"
-    raw = cfg.load_yaml(files[path], path) if path in files else {}
+    raw = cfg.load_yaml(context.text(files[path]), path) if path in files else {}
+    if not context.scoring:
+        for key in PASS_FAIL_FORBIDDEN:
+            if key in raw:
+                raise ValidationError(
+                    f"{path}: {key} is not permitted in a pass-fail problem (only in scoring ones)"
+                )
     settings = format2025.parse_group_yaml(raw, path, warnings, folder=folder)
     keep = {k: v for k, v in raw.items() if k not in SCORING_KEYS or folder == "data/secret"}
     if folder == "data":
@@ -86,8 +110,11 @@ def _requires(
     return found
 
 
-def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
-    """The test cases and groups of data/, checked as the spec's "Test data" section says."""
+def read_data(files: dict[str, bytes], warnings: list[str], context: Context) -> DataTree:
+    """The test cases and groups of data/, checked as the spec's "Test data" section says.
+
+    In a pass-fail problem groups are folders with their own settings (args, validator args),
+    not subtasks: they carry no points, and the problem's score is as without groups."""
     inputs = {p[:-3] for p in files if p.startswith("data/") and p.endswith(".in")}
     answers = {p[:-4] for p in files if p.startswith("data/") and p.endswith(".ans")}
     judged = sorted(s for s in inputs if s.startswith(("data/sample/", "data/secret/")))
@@ -102,9 +129,9 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
     if not any(s.startswith("data/secret/") for s in judged):
         raise ValidationError("data/secret: the package has no secret test case")
     kept: dict[str, dict[str, Any]] = {}
-    root = _settings(files, "data", kept, warnings)
-    _settings(files, "data/sample", kept, warnings)
-    secret = _settings(files, "data/secret", kept, warnings)
+    root = _settings(files, "data", kept, warnings, context)
+    _settings(files, "data/sample", kept, warnings, context)
+    secret = _settings(files, "data/secret", kept, warnings, context)
     group_names = sorted(
         path.split("/")[2]
         for path in files
@@ -117,12 +144,18 @@ def read_data(files: dict[str, bytes], warnings: list[str]) -> DataTree:
     aggregation: dict[str, str] = {}
     given: dict[str, list[str]] = {}
     for name in group_names:
-        settings = _settings(files, f"data/secret/{name}", kept, warnings)
-        if settings.points is None:
+        settings = _settings(files, f"data/secret/{name}", kept, warnings, context)
+        if settings.points is None and context.scoring:
             raise ValidationError(
                 f"data/secret/{name}/{GROUP_FILE}: max_score is required (secret is bounded)"
             )
-        groups[name] = settings.points
+        whole_pass_fail = secret.aggregation == "pass-fail"
+        if context.scoring and whole_pass_fail and settings.aggregation != "pass-fail":
+            raise ValidationError(
+                f"data/secret/{name}/{GROUP_FILE}: score_aggregation must be pass-fail, as "
+                "data/secret's is"
+            )
+        groups[name] = settings.points or 0.0
         aggregation[name] = settings.aggregation
         given[name] = settings.requires
     requires = _requires(group_names, aggregation, secret, given)
@@ -204,7 +237,7 @@ def input_validators(
             warnings.append(f"input_validators/{name}: checktestdata and VIVA are not run")
             continue
         substituted = {
-            file: format2025.substitute(data.decode("utf-8", "replace"), constants).encode()
+            file: format2025.substitute_bytes(data, constants)
             for file, data in grouped[name].items()
         }
         language, source = program_source(substituted, f"input_validators/{name}")
@@ -233,6 +266,23 @@ def test_files(files: dict[str, bytes], warnings: list[str]) -> dict[str, bytes]
     warnings += [
         f"{orphan}: no test case {orphan[:-6]}.in, so not used" for orphan in sorted(orphans)
     ]
+    return found
+
+
+def interactions(files: dict[str, bytes], warnings: list[str]) -> dict[str, bytes]:
+    """The test cases' .interaction files ({package path: bytes}): the statement shows one
+    instead of its sample's input and output; one with no test case beside it is left out
+    with a warning (the spec allows no file of a test case without its .in)."""
+    found: dict[str, bytes] = {}
+    for path, data in sorted(files.items()):
+        if not path.startswith(("data/sample/", "data/secret/")):
+            continue
+        if not path.endswith(".interaction"):
+            continue
+        if f"{path[: -len('.interaction')]}.in" in files:
+            found[path] = data
+        else:
+            warnings.append(f"{path}: no test case {path[: -len('.interaction')]}.in, so not used")
     return found
 
 

@@ -27,6 +27,7 @@ from app.models import (
     TestGroup,
     TestResult,
 )
+from app.models.challenge import secret_aggregation
 from app.scoring.types import Attempt, Rules
 from app.scoring.validator_scores import rescored, scored_tests
 from app.scoring.windows import Schedule, Timed, Window, start_of, window_of
@@ -209,7 +210,15 @@ def groups_of(challenge_ids: Iterable[int]) -> dict[int, Groups]:
         found.setdefault(cid, []).append(
             GroupRule(name, points, aggregation, sizes.get(gid, 0), requires)
         )
-    return found
+    # Not subtasks: a pass-fail problem's groups (no points), and groups under a pass-fail
+    # data/secret (the whole problem scores all or nothing): such a problem's judgement score
+    # is its only one, as verdicts.score gives it.
+    return {
+        cid: rules
+        for cid, rules in found.items()
+        if sum(rule.points for rule in rules) > 0
+        and secret_aggregation(meta.get(cid)) != "pass-fail"
+    }
 
 
 def subtasks_of(sent: list[Sent], groups: dict[int, Groups]) -> dict[int, tuple[float, ...]]:

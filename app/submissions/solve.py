@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from app.challenges import render
 from app.challenges.access import manages_challenge, visible_challenge
+from app.challenges.attachments import Attachment, attachment_file, attachments_of
+from app.challenges.files import ServedFile
+from app.challenges.samples import SampleView, sample_views
 from app.contests.access import round_problem
 from app.contests.rounds import allows_language
 from app.extensions import db
@@ -18,7 +21,7 @@ from app.models import Challenge, RoundProblem, Submission, User, utcnow
 from app.programs import SentFile, files_of
 from app.submissions import service as submissions
 from app.submissions.access import visible_submission
-from app.submissions.state import sample_view, submission_state
+from app.submissions.state import submission_state
 
 
 @dataclass
@@ -28,8 +31,9 @@ class SolvePage:
     challenge: Challenge
     problem: RoundProblem | None  # the round's problem, when solved inside a round
     statement_html: str
-    samples: list[dict[str, str]]
+    samples: list[SampleView]
     languages: list[tuple[str, str]]
+    attachments: list[Attachment] = field(default_factory=list)
     starter_code: dict[str, str] = field(default_factory=dict)
     # The editor's per-language data (id, name, extensions, mode), for the page's JSON.
     editor: list[dict[str, Any]] = field(default_factory=list)
@@ -69,6 +73,14 @@ def languages_for(challenge: Challenge) -> list[tuple[str, str]]:
     return [(id_, name) for id_, name in languages.choices() if challenge.allows_language(id_)]
 
 
+def attachment(user: User, slug: str, name: str, round_id: int | None = None) -> ServedFile:
+    """An attachment of a challenge the user may open (or of a round's problem, which a
+    contestant opens through the round even before the challenge is published)."""
+    if round_id is None:
+        return attachment_file(visible_challenge(user, slug), name)
+    return attachment_file(round_problem(user, round_id, slug, utcnow()).challenge, name)
+
+
 def solve_page(user: User, slug: str, round_id: int | None = None) -> SolvePage:
     """Everything the solve page needs for a challenge the user may open (or a round's
     problem, offering only the languages the round allows)."""
@@ -88,8 +100,9 @@ def solve_page(user: User, slug: str, round_id: int | None = None) -> SolvePage:
         problem=problem,
         challenge=challenge,
         statement_html=render_statement(challenge),
-        samples=[sample_view(test) for test in challenge.tests if test.is_sample],
+        samples=sample_views(challenge),
         languages=offered,
+        attachments=attachments_of(challenge),
         editor=languages.editor_data([id_ for id_, _ in offered]),
         starter_code={
             k: v for k, v in (challenge.starter_code or {}).items() if isinstance(v, str)

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.challenges.access import manages_challenge
-from app.extensions import db
+from app.challenges.samples import SHOWN_BYTES, shown
 from app.judging.service import execution_log
-from app.models import Blob, Judgement, Submission, TestCase, User
+from app.models import Judgement, Submission, TestCase, User
 from app.programs import files_of
 
-# Sample data shown in the page is capped: a sample is meant to be read by a person.
-SHOWN_BYTES = 64 * 1024
 # All a student learns of a hidden test: how it went, never what it was or what the checker said.
 HIDDEN_TEST_FIELDS = frozenset(
     ("type", "submission_id", "judgement_id", "position", "total", "group", "verdict",
@@ -82,13 +80,6 @@ def judged_tests(submission: Submission) -> list[TestCase]:
     return tests
 
 
-def _shown(sha256: str) -> str:
-    blob = db.session.get(Blob, sha256)
-    if blob is None:
-        return ""
-    return bytes(blob.data[:SHOWN_BYTES]).decode("utf-8", errors="replace")
-
-
 def _outputs(judgement: Judgement) -> dict[int, str]:
     """Program outputs of sample tests, if the judge logged them (position -> output)."""
     log = execution_log(judgement.id) if judgement.is_finished else None
@@ -99,12 +90,12 @@ def _outputs(judgement: Judgement) -> dict[int, str]:
     return found
 
 
-def sample_view(test: TestCase) -> dict[str, Any]:
-    """A sample test as the statement shows it: input and expected output."""
+def sample_data(test: TestCase) -> dict[str, Any]:
+    """A sample's input and expected output, which a run's diff compares with its output."""
     return {
         "name": test.name,
-        "input": _shown(test.input_sha256),
-        "expected": _shown(test.answer_sha256),
+        "input": shown(test.input_sha256),
+        "expected": shown(test.answer_sha256),
     }
 
 
@@ -167,14 +158,15 @@ def submission_state(submission: Submission, viewer: User) -> dict[str, Any]:
         }
         case = by_id.get(result.test_case_id) if sample and result.test_case_id else None
         if case is not None:
-            row.update(sample_view(case))
+            row.update(sample_data(case))
             row["name"] = result.name
             if result.position in outputs:
                 row["output"] = outputs[result.position]
             if submission.challenge.is_interactive():
-                # The judge logged the interaction as the output; the answer file is the
-                # interactor's secret, not an expected output.
+                # The judge logged the interaction as the output; the input and answer files
+                # are the interactor's (a secret number, say), not the program's.
                 row["interaction"] = row.pop("output", "")
+                row.pop("input", None)
                 row.pop("expected", None)
         state["tests"].append(seen.test(row, result.test_case_id))
     return state

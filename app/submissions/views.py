@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.challenges.views_files import send_attachment
 from app.errors import AppError, ValidationError
 from app.judging import languages
 from app.submissions import bp, staff
@@ -20,6 +21,14 @@ def solve(slug: str) -> str:
     """The statement beside the editor: run on samples, submit, watch the verdict arrive."""
     page = service.solve_page(current_user, slug, request.args.get("round", type=int))
     return render_template("submissions/solve.html", page=page, challenge=page.challenge)
+
+
+@bp.get("/solve/<slug>/attachments/<path:name>")
+@login_required
+def attachment(slug: str, name: str) -> Response:
+    """An attachment of the challenge (of the round's problem with ?round=), as a download."""
+    served = service.attachment(current_user, slug, name, request.args.get("round", type=int))
+    return send_attachment(served, name)
 
 
 @bp.get("/solve/<slug>/history")

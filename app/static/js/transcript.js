@@ -1,4 +1,5 @@
-// An interactive sample's transcript: what the interactor sent (>) and what the program sent (<).
+// An interactive sample's transcript, as a .interaction file writes it: what the judge (the
+// interactor) sent the program (<) and what the program sent (>).
 
 export function renderTranscript(test) {
   const block = document.createElement("div");
@@ -18,7 +19,7 @@ export function renderTranscript(test) {
   for (const line of (test.interaction || "").split("\n")) {
     if (!line) continue;
     const row = document.createElement("span");
-    row.className = line.startsWith(">") ? "to-program" : "from-program";
+    row.className = line.startsWith("<") ? "to-program" : "from-program";
     row.textContent = `${line}\n`;
     pre.append(row);
   }

@@ -110,3 +110,22 @@ def test_score_of_a_summed_group() -> None:
         TestOutcome(3, "2", "b", "WA", 1, 1),
     ]
     assert score(tests, 3, groups, {"a": 1, "b": 2}) == 65.0
+
+
+@given(st.lists(VERDICT, min_size=4, max_size=4), st.integers(0, 4), st.booleans())
+def test_a_pass_fail_secret_scores_all_or_nothing(verdicts, ran, grouped) -> None:
+    """2025-09 data/secret `pass-fail`: 100 when every test (of every group) passed, else 0,
+    against a plain reference: whatever the groups' points, and tests that never ran fail."""
+    names = ("a", "a", "b", "b") if grouped else ("",) * 4
+    tests = [result(v, group) for v, group in zip(verdicts[:ran], names, strict=False)]
+    groups = [GroupRule("a", 30), GroupRule("b", 70)] if grouped else []
+    sizes = {"a": 2, "b": 2} if grouped else None
+    expected = 100.0 if ran == 4 and all(v == "AC" for v in verdicts) else 0.0
+    assert score(tests, 4, groups, sizes, "pass-fail") == expected
+
+
+def test_groups_without_points_score_as_no_groups() -> None:
+    """A pass-fail problem's groups are folders of tests, not subtasks: the tests' fraction."""
+    tests = [result("AC", "a"), result("WA", "b"), result("AC", "b"), result("AC", "")]
+    groups = [GroupRule("a", 0), GroupRule("b", 0)]
+    assert score(tests, 4, groups, {"a": 1, "b": 2, "": 1}) == 75.0

@@ -240,8 +240,12 @@ def interactive_package(**extra: str | bytes) -> dict[str, str | bytes]:
         "statement/problem.en.md": "Guess the number from 1 to 100: after each guess you hear "
         "`higher`, `lower` or `correct`.\n",
         "output_validator/interactor.py": INTERACTOR,
+        "attachments/testing_tool.py": "# Plays the judge locally: python3 testing_tool.py -- prog\n",
         "data/sample/1.in": "\n",
         "data/sample/1.ans": "42\n",
+        # The statement shows this (2025-09 "Sample data"): `<` the judge's, `>` the program's.
+        "data/sample/1.interaction": ">50\n<lower\n>25\n<higher\n>37\n<higher\n>43\n<lower\n"
+        ">40\n<higher\n>41\n<higher\n>42\n<correct\n",
         "data/secret/1.in": "\n",
         "data/secret/1.ans": "7\n",
         "data/secret/2.in": "\n",
@@ -359,7 +363,8 @@ fail("too many guesses")
 """
 # Searches each round; leaves a file in its working dir and gives up (no guess) if it finds
 # one there: each pass must start in a fresh working dir.
-PY_ROUNDS = """\
+PY_ROUNDS = (
+    """\
 import os
 fresh = not os.path.exists("memo.txt")
 with open("memo.txt", "w") as out:
@@ -367,7 +372,9 @@ with open("memo.txt", "w") as out:
 number = int(input())
 if not fresh:
     raise SystemExit(3)
-""" + PY_SEARCH
+"""
+    + PY_SEARCH
+)
 # Round 1 as PY_ROUNDS; round 2: guesses 0 forever (WA) or sleeps (TLE).
 PY_ROUNDS_WRONG = PY_ROUNDS.replace(
     "if not fresh:",
@@ -391,6 +398,9 @@ def interactive_multipass_package(passes: int = 2, **extra: str | bytes) -> dict
         "output_validator/interactor.py": ROUNDS_INTERACTOR,
         "data/sample/1.in": "1 42\n",
         "data/sample/1.ans": "2\n",
+        "data/sample/1.interaction": "<1\n>50\n<lower\n>25\n<higher\n>37\n<higher\n>43\n<lower\n"
+        ">40\n<higher\n>41\n<higher\n>42\n<correct\n---\n<2\n>50\n<higher\n>75\n<lower\n>62\n"
+        "<lower\n>56\n<lower\n>53\n<higher\n>54\n<higher\n>55\n<correct\n",
         "data/secret/1.in": "1 7\n",
         "data/secret/1.ans": "2\n",
         "data/secret/2.in": "1 100\n",
@@ -427,5 +437,31 @@ def folders_package(**extra: str | bytes) -> dict[str, str | bytes]:
             "include/c/limits_hint.h": "#define LIMIT {{max_n}}\n",
         }
     )
+    files.update(extra)
+    return files
+
+
+_GROUPS_UUID = "uuid: 3f0c1a52-8d4e-4b7a-9c61-5e2f7a8b9c0d\n"
+PASS_FAIL_GROUPS_YAML = "problem_format_version: 2025-09\nname: Add\n" + _GROUPS_UUID
+SCORING_GROUPS_YAML = "problem_format_version: 2025-09\ntype: scoring\nname: Add\n" + _GROUPS_UUID
+
+
+def groups_package(problem: str, **extra: str) -> dict[str, str | bytes]:
+    """A sample and two groups of secret tests (small: one test, big: two)."""
+    files: dict[str, str | bytes] = {
+        "problem.yaml": problem,
+        "statement/problem.en.md": "Add the numbers.\n",
+        "data/sample/1.in": "1 2\n",
+        "data/sample/1.ans": "3\n",
+        "data/secret/big/test_group.yaml": "",
+        "data/secret/big/01.in": "100 200\n",
+        "data/secret/big/01.ans": "300\n",
+        "data/secret/big/02.in": "-4 4\n",
+        "data/secret/big/02.ans": "0\n",
+        "data/secret/small/test_group.yaml": "args: [--small]\n",
+        "data/secret/small/01.in": "1 1\n",
+        "data/secret/small/01.ans": "2\n",
+        "submissions/accepted/add.py": PY_AC,
+    }
     files.update(extra)
     return files

@@ -91,6 +91,21 @@ def test_legacy_package_folder(app, tmp_path: Path) -> None:
     assert result.warnings == []
 
 
+def test_an_older_package_names_the_2025_files_it_leaves_out(app, tmp_path: Path) -> None:
+    extra = {
+        "data/sample/1.interaction": ">1 2\n<3\n",
+        "data/invalid_input/big.in": "1 2 3\n",
+        "output_visualizer/draw.py": "print('drawn')\n",
+    }
+    result = import_package(write_tree(tmp_path / "older", legacy_package(**extra)))
+    assert [w for w in result.warnings if ": left out (" in w] == [
+        "output_visualizer/: left out (visualizers are not run): output_visualizer/draw.py",
+        ".interaction files: left out (read in format 2025-09 only): data/sample/1.interaction",
+        "data/invalid_input/: left out (input validators run in format 2025-09 only): "
+        "data/invalid_input/big.in",
+    ]
+
+
 def test_draft_package_zip_nested_groups_and_float_flags(app, tmp_path: Path) -> None:
     archive = tmp_path / "halfit.zip"
     archive.write_bytes(zip_tree(draft_package(), top="halfit"))

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationError
 from app.extensions import db
-from app.models import Challenge, ReferenceSolution
+from app.models import Blob, Challenge, ReferenceSolution
 from app.packages import export_package, import_package, import_zip_bytes
 from tests.app.packages.builders import write_tree, zip_tree
 from tests.app.packages.builders2025 import (
     PASSFAIL_YAML,
     SCORING_YAML,
     custom_package,
+    folders_package,
     passfail_package,
     scoring_package,
 )
@@ -87,6 +88,105 @@ def test_scoring_groups_aggregation_and_pending_time_limit(app, tmp_path: Path) 
     assert challenge.package_meta["time_multipliers"]["time_resolution"] == 0.5
     assert challenge.stop_on_first_failure is False
     assert challenge.aggregation_of("group2") == "sum"
+
+
+def test_constants_are_substituted_in_test_group_yaml(app, tmp_path: Path) -> None:
+    """2025-09 "Constants": test_group.yaml is one of the files they are replaced in (before
+    it is read as YAML); a test case's .yaml is test data, where they are not."""
+    files = scoring_package(
+        **{
+            "problem.yaml": SCORING_YAML + "constants:\n  small: 30\n  big: {value: 70}\n",
+            "data/secret/group1/test_group.yaml": "max_score: {{small}}\nargs: ['{{big}}']\n",
+            "data/secret/group2/test_group.yaml": "max_score: {{big.value}}\n",
+            "data/secret/group2/02.yaml": "args: ['{{small}}']\n",
+        }
+    )
+    challenge = import_package(write_tree(tmp_path / "constants", files)).challenge
+    assert [(g.name, g.points) for g in challenge.groups] == [("group1", 30.0), ("group2", 70.0)]
+    assert challenge.package_meta["run_args"] == {
+        "data/secret/group1/01": {"args": ["70"]},
+        "data/secret/group2/02": {"args": ["{{small}}"]},
+    }
+
+
+def test_constants_leave_binary_files_untouched(app, tmp_path: Path) -> None:
+    """Only files that are UTF-8 text get constants: an include/ or folder-program file of
+    other bytes is kept byte for byte (decoding it with replacement used to damage it)."""
+    binary = b"\x7fELF\xff\xfe{{max_n}}\x00\x80"
+    files = folders_package(
+        **{
+            "include/default/table.bin": binary,
+            "include/default/limits.txt": "{{max_n}}\n",
+            "submissions/accepted/two_files/table.bin": binary,
+        }
+    )
+    challenge = import_package(write_tree(tmp_path / "binary", files)).challenge
+    kept = {f.path: db.session.get(Blob, f.sha256).data for f in challenge.files}  # type: ignore[union-attr]
+    assert kept["include/default/table.bin"] == binary
+    assert kept["submissions/accepted/two_files/table.bin"] == binary
+    assert kept["include/default/limits.txt"] == b"1000000000\n"
+
+
+def test_files_left_out_are_named_in_the_warnings(app, tmp_path: Path) -> None:
+    """Every kind of file the import does not use gets one warning naming its files."""
+    png = b"\x89PNG\r\n\x1a\n"
+    extra: dict[str, str | bytes] = {
+        "data/sample/1.in.statement": "1 + 2\n",
+        "data/sample/1.ans.statement": "three\n",
+        "data/sample/1.in.download": "1 2\n",
+        "data/sample/1.ans.download": "3\n",
+        "data/secret/01.out": "10\n",
+        "data/secret/01.png": png,
+        "data/secret/edge/neg.svg": "<svg/>",
+        "data/invalid_output/wrong.in": "1 2\n",
+        "data/invalid_output/wrong.ans": "3\n",
+        "data/invalid_output/wrong.out": "4\n",
+        "data/valid_output/spaces.in": "1 2\n",
+        "data/valid_output/spaces.ans": "3\n",
+        "data/valid_output/spaces.out": " 3\n",
+        "input_visualizer/draw.py": "print('drawn')\n",
+        "output_visualizer/draw.py": "print('drawn')\n",
+        "static_validator/check.py": "print('fine')\n",
+    }
+    extra.update({f"data/secret/{n:02d}.out": f"{n}\n" for n in range(2, 8)})
+    extra.update({f"data/secret/{n:02d}.in": "1 1\n" for n in range(2, 8)})
+    extra.update({f"data/secret/{n:02d}.ans": "2\n" for n in range(2, 8)})
+    result = import_package(write_tree(tmp_path / "extras", passfail_package(**extra)))
+    left_out = [w for w in result.warnings if ": left out (" in w]
+    assert left_out == [
+        ".in.statement files: left out (the statement shows the .in): data/sample/1.in.statement",
+        ".ans.statement files: left out (the statement shows the .ans): "
+        "data/sample/1.ans.statement",
+        ".out files: left out (the statement shows the .ans): data/secret/01.out, "
+        "data/secret/02.out, data/secret/03.out, data/secret/04.out, data/secret/05.out "
+        "and 2 more",
+        ".in.download files: left out (test data is not offered for download): "
+        "data/sample/1.in.download",
+        ".ans.download files: left out (test data is not offered for download): "
+        "data/sample/1.ans.download",
+        "test case illustrations: left out (they are not shown): data/secret/01.png, "
+        "data/secret/edge/neg.svg",
+        "data/invalid_output/: left out (the output validator is not checked against it): "
+        "data/invalid_output/wrong.ans, data/invalid_output/wrong.in, "
+        "data/invalid_output/wrong.out",
+        "data/valid_output/: left out (the output validator is not checked against it): "
+        "data/valid_output/spaces.ans, data/valid_output/spaces.in, "
+        "data/valid_output/spaces.out",
+        "input_visualizer/: left out (visualizers are not run): input_visualizer/draw.py",
+        "output_visualizer/: left out (visualizers are not run): output_visualizer/draw.py",
+        "static_validator/: left out (static validation is not supported): "
+        "static_validator/check.py",
+    ]
+    kept = {f.path for f in result.challenge.files}
+    assert not [path for path in kept if path.startswith(("data/", "input_vis", "static"))]
+
+
+def test_invalid_inputs_are_kept_and_exported(app, tmp_path: Path) -> None:
+    files = passfail_package(**{"data/invalid_input/words.in": "one two\n"})
+    challenge = import_package(write_tree(tmp_path / "invalid", files)).challenge
+    assert "data/invalid_input/words.in" in {f.path for f in challenge.files}
+    with zipfile.ZipFile(io.BytesIO(export_package(challenge))) as archive:
+        assert archive.read("invalid/data/invalid_input/words.in") == b"one two\n"
 
 
 def test_custom_validator_and_include_are_kept(app, tmp_path: Path) -> None:

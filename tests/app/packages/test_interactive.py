@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from app.errors import ValidationError
+from app.extensions import db
 from app.judging import runner as judge
 from app.packages import export_package, import_package
 from tests.app.packages.builders import write_tree
@@ -29,6 +30,7 @@ from tests.app.packages.builders2025 import (
     interactive_package,
     legacy_interactive_package,
 )
+from tests.factories import make_user
 from tests.worker.judge_support import require_sandbox
 
 
@@ -44,6 +46,49 @@ def test_interactive_needs_its_interactor(app, tmp_path: Path) -> None:
         import_package(write_tree(tmp_path / "nope", files))
 
 
+def test_the_statement_shows_the_samples_interaction(app, client, auth, tmp_path: Path) -> None:
+    """A sample's .interaction is kept, shown instead of its input and output (which are the
+    interactor's: 42 is the secret number) and exported back (2025-09 "Sample data")."""
+    challenge = _challenge(tmp_path)
+    challenge.published = True
+    db.session.commit()
+    kept = interactive_package()["data/sample/1.interaction"]
+    shown = "".join(
+        f'<span class="from-{"judge" if line[0] == "<" else "program"}">'
+        f"{line.replace('<', '&lt;').replace('>', '&gt;')}\n</span>"
+        for line in str(kept).splitlines()
+    )
+    auth.login(make_user().email)
+    for url in ("/challenges/guess", "/solve/guess"):
+        page = client.get(url).get_data(as_text=True)
+        assert f'aria-label="Interaction">{shown}</pre>' in page, url
+        assert "<h4>Output</h4>" not in page and "<h4>Input</h4>" not in page
+    with zipfile.ZipFile(io.BytesIO(export_package(challenge))) as archive:
+        assert archive.read("guess/data/sample/1.interaction").decode() == kept
+
+
+def test_an_interactive_sample_without_interaction_shows_no_input_or_output(
+    app, client, tmp_path: Path
+) -> None:
+    files = interactive_package()
+    del files["data/sample/1.interaction"]
+    challenge = import_package(write_tree(tmp_path / "bare", files)).challenge
+    challenge.published = True
+    db.session.commit()
+    page = client.get("/challenges/bare").get_data(as_text=True)
+    assert "An interactive sample" in page
+    assert "sample-output" not in page and "42\n</pre>" not in page
+
+
+def test_an_interaction_without_its_test_case_is_left_out(app, tmp_path: Path) -> None:
+    files = interactive_package(**{"data/sample/2.interaction": ">1\n<higher\n"})
+    result = import_package(write_tree(tmp_path / "orphan", files))
+    assert "data/sample/2.interaction: no test case data/sample/2.in, so not used" in (
+        result.warnings
+    )
+    assert "data/sample/2.interaction" not in {kept.path for kept in result.challenge.files}
+
+
 @pytest.mark.docker
 def test_verdicts_and_the_sample_transcript(app, tmp_path: Path) -> None:
     require_sandbox()
@@ -51,9 +96,10 @@ def test_verdicts_and_the_sample_transcript(app, tmp_path: Path) -> None:
     assert challenge.is_interactive()
     accepted = judge.judge_source(challenge, "python3", PY_SEARCH)
     assert accepted.verdict == "AC", accepted.tests
-    # The sample's transcript: `>` what the interactor said, `<` what the program sent.
-    assert accepted.tests[0].output == "< 50\n> lower\n< 25\n> higher\n< 37\n> higher\n" + (
-        "< 43\n> lower\n< 40\n> higher\n< 41\n> higher\n< 42\n> correct\n"
+    # The sample's transcript as a .interaction file writes it (2025-09 "Sample data"): `<`
+    # what the judge (the interactor) said, `>` what the program sent.
+    assert accepted.tests[0].output == "> 50\n< lower\n> 25\n< higher\n> 37\n< higher\n" + (
+        "> 43\n< lower\n> 40\n< higher\n> 41\n< higher\n> 42\n< correct\n"
     )
     wrong = judge.judge_source(challenge, "python3", PY_ONES)
     assert (wrong.verdict, wrong.tests[0].message) == ("WA", "too many guesses")
@@ -122,8 +168,8 @@ def test_interactive_passes_chain_through_nextpass(app, runner, tmp_path: Path) 
     assert accepted.tests[2].message == "round 1: 100 in 7;round 2: 1 in 6;"
     # The sample's transcript shows both passes, split by `---` as in a .interaction file.
     transcript = accepted.tests[0].output
-    assert transcript.startswith("> 1\n< 50\n> lower\n")
-    assert "> correct\n---\n> 2\n< 50\n" in transcript and transcript.endswith("> correct\n")
+    assert transcript.startswith("< 1\n> 50\n< lower\n")
+    assert "< correct\n---\n< 2\n> 50\n" in transcript and transcript.endswith("< correct\n")
     wrong = judge.judge_source(challenge, "python3", PY_ROUNDS_WRONG)
     assert wrong.verdict == "WA"
     assert wrong.tests[0].message == "Pass 2: round 1: 42 in 7;too many guesses"

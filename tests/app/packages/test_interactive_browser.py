@@ -52,9 +52,10 @@ def test_student_solves_an_interactive_problem(judged, page, tmp_path: Path) -> 
     transcript = page.locator(".sample-transcript")
     transcript.wait_for()
     lines = transcript.locator("pre").inner_text().splitlines()
-    # The sample's secret is 42: the binary search's guesses and the interactor's replies.
-    assert lines[:4] == ["< 50", "> lower", "< 25", "> higher"]
-    assert lines[-2:] == ["< 42", "> correct"]
+    # The sample's secret is 42: the binary search's guesses (`>`, the program's output) and
+    # the interactor's replies (`<`, the judge's), as a .interaction file writes them.
+    assert lines[:4] == ["> 50", "< lower", "> 25", "< higher"]
+    assert lines[-2:] == ["> 42", "< correct"]
     assert transcript.locator(".to-program").count() == 7
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     transcript.screenshot(path=str(SCREENSHOTS / "interactive-transcript.png"))

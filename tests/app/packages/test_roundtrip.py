@@ -23,9 +23,12 @@ from tests.app.packages.builders import (
     write_tree,
 )
 from tests.app.packages.builders2025 import (
+    PASS_FAIL_GROUPS_YAML,
+    SCORING_GROUPS_YAML,
     custom_package,
     draft_interactive_package,
     folders_package,
+    groups_package,
     interactive_multipass_package,
     interactive_package,
     legacy_interactive_package,
@@ -101,6 +104,15 @@ PACKAGES = {
     "2025-folder-programs": folders_package,
     "legacy-interactive": legacy_interactive_package,
     "draft-interactive": draft_interactive_package,
+    "2025-passfail-groups": lambda: groups_package(PASS_FAIL_GROUPS_YAML),
+    "2025-passfail-secret": lambda: groups_package(
+        SCORING_GROUPS_YAML,
+        **{
+            "data/secret/test_group.yaml": "score_aggregation: pass-fail\n",
+            "data/secret/big/test_group.yaml": "max_score: 60\n",
+            "data/secret/small/test_group.yaml": "max_score: 40\n",
+        },
+    ),
 }
 
 
@@ -135,8 +147,9 @@ def test_exported_package_layout(app, tmp_path: Path) -> None:
     assert problem["limits"]["time_multiplier"] == 3
     assert "time_limit" not in problem["limits"]  # still to be derived by verify
     assert group == {"grading": "default", "grader_flags": "min", "accept_score": 70}
+    # One statement file per language: the LaTeX the statement came from, still unchanged.
+    assert "addtwo/problem_statement/problem.en.md" not in names
     for name in (
-        "addtwo/problem_statement/problem.en.md",
         "addtwo/problem_statement/problem.en.tex",
         "addtwo/data/sample/1.in",
         "addtwo/data/secret/group1/01.ans",
@@ -146,6 +159,19 @@ def test_exported_package_layout(app, tmp_path: Path) -> None:
         "addtwo/codedev.yaml",
     ):
         assert name in names
+
+
+def test_an_edited_latex_statement_is_exported_as_markdown_only(app, tmp_path: Path) -> None:
+    challenge = import_package(write_tree(tmp_path / "addtwo", legacy_package())).challenge
+    challenge.statement_md += "\nA note added in codedev.\n"
+    db.session.commit()
+    data = export_package(challenge)
+    statements = sorted(
+        name for name in _contents(data) if name.startswith("problem_statement/problem.")
+    )
+    assert statements == ["problem_statement/problem.en.md"]
+    copy = import_zip_bytes(data, "edited.zip").challenge
+    assert copy.statement_md == challenge.statement_md
 
 
 def test_authored_challenge_round_trips(app) -> None:

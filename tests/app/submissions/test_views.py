@@ -29,7 +29,8 @@ def test_solve_page_shows_statement_samples_limits_and_editor(client, auth):
     assert response.status_code == 200
     assert "<strong>two</strong>" in html and "<script>x" not in html
     assert "Time 1.5 s" in html and "Memory 128 MB" in html
-    assert "<pre>1 2\n</pre>" in html and "<pre>3\n</pre>" in html
+    assert '<pre class="sample-input">1 2\n</pre>' in html
+    assert '<pre class="sample-output">3\n</pre>' in html
     assert "7 8" not in html  # hidden test data never reaches the page
     assert '<option value="python3">Python 3</option>' in html
     assert "# read two numbers" in html
