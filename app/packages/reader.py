@@ -220,10 +220,10 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         validators = reader2025.input_validators(files, constants, warnings)
         inputs = reader2025.test_files(files, warnings)
         reader2025.check_validator_files(validators, inputs)
-        inputs.update(reader2025.interactions(files, warnings))
     else:
         tests, groups = _tests(files, warnings)
         root = _group_settings(files, "data") or cfg.GroupSettings()
+    inputs.update(reader2025.interactions(files, warnings))  # legacy interactive ones too
     flags = list(config.validator_flags)
     if root.output_validator_flags is not None:
         flags = root.output_validator_flags
@@ -262,14 +262,6 @@ def parse_package(files: dict[str, bytes]) -> ParsedPackage:
         for path, data in files.items()
         if path.startswith(tuple(kept_dirs)) and (path != statement_path or path.endswith(".tex"))
     }
-    # An interactive problem's sample interactions, so an export has them back.
-    kept.update(
-        {
-            p: data
-            for p, data in files.items()
-            if p.startswith("data/") and p.endswith(".interaction")
-        }
-    )
     for path in [p for p in kept if p.startswith("include/")]:
         # Included files are compiled with submissions: constants substituted, as the spec says
         # (in text files: a binary one is kept byte for byte).

@@ -240,7 +240,7 @@ def test_a_legacy_interactive_package_is_judged_and_verified(app, runner, tmp_pa
     assert accepted.verdict == "AC", accepted.tests
     # validator_flags reached the interactor: 7 guesses allowed, 7 found in 6 of them.
     assert [t.message for t in accepted.tests] == ["7 of 7", "6 of 7", "7 of 7"]
-    assert accepted.tests[0].output.startswith("< 50\n> lower\n")  # the solve page's transcript
+    assert accepted.tests[0].output.startswith("> 50\n< lower\n")  # the solve page's transcript
     wrong = judge.judge_source(challenge, "python3", PY_ONES)
     assert (wrong.verdict, wrong.tests[0].message) == ("WA", "too many guesses")
     result = runner.invoke(args=["problems", "verify", "oldguess"])
