@@ -82,8 +82,10 @@ def _language(round_: Round, body: dict[str, Any]) -> str:
     """The judge's id of a language the contest serves (an imported contest's own ids are
     the judge's by its aliases; one the judge doesn't know is refused)."""
     language = body.get("language_id")
+    if not isinstance(language, str):
+        raise ValidationError(f"Unknown language {language!r}.", field="language_id")
     served = {item["id"] for item in objects.languages(round_)}
-    judge = registry.from_code(language) if isinstance(language, str) else ""
+    judge = registry.from_code(language)
     if language not in served or not registry.is_known(judge):
         raise ValidationError(f"Unknown language {language!r}.", field="language_id")
     return judge

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.contests import events
 from app.contests.access import is_staff_of
-from app.contests.finalized import run_finalized
+from app.contests.finalized import run_finalized, run_thawed
 from app.errors import Conflict, Forbidden
 from app.extensions import db
 from app.models import Judgement, Round, Submission, User, utcnow
@@ -48,6 +48,7 @@ def thaw(user: User | None, round_: Round, now: datetime | None = None) -> Round
     db.session.commit()
     board_live.bump(round_.id)
     events.publish_state(round_, now)
+    run_thawed(round_)
     if round_.finalized_at is not None:
         run_finalized(round_)
     return round_

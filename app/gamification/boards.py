@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from app.contests.access import is_staff_of, participant_of
 from app.courses.access import can_manage
 from app.extensions import db
-from app.gamification import ledger, players, service
+from app.gamification import frozen, ledger, players, service
 from app.models import (
     Challenge,
     Course,
@@ -38,8 +38,6 @@ from app.models import (
     XpEntry,
 )
 from app.scoring import freeze
-from app.scoring.attempts import clocks
-from app.scoring.types import Attempt
 
 NEIGHBOURS = 3
 MODES = ("relative", "top", "full")
@@ -193,22 +191,10 @@ def _frozen_for(viewer: User | None, tried: list[ledger.Tried]) -> set[int]:
     hidden: set[int] = set()
     for round_id, sent in by_round.items():
         round_ = db.session.get(Round, round_id)
-        if round_ is None or round_.freeze_at is None or round_.thawed_at is not None:
-            continue  # the round's board shows every result to everyone
-        if is_staff_of(viewer, round_):
+        if round_ is None or is_staff_of(viewer, round_):
             continue
         own = participant_of(viewer, round_)
         who = freeze.Viewer("participant", own.id) if own is not None else freeze.PUBLIC
-        on_clock = clocks(round_)
-        for attempt in sent:
-            clock = on_clock.get(attempt.participant_id or 0)
-            if clock is None:  # its participant was removed: the round's own clock
-                start = round_.starts_at
-                freeze_seconds: float | None = (round_.freeze_at - start).total_seconds()
-            else:
-                start, freeze_seconds = clock.start, clock.freeze
-            at = (attempt.created_at - start).total_seconds()
-            seen = Attempt(attempt.submission_id, attempt.participant_id or 0, "", at, None)
-            if freeze.hidden(seen, freeze_seconds, who, thawed=False):
-                hidden.add(attempt.submission_id)
+        rows = [(a.submission_id, a.participant_id, a.created_at) for a in sent]
+        hidden |= frozen.hidden_results(round_, rows, who)
     return hidden

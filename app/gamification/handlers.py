@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.errors import Contended
 from app.extensions import db
-from app.gamification import badges, events, ledger, players, verdict_state, xp
+from app.gamification import badges, events, frozen, ledger, players, verdict_state, xp
 from app.gamification.outcomes import Outcome, award_badges, credit, send
 from app.judging.consequences import Judged
 
@@ -44,6 +44,8 @@ def _apply(event: Judged) -> None:
     submission = event.submission
     if submission.user_id is None or not event.counts:
         return
+    if frozen.held(submission):
+        return  # a result the freeze hides: paid at the thaw (frozen.release)
     user_id, challenge_id = submission.user_id, submission.challenge_id
     state = verdict_state.read(
         user_id, challenge_id, submission.round_id, submission.participant_id

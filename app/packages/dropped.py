@@ -46,7 +46,6 @@ KINDS: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
 )
 # Read by the 2025-09 reader only; an older package's are left out.
 OLDER_ONLY: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
-    (".interaction files", "read in format 2025-09 only", _in_tests(".interaction")),
     (
         "data/invalid_input/",
         "input validators run in format 2025-09 only",

@@ -413,6 +413,8 @@ def grades_csv(round_: Round) -> str:
                      "total", "late_credit_applied"])  # fmt: skip
     participants = {p.id: p for p in round_.participants}
     for clock, attempts in all_attempts(round_):
+        if clock.virtual:
+            continue  # a replay after the round is no grade: its students count as absent
         scores, late = [], []
         for problem in problems:
             mine = [a for a in attempts if a.problem == problem.label and not a.pending
@@ -435,7 +437,11 @@ def absent_students(round_: Round) -> list[User]:
     """The students of the round's course who are on no participant of it, by name."""
     if round_.course_id is None:
         return []
-    present = select(ParticipantMember.user_id).where(ParticipantMember.round_id == round_.id)
+    present = (
+        select(ParticipantMember.user_id)
+        .join(Participant, Participant.id == ParticipantMember.participant_id)
+        .where(ParticipantMember.round_id == round_.id, Participant.virtual.is_(False))
+    )
     return list(db.session.scalars(
         select(User).join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.course_id == round_.course_id, Enrollment.role == "student",

@@ -82,3 +82,12 @@ def test_a_zip_zipfile_cannot_read_is_a_400_not_a_500(as_role, contest):
         assert response.get_json()["error"]["code"] == "invalid", case
     assert "more than" in response.get_json()["error"]["message"]  # counted before any is read
     assert db.session.query(Submission).count() == before
+
+
+def test_a_language_id_that_is_not_a_string_is_a_400(as_role, contest):
+    client, headers = as_role["team"]
+    cid = contest["round"].id
+    for language in (["python3"], {"id": "python3"}, 3):
+        body = {"problem_id": "A", "language_id": language, "files": zipped({"main.py": MAIN})}
+        response = client.post(f"/api/v1/contests/{cid}/submissions", json=body, headers=headers)
+        assert response.status_code == 400, (language, response.get_json())

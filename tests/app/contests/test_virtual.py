@@ -174,3 +174,21 @@ def test_the_start_button_waits_for_the_final_results(client, app):
         AuthActions(client).login(student.email)
         page = client.get(f"/rounds/{ended.id}").text
         assert 'data-testid="virtual"' not in page and "Once its results are final" in page
+
+
+def test_a_virtual_run_is_no_grade_and_pays_practice_xp_at_once(replay):
+    """The grade export leaves a replay out; an accept after the run's own freeze minute pays
+    at once (the original's freeze held back only results on the official board)."""
+    from datetime import timedelta
+
+    from app.models import XpEntry
+    from tests.app.contests.replays import RUN
+
+    replay.start()
+    replay.send("vi", "B", RUN + timedelta(minutes=100), "AC")  # after the minute-90 freeze
+    round_ = db.session.get(Round, replay.round.id)
+    grades = boards.grades_csv(round_)
+    assert "Ada" in grades and "Vi" not in grades
+    paid = db.session.scalars(select(XpEntry.amount).where(
+        XpEntry.user_id == replay.people["vi"].id)).all()  # fmt: skip
+    assert sum(paid) > 0

@@ -59,7 +59,7 @@ def test_a_challenge_board_counts_no_round_result_its_viewer_may_not_see_yet(app
 
 def test_a_virtual_replay_is_frozen_on_its_own_clock(app):
     """A replay's freeze comes at the same minute of its own clock, as on the round's board."""
-    from app.contests import participation
+    from app.contests import participation, state
 
     app.config["SUBMISSION_RATE_PER_MINUTE"] = 0
     teacher = make_user(role="teacher")
@@ -67,6 +67,7 @@ def test_a_virtual_replay_is_frozen_on_its_own_clock(app):
     now = utcnow()
     ended = make_round(teacher, [challenge], starts_at=now - timedelta(hours=5),
                        ends_at=now - timedelta(hours=3), freeze_at=now - timedelta(hours=4))  # fmt: skip
+    state.finalize(None, ended)  # only final results are replayed (frozen: never thawed)
     fresh, deep = make_user(name="Fresh"), make_user(name="Deep")
     participation.start_virtual(fresh, ended, now - timedelta(minutes=30))  # before its freeze
     participation.start_virtual(deep, ended, now - timedelta(minutes=90))  # after it

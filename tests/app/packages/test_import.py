@@ -100,10 +100,11 @@ def test_an_older_package_names_the_2025_files_it_leaves_out(app, tmp_path: Path
     result = import_package(write_tree(tmp_path / "older", legacy_package(**extra)))
     assert [w for w in result.warnings if ": left out (" in w] == [
         "output_visualizer/: left out (visualizers are not run): output_visualizer/draw.py",
-        ".interaction files: left out (read in format 2025-09 only): data/sample/1.interaction",
         "data/invalid_input/: left out (input validators run in format 2025-09 only): "
         "data/invalid_input/big.in",
     ]
+    # A sample's interaction is kept in every format (legacy interactive problems have them).
+    assert "data/sample/1.interaction" in {kept.path for kept in result.challenge.files}
 
 
 def test_draft_package_zip_nested_groups_and_float_flags(app, tmp_path: Path) -> None:
