@@ -22,6 +22,9 @@ from app.errors import ValidationError
 YAML_VARIANTS = ("problems", "accounts")  # the endpoints the spec lets humans write in YAML
 SOURCE_CAPS = Caps(package_bytes=1024 * 1024, total_bytes=4 * 1024 * 1024, files=100)
 PROBLEM_CAPS = Caps()  # a problem package's own limits, as a problem upload has
+# Everything the nested zips of one package unpack to, together: each zip has its own caps,
+# but fifteen thousand small ones must not fill the web process's memory.
+UNPACKED_BYTES = 512 * 1024 * 1024
 
 
 def endpoint_file(files: dict[str, bytes], endpoint: str) -> str | None:
@@ -52,6 +55,7 @@ def unpack(files: dict[str, bytes], objects: dict[str, dict[str, dict[str, Any]]
     """Unpack the spec's zipped sources and problem packages in place; a warning for each
     problem whose package is named but missing. ValidationError names a zip it cannot read."""
     warnings: list[str] = []
+    budget = _Budget(UNPACKED_BYTES)
     folders: dict[str, list[str]] = {}  # "submissions/<id>/" -> the names in it, any depth
     for name in files:
         parts = name.split("/", 2)
@@ -64,7 +68,7 @@ def unpack(files: dict[str, bytes], objects: dict[str, dict[str, dict[str, Any]]
             continue  # unpacked already
         archive = _referenced(folder, inside, sent.get("files"))
         if archive is not None:
-            found = read_zip(files[archive], SOURCE_CAPS, label=archive)
+            found = budget.spent(archive, read_zip(files[archive], SOURCE_CAPS, label=archive))
             files.update({f"{folder}files/{n}": d for n, d in found.items()})
     for problem_id, problem in objects.get("problems", {}).items():
         folder = f"problems/{problem_id}/"
@@ -78,19 +82,39 @@ def unpack(files: dict[str, bytes], objects: dict[str, dict[str, dict[str, Any]]
             if problem.get("package"):
                 warnings.append(f"problems: {problem_id!r} names a package the package lacks")
             continue
-        found = _strip_top(read_zip(files[archive], PROBLEM_CAPS, label=archive))
+        found = _strip_top(
+            budget.spent(archive, read_zip(files[archive], PROBLEM_CAPS, label=archive))
+        )
         files.update({folder + n: d for n, d in found.items()})
     return warnings
 
 
 def _referenced(folder: str, inside: list[str], refs: Any) -> str | None:
     """The zip a file reference names in folder, or the one zip there if it names none."""
-    named = [r.get("filename") for r in refs or [] if isinstance(r, dict)]
+    named = (
+        [r.get("filename") for r in refs if isinstance(r, dict)] if isinstance(refs, list) else []
+    )
     for filename in named:
         if isinstance(filename, str) and filename in inside:
             return folder + filename
     zips = [n for n in inside if "/" not in n and n.lower().endswith(".zip")]
     return folder + zips[0] if len(zips) == 1 else None
+
+
+class _Budget:
+    """The bytes the nested zips of one package may still unpack to."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def spent(self, archive: str, found: dict[str, bytes]) -> dict[str, bytes]:
+        self.left -= sum(len(data) for data in found.values())
+        if self.left < 0:
+            raise ValidationError(
+                f"{archive}: the package's zipped sources and problems unpack to more than "
+                f"{UNPACKED_BYTES // (1024 * 1024)} MB together"
+            )
+        return found
 
 
 def _strip_top(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -85,13 +85,13 @@ def read_files(files: dict[str, bytes]) -> ContestPackage:
             package.state = _json(files["state.json"], "state.json")
             if not isinstance(package.state, dict):
                 raise PackageError("state.json:1: the state must be a JSON object")
+    fault = package_shapes.fault(package)
+    if fault is not None:
+        raise PackageError(fault)
     try:
         package.warnings += package_layout.unpack(package.files, package.objects)
     except ValidationError as error:
         raise PackageError(error.message) from error
-    fault = package_shapes.fault(package)
-    if fault is not None:
-        raise PackageError(fault)
     _tolerate(package)
     _check(package)
     return package

@@ -61,11 +61,15 @@ def _flag(value: Any) -> bool:
     return isinstance(value, bool)
 
 
+def _refs(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
 # What each kind of value must be, as said in a message.
 KINDS: dict[Callable[[Any], bool], str] = {
     _id: "an id", _text: "text", _number: "a number", _time: "a CLICS time",
     _reltime: "a CLICS RELTIME", _duration: "a RELTIME or seconds", _ids: "an array of ids",
-    _texts: "an array of strings", _flag: "true or false",
+    _texts: "an array of strings", _flag: "true or false", _refs: "an array of file references",
 }  # fmt: skip
 REQUIRED = {"contest": ("name", "duration"), "teams": ("name",),
             "submissions": ("team_id", "problem_id"), "judgements": ("submission_id",)}  # fmt: skip
@@ -78,12 +82,12 @@ FIELDS: dict[str, dict[str, Callable[[Any], bool]]] = {
     "languages": {"name": _text, "entry_point_required": _flag, "entry_point_name": _text,
                   "extensions": _texts},
     "problems": {"label": _id, "name": _text, "ordinal": _number, "rgb": _text,
-                 "time_limit": _number, "max_score": _number},
+                 "time_limit": _number, "max_score": _number, "package": _refs},
     "groups": {"name": _text}, "organizations": {"name": _text},
     "teams": {"name": _text, "display_name": _text, "label": _id, "group_ids": _ids,
               "organization_id": _id, "hidden": _flag},
     "submissions": {"team_id": _id, "problem_id": _id, "language_id": _id, "time": _time,
-                    "contest_time": _reltime, "entry_point": _text},
+                    "contest_time": _reltime, "entry_point": _text, "files": _refs},
     "judgements": {"submission_id": _id, "judgement_type_id": _id, "start_time": _time,
                    "end_time": _time, "score": _number, "max_run_time": _number},
     "clarifications": {"from_team_id": _id, "to_team_id": _id, "reply_to_id": _id,

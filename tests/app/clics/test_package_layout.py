@@ -155,3 +155,20 @@ def test_a_contest_with_submissions_and_no_start_time_is_refused(app, tmp_path):
     files["contest.json"]["start_time"] = None
     with pytest.raises(PackageError, match="start_time is null .* has submissions"):
         package_reader.read(_write(tmp_path, files))
+
+
+def test_nested_zips_share_one_budget_and_a_bad_reference_is_named(app, tmp_path, monkeypatch):
+    """Each nested zip has its own caps, and all of them together one more; a files reference
+    that is not a list is a shape error, never a crash."""
+    from app.clics import package_layout
+
+    files = _minimal()
+    for sent_id in ("s1", "s2", "s3"):
+        files[f"submissions/{sent_id}/files.zip"] = _zip({"main.cpp": "x" * 4000})
+    monkeypatch.setattr(package_layout, "UNPACKED_BYTES", 10_000)  # two fit, not three
+    with pytest.raises(PackageError, match=r"submissions/s3/files\.zip: .* unpack to more than"):
+        package_reader.read(_write(tmp_path, files))
+    files = _minimal()
+    files["submissions.json"][1]["files"] = 7
+    with pytest.raises(PackageError, match="files"):
+        package_reader.read(_write(tmp_path / "second", files))
