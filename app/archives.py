@@ -43,16 +43,21 @@ def _clean(name: str, where: str) -> str:
     return "/".join(part for part in path.parts if part not in ("", "."))
 
 
-def _strip_root(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Drop the package's own top folder (`hello/problem.yaml` -> `problem.yaml`)."""
-    if "problem.yaml" in files:
+def strip_top(files: dict[str, bytes], markers: tuple[str, ...]) -> dict[str, bytes]:
+    """Drop one top folder around everything (`hello/problem.yaml` -> `problem.yaml`) unless
+    a marker file already sits at the top."""
+    if any(marker in files for marker in markers):
         return files
     tops = {name.split("/", 1)[0] for name in files}
-    if len(tops) == 1:
+    if len(tops) == 1 and all("/" in name for name in files):
         top = tops.pop() + "/"
-        if all(name.startswith(top) for name in files):
-            return {name[len(top) :]: data for name, data in files.items()}
+        return {name[len(top) :]: data for name, data in files.items()}
     return files
+
+
+def _strip_root(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Drop the package's own top folder (`hello/problem.yaml` -> `problem.yaml`)."""
+    return strip_top(files, ("problem.yaml",))
 
 
 def _ignored(name: str) -> bool:

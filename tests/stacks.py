@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from app.embedded import ensure_embedded_redis, stop_embedded_redis
+from worker.sandbox.pool import pid_alive
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get(
@@ -54,7 +55,7 @@ def claim_redis_db() -> int:
             if admin.set(key, mine, nx=True):
                 return number
             holder = admin.get(key)
-            if holder is not None and not _alive(int(holder)):
+            if holder is not None and not pid_alive(int(holder)):
                 admin.delete(key)  # a claim of a process that is gone: free for the next pass
     raise RuntimeError("all 15 test Redis databases are held by live test processes")
 
@@ -64,16 +65,6 @@ def release_redis_db(number: int) -> None:
     key = CLAIM_KEY.format(number)
     if admin.get(key) == str(os.getpid()).encode():
         admin.delete(key)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def start_postgres_stack() -> tuple[Stack, object]:

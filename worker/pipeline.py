@@ -134,17 +134,7 @@ def summarize(
     verdict = verdicts.aggregate_verdict(
         [r.verdict for r in counted], first_failure=challenge.stop_on_first_failure
     )
-    planned_groups = {test.group for test in tests}
-    groups = [
-        verdicts.GroupRule(
-            group.name,
-            group.points,
-            challenge.aggregation_of(group.name),
-            requires=challenge.requires_of(group.name),
-        )
-        for group in challenge.groups
-        if group.name in planned_groups
-    ]
+    groups = verdicts.group_rules(challenge, {test.group for test in tests})
     sizes: dict[str, int] = {}
     for test in tests:
         sizes[test.group] = sizes.get(test.group, 0) + 1

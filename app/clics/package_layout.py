@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from app.archives import Caps, read_zip
+from app.archives import Caps, read_zip, strip_top
 from app.errors import ValidationError
 
 YAML_VARIANTS = ("problems", "accounts")  # the endpoints the spec lets humans write in YAML
@@ -82,8 +82,9 @@ def unpack(files: dict[str, bytes], objects: dict[str, dict[str, dict[str, Any]]
             if problem.get("package"):
                 warnings.append(f"problems: {problem_id!r} names a package the package lacks")
             continue
-        found = _strip_top(
-            budget.spent(archive, read_zip(files[archive], PROBLEM_CAPS, label=archive))
+        found = strip_top(
+            budget.spent(archive, read_zip(files[archive], PROBLEM_CAPS, label=archive)),
+            ("problem.yaml",),
         )
         files.update({folder + n: d for n, d in found.items()})
     return warnings
@@ -115,14 +116,3 @@ class _Budget:
                 f"{UNPACKED_BYTES // (1024 * 1024)} MB together"
             )
         return found
-
-
-def _strip_top(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A problem zip with one top folder around problem.yaml (`asteroids/problem.yaml`)."""
-    if "problem.yaml" in files:
-        return files
-    tops = {name.split("/", 1)[0] for name in files}
-    if len(tops) == 1 and all("/" in n for n in files):
-        top = tops.pop() + "/"
-        return {n[len(top) :]: d for n, d in files.items()}
-    return files

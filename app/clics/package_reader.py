@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from app.archives import Caps, read_package
+from app.archives import Caps, read_package, strip_top
 from app.clics import package_layout, package_shapes
 from app.errors import ValidationError
 from app.scoring.times import parse_abstime, parse_reltime
@@ -67,7 +67,7 @@ def read(path: Path) -> ContestPackage:
 
 def read_files(files: dict[str, bytes]) -> ContestPackage:
     """Check a package already read into {path: bytes} (an upload, a shadow's feed)."""
-    files = _strip_top(files)
+    files = strip_top(files, ("contest.json", "contest.yaml", "event-feed.ndjson"))
     package = ContestPackage(_contest(files), files=files)
     package.where[("contest", "")] = next(
         (n for n in ("contest.json", "contest.yaml") if n in files), "contest"
@@ -95,17 +95,6 @@ def read_files(files: dict[str, bytes]) -> ContestPackage:
     _tolerate(package)
     _check(package)
     return package
-
-
-def _strip_top(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Drop one top folder around the package (`wf/contest.json` -> `contest.json`)."""
-    if any(n in files for n in ("contest.json", "contest.yaml", "event-feed.ndjson")):
-        return files
-    tops = {name.split("/", 1)[0] for name in files}
-    if len(tops) == 1 and all("/" in n for n in files):
-        top = tops.pop() + "/"
-        return {n[len(top) :]: d for n, d in files.items()}
-    return files
 
 
 def _json(data: bytes, where: str) -> Any:

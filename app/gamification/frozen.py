@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from types import ModuleType
 
 from sqlalchemy import select
 
@@ -72,8 +71,6 @@ def held(submission: Submission) -> bool:
 def release(round_: Round) -> None:
     """After the thaw is committed: settle every held submission of the round, oldest first,
     each in its own transaction, and tell its user (a thaw hook)."""
-    from app.gamification import handlers  # the verdict handlers settle them
-
     if round_.freeze_at is None:
         return
     sent: list[Sent] = [
@@ -88,7 +85,7 @@ def release(round_: Round) -> None:
     for submission_id in sorted(hidden_results(round_, sent, freeze.PUBLIC, thawed=False)):
         for _ in range(3):  # a racing verdict of the same user: read again
             try:
-                _settle(handlers, submission_id)
+                _settle(submission_id)
                 break
             except Contended:
                 db.session.rollback()
@@ -96,7 +93,10 @@ def release(round_: Round) -> None:
             log.error("submission %s: its held gamification could not be settled", submission_id)
 
 
-def _settle(handlers: ModuleType, submission_id: int) -> None:
+def _settle(submission_id: int) -> None:
+    """Settle one submission as its newest finished verdict would have, then tell its user."""
+    from app.gamification import handlers  # they import this module for held()
+
     submission = db.session.get(Submission, submission_id)
     if submission is None or db.session.get(User, submission.user_id) is None:
         return

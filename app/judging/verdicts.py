@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.judging.group_dependencies import blocked, unpassed
 from app.judging.outcome import TestOutcome
+
+if TYPE_CHECKING:
+    from app.models import Challenge
 
 # Most to least severe. A judge fault outranks everything the program did, and among the
 # program's own failures a crash explains a wrong answer better than the reverse.
@@ -28,6 +32,16 @@ class GroupRule:
     aggregation: str = "pass-fail"
     size: int = 0  # tests in the group (0: unknown, the caller passes the sizes)
     requires: tuple[str, ...] = ()  # groups (or `sample`) it needs passed (require_pass)
+
+
+def group_rules(challenge: Challenge, only: Collection[str] | None = None) -> list[GroupRule]:
+    """The challenge's groups as rules (points, aggregation, require_pass); only: those named."""
+    return [
+        GroupRule(group.name, group.points, challenge.aggregation_of(group.name),
+                  requires=challenge.requires_of(group.name))
+        for group in challenge.groups
+        if only is None or group.name in only
+    ]  # fmt: skip
 
 
 def group_points(rule: GroupRule, passed: int, size: int) -> float:

@@ -79,15 +79,7 @@ def group_scores(
 ) -> dict[str, float]:
     """The aggregated score of secret (the run's, in package points) and of each of its test
     data groups (secret/<name>, in its own max_score) as the judge computed them."""
-    groups = [
-        verdicts.GroupRule(
-            group.name,
-            group.points,
-            challenge.aggregation_of(group.name),
-            requires=challenge.requires_of(group.name),
-        )
-        for group in challenge.groups
-    ]
+    groups = verdicts.group_rules(challenge)
     sizes: dict[str, int] = {}
     for case in challenge.tests:
         if case.group is not None:
